@@ -1,0 +1,188 @@
+//! `site.yaml`: site settings and the vocabularies content is checked against.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::Diagnostic;
+use crate::source::SourceFile;
+use crate::yaml;
+
+/// The parsed `site.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Site title, shown in the header and in feeds.
+    pub title: String,
+    /// One or two sentences, used in meta tags and feeds.
+    pub description: String,
+    /// BCP 47 language tag for `<html lang>`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Absolute URL the site is published at; its path is the prefix of every link.
+    pub base_url: String,
+    /// Repository URL (for "Edit this page" and "Suggest a correction").
+    #[serde(default)]
+    pub repository: Option<String>,
+    /// Branch the content is edited on.
+    #[serde(default = "default_branch")]
+    pub branch: String,
+    /// Reports per list page.
+    #[serde(default = "default_per_page")]
+    pub per_page: usize,
+    /// Licence statement shown in the footer and the data page.
+    #[serde(default)]
+    pub licence: Option<String>,
+    /// Custom domain written to `CNAME` for GitHub Pages.
+    #[serde(default)]
+    pub cname: Option<String>,
+    /// Relation types: key → labels.
+    pub relation_types: BTreeMap<String, RelationType>,
+    /// Annotation kinds.
+    pub annotation_kinds: BTreeMap<String, Term>,
+    /// Agreement forms.
+    pub agreement_forms: BTreeMap<String, Term>,
+    /// Agreement statuses.
+    pub agreement_statuses: BTreeMap<String, Term>,
+}
+
+/// A relation type with its labels in both directions.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationType {
+    /// Shown on the page that declares the relation.
+    pub label: String,
+    /// Shown on the target page; absent for symmetric relations.
+    #[serde(default)]
+    pub inverse: Option<String>,
+    /// The relation reads the same both ways (`contrasts-with`).
+    #[serde(default)]
+    pub symmetric: bool,
+}
+
+impl RelationType {
+    /// The label shown on the target page.
+    pub fn inverse_label(&self) -> &str {
+        match (&self.inverse, self.symmetric) {
+            (Some(inv), false) => inv,
+            _ => &self.label,
+        }
+    }
+}
+
+/// A vocabulary term: display label and description.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    /// Display label.
+    pub label: String,
+    /// What it means, shown on the about and index pages.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_branch() -> String {
+    "main".into()
+}
+fn default_per_page() -> usize {
+    20
+}
+
+/// The starter `site.yaml` suggested when none exists.
+pub const STARTER_HINT: &str = "create site.yaml at the site root with at least `title`, `description`, `base_url`, `relation_types`, `annotation_kinds`, `agreement_forms` and `agreement_statuses` (see the README)";
+
+impl SiteConfig {
+    /// Loads and checks `root/site.yaml`.
+    pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let path = root.join("site.yaml");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(vec![
+                    Diagnostic::error("site.yaml", "site.yaml not found").with_hint(STARTER_HINT)
+                ]);
+            }
+            Err(e) => {
+                return Err(vec![Diagnostic::error(
+                    "site.yaml",
+                    format!("cannot read site.yaml: {e}"),
+                )])
+            }
+        };
+        let file = SourceFile::new("site.yaml", text);
+        let config: SiteConfig = yaml::parse_file(&file).map_err(|d| vec![d])?;
+        let spans = yaml::SpanIndex::build(&file.text, 1);
+        let mut errors = vec![];
+        let at = |path: &str, msg: String| {
+            let (l, c) = spans.value(path).unwrap_or((1, 1));
+            file.error_at_line_col(l, c, msg)
+        };
+        if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
+            errors.push(
+                at(
+                    "base_url",
+                    format!(
+                        "base_url `{}` is not an absolute http(s) URL",
+                        config.base_url
+                    ),
+                )
+                .with_hint("write it like https://owner.github.io/archive/"),
+            );
+        }
+        if config.per_page == 0 {
+            errors.push(at("per_page", "per_page must be at least 1".into()));
+        }
+        for (key, rt) in &config.relation_types {
+            if rt.inverse.is_none() && !rt.symmetric {
+                errors.push(
+                    at(
+                        &format!("relation_types.{key}"),
+                        format!("relation type `{key}` has no inverse label"),
+                    )
+                    .with_hint("add `inverse: …` or `symmetric: true`"),
+                );
+            }
+        }
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/`.
+    pub fn base_path(&self) -> String {
+        base_path_of(&self.base_url)
+    }
+}
+
+/// `https://x.github.io/archive` → `/archive/`.
+pub fn base_path_of(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map(|(_, r)| r)
+        .unwrap_or(base_url);
+    let path = after_scheme
+        .find('/')
+        .map(|i| &after_scheme[i..])
+        .unwrap_or("/");
+    let path = path.trim_end_matches('/');
+    format!("{path}/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_path_handles_subpaths_and_roots() {
+        assert_eq!(base_path_of("https://example.org"), "/");
+        assert_eq!(base_path_of("https://example.org/"), "/");
+        assert_eq!(base_path_of("https://o.github.io/archive"), "/archive/");
+        assert_eq!(base_path_of("https://o.github.io/archive/"), "/archive/");
+    }
+}

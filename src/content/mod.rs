@@ -1,0 +1,301 @@
+//! Stage 1, load: walk `content/`, split and parse every file on its own, in
+//! parallel. Nothing here knows about other files.
+
+pub mod date;
+pub mod frontmatter;
+pub mod model;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{self, AnnotationSpans, RenderedBody};
+use crate::source::SourceFile;
+use crate::yaml::{self, SpanIndex};
+use model::{AgreementMeta, AnnotationDecl, ArticleMeta, PageMeta, PartyMeta};
+
+/// One content file, parsed and rendered.
+#[derive(Debug, Clone)]
+pub struct Entry<M> {
+    /// File stem.
+    pub slug: String,
+    /// The file, for diagnostics.
+    pub file: SourceFile,
+    /// Where each front-matter key sits.
+    pub spans: SpanIndex,
+    /// Typed front matter.
+    pub meta: M,
+    /// The rendered body.
+    pub body: RenderedBody,
+}
+
+impl<M> Entry<M> {
+    /// An error at a front-matter path such as `parties.1` (its value when on the same line).
+    pub fn error_at(&self, path: &str, message: impl Into<String>) -> Diagnostic {
+        let (line, col) = self.spans.value(path).unwrap_or((1, 1));
+        self.file.error_at_line_col(line, col, message)
+    }
+
+    /// An error at the key or list item itself.
+    pub fn error_at_key(&self, path: &str, message: impl Into<String>) -> Diagnostic {
+        let (line, col) = self.spans.get(path).unwrap_or((1, 1));
+        self.file.error_at_line_col(line, col, message)
+    }
+}
+
+/// Everything under `content/`.
+#[derive(Debug, Default, Clone)]
+pub struct Content {
+    /// `content/_index.md`.
+    pub home: Option<Entry<PageMeta>>,
+    /// `content/pages/*.md`.
+    pub pages: Vec<Entry<PageMeta>>,
+    /// `content/articles/*.md`.
+    pub articles: Vec<Entry<ArticleMeta>>,
+    /// `content/agreements/*.md`.
+    pub agreements: Vec<Entry<AgreementMeta>>,
+    /// `content/parties/*.md`.
+    pub parties: Vec<Entry<PartyMeta>>,
+}
+
+/// The folders of `content/` and what they hold.
+pub const SECTIONS: &[&str] = &["articles", "agreements", "parties", "pages"];
+
+enum Loaded {
+    Home(Entry<PageMeta>),
+    Page(Entry<PageMeta>),
+    Article(Entry<ArticleMeta>),
+    Agreement(Entry<AgreementMeta>),
+    Party(Entry<PartyMeta>),
+    Skipped,
+}
+
+impl AnnotationSpans for SpanIndex {
+    fn position(&self, i: usize, field: &str) -> (usize, usize) {
+        self.get(&format!("annotations.{i}.{field}"))
+            .unwrap_or((1, 1))
+    }
+}
+
+/// Loads every Markdown file under `root/content`. Drafts are dropped unless `drafts`.
+pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
+    let content_dir = root.join("content");
+    let mut diags = vec![];
+    if !content_dir.is_dir() {
+        diags.push(
+            Diagnostic::error("content", "content/ folder not found")
+                .with_hint("create content/ with _index.md and the articles/, agreements/ and parties/ folders"),
+        );
+        return (Content::default(), diags);
+    }
+    let mut paths: Vec<PathBuf> = vec![];
+    for entry in walkdir::WalkDir::new(&content_dir).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let p = e.path();
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if name.starts_with('.') {
+                    continue;
+                }
+                if p.extension().and_then(|x| x.to_str()) == Some("md") {
+                    paths.push(p.to_path_buf());
+                }
+            }
+            Ok(_) => {}
+            Err(e) => diags.push(Diagnostic::error(
+                "content",
+                format!("cannot read content/: {e}"),
+            )),
+        }
+    }
+    let results: Vec<(Loaded, Vec<Diagnostic>)> = paths
+        .par_iter()
+        .map(|p| load_file(root, p, drafts))
+        .collect();
+    let mut content = Content::default();
+    for (loaded, d) in results {
+        diags.extend(d);
+        match loaded {
+            Loaded::Home(e) => content.home = Some(e),
+            Loaded::Page(e) => content.pages.push(e),
+            Loaded::Article(e) => content.articles.push(e),
+            Loaded::Agreement(e) => content.agreements.push(e),
+            Loaded::Party(e) => content.parties.push(e),
+            Loaded::Skipped => {}
+        }
+    }
+    (content, diags)
+}
+
+/// True when `s` is a valid slug: lowercase ASCII letters and digits in hyphen-separated runs.
+pub fn is_valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>) {
+    let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    let mut diags = vec![];
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let file = SourceFile::new(
+                    rel.clone(),
+                    String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                );
+                let off = e.utf8_error().valid_up_to();
+                diags.push(
+                    file.error_at(off, "file is not valid UTF-8")
+                        .with_hint("save the file as UTF-8"),
+                );
+                return (Loaded::Skipped, diags);
+            }
+        },
+        Err(e) => {
+            diags.push(Diagnostic::error(rel, format!("cannot read file: {e}")));
+            return (Loaded::Skipped, diags);
+        }
+    };
+    let file = SourceFile::new(rel.clone(), text);
+    if let Some(off) = file.text.find('\0') {
+        diags.push(
+            file.error_at(off, "file contains a NUL character")
+                .with_hint("remove it; it is not text"),
+        );
+        return (Loaded::Skipped, diags);
+    }
+    let rel_in_content: Vec<String> = path
+        .strip_prefix(root.join("content"))
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_string();
+    let section = match rel_in_content.as_slice() {
+        [name] if name == "_index.md" => "home",
+        [dir, _] if SECTIONS.contains(&dir.as_str()) => dir.as_str(),
+        _ => {
+            diags.push(
+                file.error_at(0, "file is not in a known section")
+                    .with_hint("put reports in content/articles/, agreements in content/agreements/, parties in content/parties/ and other pages in content/pages/"),
+            );
+            return (Loaded::Skipped, diags);
+        }
+    };
+    if section != "home" && !is_valid_slug(&stem) {
+        diags.push(
+            file.error_at(0, format!("invalid file name `{stem}`: the slug must use lowercase letters, digits and hyphens"))
+                .with_hint(format!("rename the file to `{}.md`", crate::markdown::slugify(&stem))),
+        );
+        return (Loaded::Skipped, diags);
+    }
+    let split = match frontmatter::split(&file.text) {
+        Ok(s) => s,
+        Err(frontmatter::SplitError::NoOpeningFence) => {
+            diags.push(file.error_at(0, "missing front matter").with_hint(
+                "start the file with a `---` line, the YAML fields, and another `---` line",
+            ));
+            return (Loaded::Skipped, diags);
+        }
+        Err(frontmatter::SplitError::NoClosingFence) => {
+            diags.push(
+                file.error_at(0, "front matter is not closed")
+                    .with_hint("add a `---` line after the last front-matter field"),
+            );
+            return (Loaded::Skipped, diags);
+        }
+    };
+    let fm = split.front_matter.to_string();
+    let fm_line = split.front_matter_line;
+    let body_offset = split.body_offset;
+    let spans = SpanIndex::build(&fm, fm_line);
+
+    fn parse<M: DeserializeOwned>(
+        file: &SourceFile,
+        fm: &str,
+        line: usize,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<M> {
+        match yaml::parse::<M>(file, fm, line) {
+            Ok(m) => Some(m),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        }
+    }
+    let no_annotations: &[AnnotationDecl] = &[];
+    macro_rules! entry {
+        ($meta:expr, $annotations:expr) => {{
+            let meta = $meta;
+            let body = markdown::render_body(&file, body_offset, $annotations, &spans, &mut diags);
+            Entry {
+                slug: stem.clone(),
+                file: file.clone(),
+                spans: spans.clone(),
+                meta,
+                body,
+            }
+        }};
+    }
+    let loaded = match section {
+        "home" | "pages" => match parse::<PageMeta>(&file, &fm, fm_line, &mut diags) {
+            Some(m) if m.draft && !drafts => Loaded::Skipped,
+            Some(m) => {
+                let e = entry!(m, no_annotations);
+                if section == "home" {
+                    Loaded::Home(e)
+                } else {
+                    Loaded::Page(e)
+                }
+            }
+            None => Loaded::Skipped,
+        },
+        "articles" => match parse::<ArticleMeta>(&file, &fm, fm_line, &mut diags) {
+            Some(m) if m.draft && !drafts => Loaded::Skipped,
+            Some(m) => {
+                let anns = m.annotations.clone();
+                Loaded::Article(entry!(m, &anns))
+            }
+            None => Loaded::Skipped,
+        },
+        "agreements" => match parse::<AgreementMeta>(&file, &fm, fm_line, &mut diags) {
+            Some(m) if m.draft && !drafts => Loaded::Skipped,
+            Some(m) => Loaded::Agreement(entry!(m, no_annotations)),
+            None => Loaded::Skipped,
+        },
+        "parties" => match parse::<PartyMeta>(&file, &fm, fm_line, &mut diags) {
+            Some(m) if m.draft && !drafts => Loaded::Skipped,
+            Some(m) => Loaded::Party(entry!(m, no_annotations)),
+            None => Loaded::Skipped,
+        },
+        _ => Loaded::Skipped,
+    };
+    (loaded, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_valid_slug("us-china-2015"));
+        assert!(!is_valid_slug("US-china"));
+        assert!(!is_valid_slug("a--b"));
+        assert!(!is_valid_slug("-a"));
+        assert!(!is_valid_slug("a_b"));
+    }
+}

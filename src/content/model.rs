@@ -1,0 +1,167 @@
+//! Typed front matter, one struct per section. Unknown fields are errors.
+
+use serde::{Deserialize, Serialize};
+
+use super::date::Date;
+
+/// Where a report was originally published.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Publication name.
+    pub publisher: String,
+    /// URL of the original.
+    pub url: String,
+    /// Byline.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// Original headline, when the archive's title differs.
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// A typed, directed relation declared in front matter.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationDecl {
+    /// Relation type, a key of `relation_types` in site.yaml.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Slug of the agreement it points to.
+    pub to: String,
+    /// Why, in a sentence.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// An editor's note anchored to words in the body (W3C text-quote selector).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnotationDecl {
+    /// The exact words commented on.
+    pub quote: String,
+    /// Words right before, to pick one of several occurrences.
+    #[serde(default)]
+    pub prefix: Option<String>,
+    /// Words right after.
+    #[serde(default)]
+    pub suffix: Option<String>,
+    /// A key of `annotation_kinds` in site.yaml.
+    pub kind: String,
+    /// The note, in Markdown.
+    pub note: String,
+    /// URLs backing the note.
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// A clause's official wording, compared across agreements.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClauseDecl {
+    /// Clause topic, shared across agreements (`ip-theft`).
+    pub id: String,
+    /// The wording, quoted from the primary document.
+    pub text: String,
+}
+
+/// Front matter of `content/articles/*.md`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleMeta {
+    /// Headline.
+    pub title: String,
+    /// Publication date.
+    pub date: Date,
+    /// Shown to readers when the date is uncertain.
+    #[serde(default)]
+    pub date_note: Option<String>,
+    /// The original publication.
+    pub source: Source,
+    /// One-sentence dek.
+    pub summary: String,
+    /// Agreements the report covers.
+    #[serde(default)]
+    pub agreements: Vec<String>,
+    /// Party codes.
+    #[serde(default)]
+    pub parties: Vec<String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Typed relations to agreements.
+    #[serde(default)]
+    pub relations: Vec<RelationDecl>,
+    /// Editors' notes.
+    #[serde(default)]
+    pub annotations: Vec<AnnotationDecl>,
+    /// Left out unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// Front matter of `content/agreements/*.md`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementMeta {
+    /// Full title.
+    pub title: String,
+    /// Short title, the default text of links to it.
+    pub short_title: String,
+    /// Signed or announced.
+    pub date: Date,
+    /// Shown to readers when the date is uncertain.
+    #[serde(default)]
+    pub date_note: Option<String>,
+    /// Party codes.
+    pub parties: Vec<String>,
+    /// A key of `agreement_forms`.
+    pub form: String,
+    /// A key of `agreement_statuses`.
+    pub status: String,
+    /// Link to the primary text.
+    pub text_url: String,
+    /// One-sentence dek.
+    pub summary: String,
+    /// Typed relations to other agreements.
+    #[serde(default)]
+    pub relations: Vec<RelationDecl>,
+    /// Clause wordings.
+    #[serde(default)]
+    pub clauses: Vec<ClauseDecl>,
+    /// Left out unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// Front matter of `content/parties/*.md`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartyMeta {
+    /// Display name.
+    pub title: String,
+    /// `state`, `organisation` or `company`.
+    pub kind: String,
+    /// One sentence.
+    pub summary: String,
+    /// Left out unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// The party kinds accepted in `kind:`.
+pub const PARTY_KINDS: &[&str] = &["state", "organisation", "company"];
+
+/// Front matter of `content/_index.md` and `content/pages/*.md`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMeta {
+    /// Title.
+    pub title: String,
+    /// One-sentence description.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Left out unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+}

@@ -1,0 +1,296 @@
+//! Diagnostics: the one error/warning type every stage reports through.
+//!
+//! Stages never stop at the first problem: they push [`Diagnostic`]s into a
+//! [`Diagnostics`] collection, and the command prints them all at the end,
+//! sorted by file and position, as `path:line:col: error: message`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The build fails.
+    Error,
+    /// Printed, but the build succeeds.
+    Warning,
+}
+
+impl Severity {
+    fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One problem found in the input, with where it is and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// File the problem is in, relative to the site root where possible.
+    pub file: PathBuf,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column in characters; 0 when unknown.
+    pub col: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+    /// The offending source line, shown under the message.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error about a whole file (no position).
+    pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            line: 0,
+            col: 0,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+        }
+    }
+
+    /// A warning about a whole file (no position).
+    pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, message)
+        }
+    }
+
+    /// Sets the position (1-based line and column).
+    pub fn at(mut self, line: usize, col: usize) -> Self {
+        self.line = line;
+        self.col = col;
+        self
+    }
+
+    /// Adds a hint saying what to do.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Attaches the source line to show under the message.
+    pub fn with_source_line(mut self, line: impl Into<String>) -> Self {
+        self.source_line = Some(line.into());
+        self
+    }
+
+    /// `path:line:col` (or less when the position is unknown).
+    pub fn location(&self) -> String {
+        let file = display_path(&self.file);
+        match (self.line, self.col) {
+            (0, _) => file,
+            (l, 0) => format!("{file}:{l}"),
+            (l, c) => format!("{file}:{l}:{c}"),
+        }
+    }
+
+    /// The human format: `path:line:col: error: message`, the source line with a
+    /// caret under the column, then the hint.
+    pub fn render_human(&self) -> String {
+        let mut out = format!(
+            "{}: {}: {}\n",
+            self.location(),
+            self.severity.as_str(),
+            self.message
+        );
+        if let Some(src) = &self.source_line {
+            let gutter = self.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{gutter} | {}", src.trim_end());
+            if self.col > 0 {
+                // Keep tabs so the caret lines up under tabbed source.
+                let lead: String = src
+                    .chars()
+                    .take(self.col - 1)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                let _ = writeln!(out, "{pad} | {lead}^");
+            }
+        }
+        if let Some(hint) = &self.hint {
+            let _ = writeln!(out, "  = hint: {hint}");
+        }
+        out
+    }
+
+    /// A GitHub Actions workflow command, so the message shows on the PR diff.
+    pub fn render_github(&self) -> String {
+        let mut props = format!("file={}", escape_gh_property(&display_path(&self.file)));
+        if self.line > 0 {
+            let _ = write!(props, ",line={}", self.line);
+        }
+        if self.col > 0 {
+            let _ = write!(props, ",col={}", self.col);
+        }
+        let title = match self.severity {
+            Severity::Error => "Annals error",
+            Severity::Warning => "Annals warning",
+        };
+        let _ = write!(props, ",title={}", escape_gh_property(title));
+        let mut msg = self.message.clone();
+        if let Some(hint) = &self.hint {
+            msg.push_str("\nhint: ");
+            msg.push_str(hint);
+        }
+        format!(
+            "::{} {}::{}\n",
+            self.severity.as_str(),
+            props,
+            escape_gh_data(&msg)
+        )
+    }
+}
+
+fn display_path(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+fn escape_gh_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_gh_property(s: &str) -> String {
+    escape_gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// All diagnostics of one run.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty collection.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one diagnostic.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    /// Adds many.
+    pub fn extend(&mut self, it: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(it);
+    }
+
+    /// True when any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// Number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    /// True when there is nothing to report.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The diagnostics sorted by file, position, severity and message, duplicates removed.
+    pub fn sorted(&self) -> Vec<Diagnostic> {
+        let mut v = self.items.clone();
+        v.sort_by(|a, b| {
+            (&a.file, a.line, a.col, a.severity, &a.message)
+                .cmp(&(&b.file, b.line, b.col, b.severity, &b.message))
+        });
+        v.dedup();
+        v
+    }
+
+    /// Everything in the human format, followed by a count line.
+    pub fn render_human(&self) -> String {
+        let mut out = String::new();
+        for d in self.sorted() {
+            out.push_str(&d.render_human());
+            out.push('\n');
+        }
+        let (e, w) = (self.error_count(), self.warning_count());
+        if e + w > 0 {
+            let _ = writeln!(
+                out,
+                "{} error{}, {} warning{}",
+                e,
+                if e == 1 { "" } else { "s" },
+                w,
+                if w == 1 { "" } else { "s" }
+            );
+        }
+        out
+    }
+
+    /// Everything as GitHub Actions workflow commands.
+    pub fn render_github(&self) -> String {
+        self.sorted()
+            .iter()
+            .map(Diagnostic::render_github)
+            .collect()
+    }
+
+    /// The raw items, unsorted.
+    pub fn items(&self) -> &[Diagnostic] {
+        &self.items
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<T: IntoIterator<Item = Diagnostic>>(iter: T) -> Self {
+        Diagnostics {
+            items: iter.into_iter().collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_format_points_at_the_column() {
+        let d = Diagnostic::error("content/a.md", "unknown party `xx`")
+            .at(3, 11)
+            .with_source_line("parties: [xx]")
+            .with_hint("add content/parties/xx.md");
+        let out = d.render_human();
+        assert!(out.starts_with("content/a.md:3:11: error: unknown party `xx`\n"));
+        assert!(out.contains("3 | parties: [xx]\n"));
+        assert!(out.contains("  |           ^\n"), "{out}");
+        assert!(out.contains("= hint: add content/parties/xx.md"));
+    }
+
+    #[test]
+    fn github_format_escapes_properties_and_newlines() {
+        let d = Diagnostic::error("content/a,b.md", "bad: thing")
+            .at(2, 5)
+            .with_hint("fix it");
+        assert_eq!(
+            d.render_github(),
+            "::error file=content/a%2Cb.md,line=2,col=5,title=Annals error::bad: thing%0Ahint: fix it\n"
+        );
+    }
+}

@@ -1,0 +1,552 @@
+//! Template contexts: what each page kind's template sees under `page`.
+//!
+//! List items are small summaries computed once and shared, so list pages never
+//! copy report bodies.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::fill_links;
+use crate::resolve::{Archive, Key, Kind};
+use crate::urls::paths;
+
+/// Shared, precomputed pieces of every context.
+pub struct Ctx<'a> {
+    /// The archive.
+    pub archive: &'a Archive,
+    /// The `site` object.
+    pub site: Value,
+    article_items: Vec<Value>,
+    agreement_items: Vec<Value>,
+    party_refs: Vec<Value>,
+}
+
+impl<'a> Ctx<'a> {
+    /// Precomputes summaries.
+    pub fn new(a: &'a Archive) -> Self {
+        let cfg = &a.config;
+        let site = json!({
+            "title": cfg.title,
+            "description": cfg.description,
+            "language": cfg.language,
+            "base_url": cfg.base_url,
+            "base_path": a.urls.base_path(),
+            "repository": cfg.repository,
+            "branch": cfg.branch,
+            "licence": cfg.licence,
+        });
+        let party_refs: Vec<Value> = a
+            .content
+            .parties
+            .iter()
+            .map(|p| json!({"code": p.slug, "title": p.meta.title, "url": a.urls.path(&paths::party(&p.slug))}))
+            .collect();
+        let mut ctx = Ctx {
+            archive: a,
+            site,
+            article_items: vec![],
+            agreement_items: vec![],
+            party_refs,
+        };
+        ctx.article_items = (0..a.content.articles.len())
+            .map(|i| ctx.article_item(i))
+            .collect();
+        ctx.agreement_items = (0..a.content.agreements.len())
+            .map(|i| ctx.agreement_item(i))
+            .collect();
+        ctx
+    }
+
+    fn parties(&self, codes: &[String]) -> Vec<Value> {
+        codes
+            .iter()
+            .filter_map(|c| self.archive.find(Kind::Party, c))
+            .map(|i| self.party_refs[i].clone())
+            .collect()
+    }
+
+    fn term(map: &BTreeMap<String, crate::config::Term>, key: &str) -> Value {
+        json!({"key": key, "label": map.get(key).map(|t| t.label.as_str()).unwrap_or(key), "description": map.get(key).and_then(|t| t.description.clone())})
+    }
+
+    fn article_item(&self, i: usize) -> Value {
+        let a = self.archive;
+        let e = &a.content.articles[i];
+        json!({
+            "title": e.meta.title,
+            "url": a.urls.path(&paths::article(&e.slug)),
+            "date": e.meta.date.iso(),
+            "date_note": e.meta.date_note,
+            "publisher": e.meta.source.publisher,
+            "summary": e.meta.summary,
+            "note_count": e.body.notes.len(),
+            "tags": e.meta.tags.iter().map(|t| json!({"name": t, "url": a.urls.path(&paths::tag(t))})).collect::<Vec<_>>(),
+            "parties": self.parties(&e.meta.parties),
+        })
+    }
+
+    fn agreement_item(&self, i: usize) -> Value {
+        let a = self.archive;
+        let e = &a.content.agreements[i];
+        json!({
+            "title": e.meta.title,
+            "short_title": e.meta.short_title,
+            "url": a.urls.path(&paths::agreement(&e.slug)),
+            "date": e.meta.date.iso(),
+            "date_note": e.meta.date_note,
+            "summary": e.meta.summary,
+            "parties": self.parties(&e.meta.parties),
+            "form": Self::term(&a.config.agreement_forms, &e.meta.form),
+            "status": Self::term(&a.config.agreement_statuses, &e.meta.status),
+            "coverage_count": a.coverage[i].len(),
+        })
+    }
+
+    /// A reference to any entry: title, url, kind, date.
+    pub fn entry_ref(&self, key: Key) -> Value {
+        let a = self.archive;
+        json!({
+            "title": a.short_title(key),
+            "url": a.urls.path(&a.rel_path(key)),
+            "kind": match key.kind { Kind::Article => "report", Kind::Agreement => "agreement", Kind::Party => "party", Kind::Page | Kind::Home => "page" },
+            "date": a.date_of(key).map(|d| d.iso()),
+        })
+    }
+
+    fn backlinks(&self, key: Key) -> Vec<Value> {
+        self.archive
+            .backlinks
+            .get(&key)
+            .map(|v| v.iter().map(|k| self.entry_ref(*k)).collect())
+            .unwrap_or_default()
+    }
+
+    fn body_html(&self, key: Key) -> String {
+        let a = self.archive;
+        let empty = vec![];
+        let links = a.links.get(&key).unwrap_or(&empty);
+        a.body(key)
+            .map(|b| fill_links(&b.html, links))
+            .unwrap_or_default()
+    }
+
+    fn edit_url(&self, file: &std::path::Path) -> Option<String> {
+        let cfg = &self.archive.config;
+        cfg.repository.as_ref().map(|r| {
+            format!(
+                "{}/edit/{}/{}",
+                r.trim_end_matches('/'),
+                cfg.branch,
+                file.to_string_lossy().replace('\\', "/")
+            )
+        })
+    }
+
+    fn correction_url(&self, title: &str, rel: &str) -> Option<String> {
+        let cfg = &self.archive.config;
+        let page = self.archive.urls.absolute(rel);
+        cfg.repository.as_ref().map(|r| {
+            format!(
+                "{}/issues/new?title={}&body={}",
+                r.trim_end_matches('/'),
+                urlencode(&format!("Correction: {title}")),
+                urlencode(&format!(
+                    "Page: {page}\n\nWhat is wrong, and the source that shows it:\n"
+                ))
+            )
+        })
+    }
+
+    /// `page` for the home page.
+    pub fn home(&self) -> Value {
+        let a = self.archive;
+        let latest: Vec<Value> = a
+            .articles_by_date
+            .iter()
+            .take(a.config.per_page)
+            .map(|&i| self.article_items[i].clone())
+            .collect();
+        let agreements: Vec<Value> = a
+            .agreements_by_date
+            .iter()
+            .map(|&i| self.agreement_items[i].clone())
+            .collect();
+        let (title, summary, file) = match &a.content.home {
+            Some(h) => (
+                h.meta.title.clone(),
+                h.meta.summary.clone(),
+                Some(h.file.path.clone()),
+            ),
+            None => (a.config.title.clone(), None, None),
+        };
+        json!({
+            "title": title,
+            "summary": summary.unwrap_or_else(|| a.config.description.clone()),
+            "body": self.body_html(Key { kind: Kind::Home, idx: 0 }),
+            "latest": latest,
+            "agreements": agreements,
+            "counts": {"articles": a.content.articles.len(), "agreements": a.content.agreements.len(), "parties": a.content.parties.len(), "notes": a.content.articles.iter().map(|e| e.body.notes.len()).sum::<usize>()},
+            "edit_url": file.and_then(|f| self.edit_url(&f)),
+        })
+    }
+
+    /// `page` for a report.
+    pub fn article(&self, i: usize) -> Value {
+        let a = self.archive;
+        let e = &a.content.articles[i];
+        let key = Key {
+            kind: Kind::Article,
+            idx: i,
+        };
+        let empty = vec![];
+        let links = a.links.get(&key).unwrap_or(&empty);
+        let notes: Vec<Value> = e
+            .body
+            .notes
+            .iter()
+            .map(|n| {
+                let decl = &e.meta.annotations[n.index];
+                let fragment = if decl.sources.iter().any(|s| s == &e.meta.source.url) {
+                    Some(text_fragment_url(
+                        &e.meta.source.url,
+                        &n.prefix,
+                        &n.exact,
+                        &n.suffix,
+                    ))
+                } else {
+                    None
+                };
+                json!({
+                    "number": n.number,
+                    "kind": Self::term(&a.config.annotation_kinds, &decl.kind),
+                    "html": fill_links(&n.note_html, links),
+                    "exact": n.exact,
+                    "sources": decl.sources,
+                    "original_passage_url": fragment,
+                })
+            })
+            .collect();
+        let relations: Vec<Value> = a
+            .relations
+            .iter()
+            .filter(|r| r.from == key)
+            .map(|r| json!({"label": a.config.relation_types[&r.kind].label, "target": self.entry_ref(r.to), "note": r.note}))
+            .collect();
+        let rel = paths::article(&e.slug);
+        let mut item = self.article_items[i].clone();
+        let m = item.as_object_mut().unwrap();
+        m.insert("body".into(), json!(self.body_html(key)));
+        m.insert("notes".into(), json!(notes));
+        m.insert("source".into(), json!(e.meta.source));
+        m.insert(
+            "agreements".into(),
+            json!(e
+                .meta
+                .agreements
+                .iter()
+                .filter_map(|s| a.find(Kind::Agreement, s))
+                .map(|g| self.agreement_items[g].clone())
+                .collect::<Vec<_>>()),
+        );
+        m.insert("relations".into(), json!(relations));
+        m.insert(
+            "related".into(),
+            json!(a.related[i]
+                .iter()
+                .map(|&r| self.article_items[r].clone())
+                .collect::<Vec<_>>()),
+        );
+        m.insert("backlinks".into(), json!(self.backlinks(key)));
+        m.insert("word_count".into(), json!(e.body.word_count));
+        m.insert(
+            "has_footnotes".into(),
+            json!(e.body.html.contains("footnote-definition")),
+        );
+        m.insert("edit_url".into(), json!(self.edit_url(&e.file.path)));
+        m.insert(
+            "correction_url".into(),
+            json!(self.correction_url(&e.meta.title, &rel)),
+        );
+        item
+    }
+
+    /// `page` for an agreement.
+    pub fn agreement(&self, i: usize) -> Value {
+        let a = self.archive;
+        let e = &a.content.agreements[i];
+        let key = Key {
+            kind: Kind::Agreement,
+            idx: i,
+        };
+        // Outgoing relations grouped by label, incoming by inverse label; reports' assessments separately.
+        let mut out_groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut in_groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut report_groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for r in &a.relations {
+            let rt = &a.config.relation_types[&r.kind];
+            if r.from == key {
+                out_groups
+                    .entry(rt.label.clone())
+                    .or_default()
+                    .push(json!({"target": self.entry_ref(r.to), "note": r.note}));
+            } else if r.to == key {
+                let g = if r.from.kind == Kind::Article {
+                    &mut report_groups
+                } else {
+                    &mut in_groups
+                };
+                let label = if rt.symmetric {
+                    rt.label.clone()
+                } else {
+                    rt.inverse_label().to_string()
+                };
+                g.entry(label)
+                    .or_default()
+                    .push(json!({"target": self.entry_ref(r.from), "note": r.note}));
+            }
+        }
+        let groups = |m: BTreeMap<String, Vec<Value>>| -> Vec<Value> {
+            m.into_iter()
+                .map(|(label, mut items)| {
+                    items.sort_by(|x, y| {
+                        x["target"]["date"]
+                            .as_str()
+                            .cmp(&y["target"]["date"].as_str())
+                    });
+                    json!({"label": label, "items": items})
+                })
+                .collect()
+        };
+        let mut relations = groups(out_groups);
+        relations.extend(groups(in_groups));
+        let clauses: Vec<Value> = e
+            .meta
+            .clauses
+            .iter()
+            .map(|c| {
+                let family = a.clauses.get(&c.id).map(|v| v.len()).unwrap_or(0);
+                json!({"id": c.id, "text": c.text, "url": if family >= 2 { Some(a.urls.path(&paths::clause(&c.id))) } else { None }, "family": family})
+            })
+            .collect();
+        let rel = paths::agreement(&e.slug);
+        let mut item = self.agreement_items[i].clone();
+        let m = item.as_object_mut().unwrap();
+        m.insert("body".into(), json!(self.body_html(key)));
+        m.insert("text_url".into(), json!(e.meta.text_url));
+        m.insert("relations".into(), json!(relations));
+        m.insert("assessments".into(), json!(groups(report_groups)));
+        m.insert(
+            "coverage".into(),
+            json!(a.coverage[i]
+                .iter()
+                .map(|&r| self.article_items[r].clone())
+                .collect::<Vec<_>>()),
+        );
+        m.insert("clauses".into(), json!(clauses));
+        m.insert("backlinks".into(), json!(self.backlinks(key)));
+        m.insert(
+            "feed_url".into(),
+            json!(a.urls.path(&format!("{rel}feed.xml"))),
+        );
+        m.insert("edit_url".into(), json!(self.edit_url(&e.file.path)));
+        m.insert(
+            "correction_url".into(),
+            json!(self.correction_url(&e.meta.title, &rel)),
+        );
+        item
+    }
+
+    /// `page` for a party.
+    pub fn party(&self, i: usize) -> Value {
+        let a = self.archive;
+        let e = &a.content.parties[i];
+        let key = Key {
+            kind: Kind::Party,
+            idx: i,
+        };
+        let (arts, agrs) = &a.party_entries[i];
+        json!({
+            "title": e.meta.title,
+            "code": e.slug,
+            "kind": e.meta.kind,
+            "summary": e.meta.summary,
+            "body": self.body_html(key),
+            "articles": arts.iter().map(|&r| self.article_items[r].clone()).collect::<Vec<_>>(),
+            "agreements": agrs.iter().map(|&g| self.agreement_items[g].clone()).collect::<Vec<_>>(),
+            "backlinks": self.backlinks(key),
+            "edit_url": self.edit_url(&e.file.path),
+            "correction_url": self.correction_url(&e.meta.title, &paths::party(&e.slug)),
+        })
+    }
+
+    /// `page` for a free-standing page.
+    pub fn page(&self, i: usize) -> Value {
+        let a = self.archive;
+        let e = &a.content.pages[i];
+        let key = Key {
+            kind: Kind::Page,
+            idx: i,
+        };
+        json!({
+            "title": e.meta.title,
+            "summary": e.meta.summary,
+            "body": self.body_html(key),
+            "edit_url": self.edit_url(&e.file.path),
+            "vocabularies": {
+                "annotation_kinds": a.config.annotation_kinds.keys().map(|k| Self::term(&a.config.annotation_kinds, k)).collect::<Vec<_>>(),
+                "agreement_forms": a.config.agreement_forms.keys().map(|k| Self::term(&a.config.agreement_forms, k)).collect::<Vec<_>>(),
+                "agreement_statuses": a.config.agreement_statuses.keys().map(|k| Self::term(&a.config.agreement_statuses, k)).collect::<Vec<_>>(),
+                "relation_types": a.config.relation_types.iter().map(|(k, r)| json!({"key": k, "label": r.label, "inverse": r.inverse_label()})).collect::<Vec<_>>(),
+            },
+        })
+    }
+
+    /// `page` for page `n` of the reports list.
+    pub fn articles_list(&self, n: usize) -> Value {
+        let a = self.archive;
+        let per = a.config.per_page.max(1);
+        let total = a.articles_by_date.len().div_ceil(per).max(1);
+        let items: Vec<Value> = a
+            .articles_by_date
+            .iter()
+            .skip((n - 1) * per)
+            .take(per)
+            .map(|&i| self.article_items[i].clone())
+            .collect();
+        json!({
+            "title": if n == 1 { "Reports".to_string() } else { format!("Reports, page {n} of {total}") },
+            "summary": format!("{} archived news reports, newest first.", a.articles_by_date.len()),
+            "items": items,
+            "pagination": {
+                "current": n,
+                "total": total,
+                "prev": if n > 1 { Some(a.urls.path(&paths::articles_page(n - 1))) } else { None },
+                "next": if n < total { Some(a.urls.path(&paths::articles_page(n + 1))) } else { None },
+            },
+        })
+    }
+
+    /// `page` for the agreements table.
+    pub fn agreements_index(&self) -> Value {
+        let a = self.archive;
+        json!({
+            "title": "Agreements",
+            "summary": format!("{} agreements, statements and dialogues, oldest first.", a.content.agreements.len()),
+            "items": a.agreements_by_date.iter().map(|&i| self.agreement_items[i].clone()).collect::<Vec<_>>(),
+        })
+    }
+
+    /// `page` for the parties index.
+    pub fn parties_index(&self) -> Value {
+        let a = self.archive;
+        let mut items: Vec<Value> = a
+            .content
+            .parties
+            .iter()
+            .enumerate()
+            .map(|(i, p)| json!({"title": p.meta.title, "code": p.slug, "kind": p.meta.kind, "summary": p.meta.summary, "url": a.urls.path(&paths::party(&p.slug)), "article_count": a.party_entries[i].0.len(), "agreement_count": a.party_entries[i].1.len()}))
+            .collect();
+        items.sort_by(|x, y| x["title"].as_str().cmp(&y["title"].as_str()));
+        json!({"title": "Parties", "summary": "States, organisations and companies in the archive.", "items": items})
+    }
+
+    /// `page` for the tags index.
+    pub fn tags_index(&self) -> Value {
+        let a = self.archive;
+        let items: Vec<Value> = a
+            .tags
+            .iter()
+            .map(|(t, v)| json!({"name": t, "url": a.urls.path(&paths::tag(t)), "count": v.len()}))
+            .collect();
+        json!({"title": "Tags", "summary": "Topics across the reports.", "items": items})
+    }
+
+    /// `page` for one tag.
+    pub fn tag(&self, t: &str) -> Value {
+        let a = self.archive;
+        let items: Vec<Value> = a.tags[t]
+            .iter()
+            .map(|&i| self.article_items[i].clone())
+            .collect();
+        json!({"title": format!("Tagged “{t}”"), "name": t, "summary": format!("{} reports tagged {t}.", items.len()), "items": items})
+    }
+
+    /// `page` for the years index.
+    pub fn years_index(&self) -> Value {
+        let a = self.archive;
+        let items: Vec<Value> = a
+            .years
+            .iter()
+            .rev()
+            .map(
+                |(y, v)| json!({"year": y, "url": a.urls.path(&paths::year(*y)), "count": v.len()}),
+            )
+            .collect();
+        json!({"title": "Reports by year", "summary": "The archive, year by year.", "items": items})
+    }
+
+    /// `page` for one year.
+    pub fn year(&self, y: i16) -> Value {
+        let a = self.archive;
+        let items: Vec<Value> = a.years[&y]
+            .iter()
+            .map(|&i| self.article_items[i].clone())
+            .collect();
+        json!({"title": format!("Reports from {y}"), "year": y, "summary": format!("{} reports published in {y}.", items.len()), "items": items})
+    }
+
+    /// A summary item for an agreement (for other modules).
+    pub fn agreement_summary(&self, i: usize) -> &Value {
+        &self.agreement_items[i]
+    }
+}
+
+/// `url#:~:text=prefix-,exact,-suffix`, each part percent-encoded.
+pub fn text_fragment_url(url: &str, prefix: &str, exact: &str, suffix: &str) -> String {
+    let enc = |s: &str| {
+        urlencode(s)
+            .replace('-', "%2D")
+            .replace(',', "%2C")
+            .replace('&', "%26")
+    };
+    let mut frag = String::new();
+    let prefix = last_words(prefix, 3);
+    let suffix = first_words(suffix, 3);
+    if !prefix.is_empty() {
+        frag.push_str(&enc(&prefix));
+        frag.push_str("-,");
+    }
+    frag.push_str(&enc(exact));
+    if !suffix.is_empty() {
+        frag.push_str(",-");
+        frag.push_str(&enc(&suffix));
+    }
+    let base = url.split('#').next().unwrap_or(url);
+    format!("{base}#:~:text={frag}")
+}
+
+fn last_words(s: &str, n: usize) -> String {
+    let w: Vec<&str> = s.split_whitespace().collect();
+    // Drop a partial first word when the context was cut mid-word.
+    let start = w.len().saturating_sub(n);
+    w[start..].join(" ")
+}
+
+fn first_words(s: &str, n: usize) -> String {
+    s.split_whitespace().take(n).collect::<Vec<_>>().join(" ")
+}
+
+/// Percent-encodes everything but unreserved characters.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b'~' | b'-' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,222 @@
+//! Stage 3, render: pure functions from the resolved [`Archive`] to
+//! `(path, bytes)` pairs — pages through Tera, plus feeds and data. No I/O
+//! besides reading templates; pages render in parallel.
+
+pub mod clauses;
+pub mod context;
+pub mod templates;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use tera::{Context, Tera};
+
+use crate::diagnostics::Diagnostic;
+use crate::resolve::{Archive, Key, Kind};
+use crate::urls::paths;
+use context::Ctx;
+
+/// One output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// Path relative to the output folder, with `/` separators.
+    pub path: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// What to render for one output file.
+#[derive(Debug, Clone)]
+enum Job {
+    Home,
+    Article(usize),
+    Agreement(usize),
+    Party(usize),
+    Page(usize),
+    ArticlesList(usize),
+    AgreementsIndex,
+    PartiesIndex,
+    TagsIndex,
+    Tag(String),
+    YearsIndex,
+    Year(i16),
+    Clause(String),
+    ClausesIndex,
+    NotFound,
+}
+
+/// Renders every page of the archive.
+pub fn render(archive: &Archive, root: &Path) -> (Vec<Output>, Vec<Diagnostic>) {
+    let tera = match templates::load(&root.join("templates"), &archive.urls) {
+        Ok(t) => t,
+        Err(d) => return (vec![], attach_sources(root, d)),
+    };
+    let ctx = Ctx::new(archive);
+    let mut jobs = vec![
+        Job::Home,
+        Job::AgreementsIndex,
+        Job::PartiesIndex,
+        Job::TagsIndex,
+        Job::YearsIndex,
+        Job::NotFound,
+        Job::ClausesIndex,
+    ];
+    jobs.extend((0..archive.content.articles.len()).map(Job::Article));
+    jobs.extend((0..archive.content.agreements.len()).map(Job::Agreement));
+    jobs.extend((0..archive.content.parties.len()).map(Job::Party));
+    jobs.extend((0..archive.content.pages.len()).map(Job::Page));
+    let per_page = archive.config.per_page.max(1);
+    let n_pages = archive.articles_by_date.len().div_ceil(per_page).max(1);
+    jobs.extend((1..=n_pages).map(Job::ArticlesList));
+    jobs.extend(archive.tags.keys().cloned().map(Job::Tag));
+    jobs.extend(archive.years.keys().copied().map(Job::Year));
+    jobs.extend(
+        archive
+            .clauses
+            .iter()
+            .filter(|(_, v)| v.len() >= 2)
+            .map(|(k, _)| Job::Clause(k.clone())),
+    );
+
+    let results: Vec<Result<Output, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| render_job(&tera, &ctx, job))
+        .collect();
+    let mut outputs = vec![];
+    let mut diags = vec![];
+    for r in results {
+        match r {
+            Ok(o) => outputs.push(o),
+            Err(d) => diags.push(d),
+        }
+    }
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    (outputs, attach_sources(root, diags))
+}
+
+/// Adds the offending template line to template diagnostics.
+fn attach_sources(root: &Path, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diags
+        .into_iter()
+        .map(|d| {
+            if d.line > 0 && d.source_line.is_none() {
+                if let Ok(text) = std::fs::read_to_string(root.join(&d.file)) {
+                    let line = text.lines().nth(d.line - 1).unwrap_or("").to_string();
+                    return d.with_source_line(line);
+                }
+            }
+            d
+        })
+        .collect()
+}
+
+fn html_path(rel: &str) -> String {
+    format!("{rel}index.html")
+}
+
+fn render_job(tera: &Tera, ctx: &Ctx<'_>, job: &Job) -> Result<Output, Diagnostic> {
+    let a = ctx.archive;
+    let (template, rel, page): (&str, String, Value) = match job {
+        Job::Home => ("home.html", String::new(), ctx.home()),
+        Job::Article(i) => (
+            "article.html",
+            paths::article(&a.content.articles[*i].slug),
+            ctx.article(*i),
+        ),
+        Job::Agreement(i) => (
+            "agreement.html",
+            paths::agreement(&a.content.agreements[*i].slug),
+            ctx.agreement(*i),
+        ),
+        Job::Party(i) => (
+            "party.html",
+            paths::party(&a.content.parties[*i].slug),
+            ctx.party(*i),
+        ),
+        Job::Page(i) => (
+            "page.html",
+            paths::page(&a.content.pages[*i].slug),
+            ctx.page(*i),
+        ),
+        Job::ArticlesList(n) => (
+            "articles.html",
+            paths::articles_page(*n),
+            ctx.articles_list(*n),
+        ),
+        Job::AgreementsIndex => (
+            "agreements.html",
+            "agreements/".into(),
+            ctx.agreements_index(),
+        ),
+        Job::PartiesIndex => ("parties.html", "parties/".into(), ctx.parties_index()),
+        Job::TagsIndex => ("tags.html", "tags/".into(), ctx.tags_index()),
+        Job::Tag(t) => ("tag.html", paths::tag(t), ctx.tag(t)),
+        Job::YearsIndex => ("years.html", "years/".into(), ctx.years_index()),
+        Job::Year(y) => ("year.html", paths::year(*y), ctx.year(*y)),
+        Job::Clause(id) => (
+            "clause.html",
+            paths::clause(id),
+            clauses::clause_page(ctx, id),
+        ),
+        Job::ClausesIndex => (
+            "clauses.html",
+            "clauses/".into(),
+            clauses::clauses_index(ctx),
+        ),
+        Job::NotFound => (
+            "404.html",
+            "404.html".into(),
+            json!({"title": "Page not found", "summary": "There is no page at this address."}),
+        ),
+    };
+    let out_path = if rel.ends_with(".html") {
+        rel.clone()
+    } else {
+        html_path(&rel)
+    };
+    let mut context = Context::new();
+    context.insert("site", &ctx.site);
+    context.insert("page", &page);
+    let page_path = rel.clone();
+    context.insert("current_path", &page_path);
+    context.insert("canonical", &a.urls.absolute(&page_path));
+    let html = tera
+        .render(template, &context)
+        .map_err(|e| templates::template_error(&e, Some(&format!("/{page_path}"))))?;
+    Ok(Output {
+        path: out_path,
+        bytes: html.into_bytes(),
+    })
+}
+
+/// Fills the link placeholders of a rendered body.
+pub fn fill_links(html: &str, links: &[crate::resolve::ResolvedLink]) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(i) = rest.find('\0') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let end = after.find('\0').unwrap_or(after.len());
+        let token = &after[..end];
+        let n: usize = token
+            .get(1..)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(usize::MAX);
+        if let Some(l) = links.get(n) {
+            match token.as_bytes().first() {
+                Some(b'H') => out.push_str(&crate::markdown::escape_html(&l.href)),
+                Some(b'T') => out.push_str(&l.text),
+                _ => {}
+            }
+        }
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The key for an entry, used by contexts.
+pub fn key(kind: Kind, idx: usize) -> Key {
+    Key { kind, idx }
+}

@@ -1,0 +1,103 @@
+//! Loading Tera templates from `templates/`, and the `date` filter and `url`
+//! functions every template uses.
+
+use std::path::Path;
+
+use tera::{Kwargs, State, Tera};
+
+use crate::diagnostics::Diagnostic;
+use crate::urls::Urls;
+
+/// Loads every file under `dir` as a template named by its relative path.
+pub fn load(dir: &Path, urls: &Urls) -> Result<Tera, Vec<Diagnostic>> {
+    let mut sources: Vec<(String, String)> = vec![];
+    let mut diags = vec![];
+    if !dir.is_dir() {
+        return Err(vec![Diagnostic::error(
+            "templates",
+            "templates/ folder not found",
+        )
+        .with_hint(
+            "create templates/ with base.html and one template per page kind (see the README)",
+        )]);
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let Ok(entry) = entry else { continue };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let name = rel.to_string_lossy().replace('\\', "/");
+        if name.starts_with('.') {
+            continue;
+        }
+        match std::fs::read_to_string(entry.path()) {
+            Ok(t) => sources.push((name, t)),
+            Err(e) => diags.push(Diagnostic::error(
+                Path::new("templates").join(rel),
+                format!("cannot read template: {e}"),
+            )),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    register(&mut tera, urls);
+    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, c)| (n.as_str(), c.as_str()))) {
+        return Err(vec![template_error(&e, None)]);
+    }
+    Ok(tera)
+}
+
+/// Registers the `date` filter and the `url`/`abs_url` functions.
+fn register(tera: &mut Tera, urls: &Urls) {
+    tera.register_filter(
+        "date",
+        |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let format: String = kwargs
+                .get::<String>("format")?
+                .unwrap_or_else(|| "%-d %B %Y".to_string());
+            let d = crate::content::date::Date::parse(value).map_err(tera::Error::message)?;
+            Ok(d.day.strftime(&format).to_string())
+        },
+    );
+    let u = urls.clone();
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get::<String>("path")?;
+            Ok(u.path(&path))
+        },
+    );
+    let u = urls.clone();
+    tera.register_function(
+        "abs_url",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get::<String>("path")?;
+            Ok(u.absolute(&path))
+        },
+    );
+}
+
+/// A Tera error as a diagnostic naming the template file, line and column.
+pub fn template_error(e: &tera::Error, page: Option<&str>) -> Diagnostic {
+    let context = page
+        .map(|p| format!(" (while rendering {p})"))
+        .unwrap_or_default();
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            let file = Path::new("templates").join(r.filename());
+            let mut d = Diagnostic::error(file, format!("{}{context}", r.message()))
+                .at(span.start_line.max(1), span.start_col + 1);
+            d.hint = Some(
+                "fix the template; variables that may be missing need `x?.y` or `x or default`"
+                    .into(),
+            );
+            d
+        }
+        other => Diagnostic::error("templates", format!("{other}{context}")),
+    }
+}

@@ -1,0 +1,185 @@
+//! Stage 4, write: put the rendered files into a fresh staging folder beside
+//! the output, then swap it in. A failed build leaves the previous output
+//! untouched, and nothing the generator did not create is ever deleted: the
+//! output folder carries a marker file, and a non-empty folder without it is
+//! refused.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::render::Output;
+
+/// Name of the marker file in every output folder Annals writes.
+pub const MARKER: &str = ".annals-output";
+
+/// Why the output folder cannot be used.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The folder is unsafe to replace (usage error).
+    Refused(String),
+    /// An I/O failure while writing.
+    Io(String),
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::Refused(m) | WriteError::Io(m) => f.write_str(m),
+        }
+    }
+}
+
+/// Absolute, normalised form of a path that may not exist yet.
+fn absolute(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    // Canonicalize the longest existing ancestor, then re-append the rest.
+    let mut existing = abs.clone();
+    let mut rest = vec![];
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = fs::canonicalize(&existing).unwrap_or(existing);
+    for r in rest.into_iter().rev() {
+        if r == ".." {
+            out.pop();
+        } else if r != "." {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// Checks that `out` may be (re)written for the site at `root`.
+pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), WriteError> {
+    let root_abs = absolute(root);
+    let out_abs = absolute(out);
+    if root_abs.starts_with(&out_abs) {
+        return Err(WriteError::Refused(format!(
+            "refusing to write the site to {}: it is the site root or one of its parent folders",
+            out.display()
+        )));
+    }
+    for protected in ["content", "templates", "static"] {
+        if out_abs.starts_with(root_abs.join(protected)) {
+            return Err(WriteError::Refused(format!(
+                "refusing to write the site into {protected}/ ({})",
+                out.display()
+            )));
+        }
+    }
+    if out_abs.exists() {
+        if !out_abs.is_dir() {
+            return Err(WriteError::Refused(format!(
+                "{} exists and is not a folder",
+                out.display()
+            )));
+        }
+        let non_empty = fs::read_dir(&out_abs)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true);
+        if non_empty && !out_abs.join(MARKER).exists() {
+            return Err(WriteError::Refused(format!(
+                "{} is not empty and was not written by annals (no {MARKER} file); refusing to replace it",
+                out.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `outputs` plus the files under `static_dir` into `out`, atomically replacing it.
+pub fn write_site(
+    out: &Path,
+    outputs: &[Output],
+    static_dir: Option<&Path>,
+) -> Result<(), WriteError> {
+    let out_abs = absolute(out);
+    let parent = out_abs
+        .parent()
+        .ok_or_else(|| WriteError::Refused("output folder has no parent".into()))?
+        .to_path_buf();
+    let name = out_abs
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    fs::create_dir_all(&parent)
+        .map_err(|e| WriteError::Io(format!("cannot create {}: {e}", parent.display())))?;
+    let pid = std::process::id();
+    let staging = parent.join(format!(".{name}.annals-staging-{pid}"));
+    let old = parent.join(format!(".{name}.annals-old-{pid}"));
+    let _ = fs::remove_dir_all(&staging);
+    let result = (|| -> io::Result<()> {
+        fs::create_dir_all(&staging)?;
+        if let Some(dir) = static_dir.filter(|d| d.is_dir()) {
+            copy_dir(dir, &staging)?;
+        }
+        // Create folders first (serially), then write files in parallel.
+        let mut dirs: Vec<PathBuf> = outputs
+            .iter()
+            .filter_map(|o| staging.join(&o.path).parent().map(Path::to_path_buf))
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        for d in dirs {
+            fs::create_dir_all(d)?;
+        }
+        outputs
+            .par_iter()
+            .try_for_each(|o| fs::write(staging.join(&o.path), &o.bytes))?;
+        fs::write(
+            staging.join(MARKER),
+            "This folder is written by annals; it is replaced on every build.\n",
+        )?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(WriteError::Io(format!("cannot write the site: {e}")));
+    }
+    // Swap: old out → aside, staging → out, then remove the old copy.
+    if out_abs.exists() {
+        if let Err(e) = fs::rename(&out_abs, &old) {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(WriteError::Io(format!(
+                "cannot replace {}: {e}",
+                out.display()
+            )));
+        }
+    }
+    if let Err(e) = fs::rename(&staging, &out_abs) {
+        let _ = fs::rename(&old, &out_abs);
+        let _ = fs::remove_dir_all(&staging);
+        return Err(WriteError::Io(format!(
+            "cannot move the new site into place: {e}"
+        )));
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.map_err(io::Error::other)?;
+        let rel = entry.path().strip_prefix(from).unwrap_or(entry.path());
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&dest)?;
+        } else if entry.file_type().is_file() {
+            fs::copy(entry.path(), &dest)?;
+        }
+    }
+    Ok(())
+}
