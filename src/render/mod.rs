@@ -2,9 +2,13 @@
 //! `(path, bytes)` pairs — pages through Tera, plus feeds and data. No I/O
 //! besides reading templates; pages render in parallel.
 
+pub mod annotations;
 pub mod clauses;
 pub mod context;
+pub mod data;
+pub mod feeds;
 pub mod templates;
+pub mod timeline;
 
 use std::path::Path;
 
@@ -79,10 +83,15 @@ pub fn render(archive: &Archive, root: &Path) -> (Vec<Output>, Vec<Diagnostic>) 
             .map(|(k, _)| Job::Clause(k.clone())),
     );
 
-    let results: Vec<Result<Output, Diagnostic>> = jobs
+    let mut results: Vec<Result<Output, Diagnostic>> = jobs
         .par_iter()
         .map(|job| render_job(&tera, &ctx, job))
         .collect();
+    // Outputs owned by their own modules.
+    results.extend(timeline::render(&tera, &ctx));
+    results.extend(annotations::render(&tera, &ctx));
+    results.extend(feeds::render(&tera, &ctx));
+    results.extend(data::render(&tera, &ctx));
     let mut outputs = vec![];
     let mut diags = vec![];
     for r in results {
@@ -170,20 +179,31 @@ fn render_job(tera: &Tera, ctx: &Ctx<'_>, job: &Job) -> Result<Output, Diagnosti
             json!({"title": "Page not found", "summary": "There is no page at this address."}),
         ),
     };
-    let out_path = if rel.ends_with(".html") {
-        rel.clone()
+    render_page(tera, ctx, template, &rel, &page)
+}
+
+/// Renders `template` with the standard `site`, `page`, `current_path` and
+/// `canonical` variables to the output file for the site-relative path `rel`.
+pub fn render_page(
+    tera: &Tera,
+    ctx: &Ctx<'_>,
+    template: &str,
+    rel: &str,
+    page: &Value,
+) -> Result<Output, Diagnostic> {
+    let out_path = if rel.ends_with(".html") || rel.ends_with(".xml") {
+        rel.to_string()
     } else {
-        html_path(&rel)
+        html_path(rel)
     };
     let mut context = Context::new();
     context.insert("site", &ctx.site);
-    context.insert("page", &page);
-    let page_path = rel.clone();
-    context.insert("current_path", &page_path);
-    context.insert("canonical", &a.urls.absolute(&page_path));
+    context.insert("page", page);
+    context.insert("current_path", rel);
+    context.insert("canonical", &ctx.archive.urls.absolute(rel));
     let html = tera
         .render(template, &context)
-        .map_err(|e| templates::template_error(&e, Some(&format!("/{page_path}"))))?;
+        .map_err(|e| templates::template_error(&e, Some(&format!("/{rel}"))))?;
     Ok(Output {
         path: out_path,
         bytes: html.into_bytes(),
