@@ -32,6 +32,14 @@ pub fn parse<T: DeserializeOwned>(
         };
         let raw = err.to_string();
         let message = strip_location(&raw);
+        // Custom errors (a bad date) come back at the start of the mapping; point
+        // at the offending value instead when it is quoted in the message.
+        let (line, col) = match (err.location(), quoted_value(&message)) {
+            (Some(loc), Some(v)) if loc.line() == 1 && loc.column() == 1 => find_value(text, v)
+                .map(|(l, c)| (l + first_line - 1, c))
+                .unwrap_or((line, col)),
+            _ => (line, col),
+        };
         let (message, hint) = explain(&message);
         let mut d = file.error_at_line_col(line, col, message);
         if let Some(h) = hint {
@@ -44,6 +52,26 @@ pub fn parse<T: DeserializeOwned>(
 /// Parses a stand-alone YAML file (such as `site.yaml`).
 pub fn parse_file<T: DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
     parse(file, &file.text, 1)
+}
+
+/// The first backtick-quoted value in a message.
+fn quoted_value(msg: &str) -> Option<&str> {
+    let start = msg.find('`')? + 1;
+    let len = msg[start..].find('`')?;
+    Some(&msg[start..start + len])
+}
+
+/// 1-based (line, column) of the first occurrence of `value` as a value (after `: ` or `- `).
+fn find_value(text: &str, value: &str) -> Option<(usize, usize)> {
+    for (i, line) in text.lines().enumerate() {
+        for sep in [": ", "- "] {
+            if let Some(p) = line.find(&format!("{sep}{value}")) {
+                let col = line[..p + sep.len()].chars().count() + 1;
+                return Some((i + 1, col));
+            }
+        }
+    }
+    None
 }
 
 /// serde_yaml appends " at line N column M"; we print the position ourselves.
@@ -99,7 +127,9 @@ pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates
         .iter()
         .map(|c| (strsim::jaro_winkler(word, c), *c))
-        .filter(|(score, _)| *score > 0.8)
+        .filter(|(score, c)| {
+            *score > 0.8 && strsim::levenshtein(word, c) <= (word.chars().count() / 3).max(2)
+        })
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }

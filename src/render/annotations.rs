@@ -1,12 +1,118 @@
-//! Annotations outputs (stub: filled in by its own change).
+//! The `/annotations/` page: every editor's note across the archive, grouped by
+//! annotation kind (in the vocabulary's order), each linking to its place in its
+//! report (`#note-N`) and to the highlighted words (`#mark-N`).
 
+use serde_json::{json, Value};
 use tera::Tera;
 
 use super::context::Ctx;
-use super::Output;
+use super::{fill_links, render_page, Output};
 use crate::diagnostics::Diagnostic;
+use crate::resolve::{Key, Kind};
+use crate::urls::paths;
+
+/// Site-relative path of the page.
+pub const PATH: &str = "annotations/";
 
 /// Renders this module's output files.
-pub fn render(_tera: &Tera, _ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
-    vec![]
+pub fn render(tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
+    vec![render_page(tera, ctx, "annotations.html", PATH, &page(ctx))]
+}
+
+/// One note, ready for the template, with what it sorts by.
+struct Item<'a> {
+    kind: &'a str,
+    date: crate::content::date::Date,
+    slug: &'a str,
+    number: usize,
+    value: Value,
+}
+
+/// `page` for `/annotations/`.
+pub fn page(ctx: &Ctx<'_>) -> Value {
+    let a = ctx.archive;
+    let empty = vec![];
+    let mut items: Vec<Item<'_>> = vec![];
+    for (i, e) in a.content.articles.iter().enumerate() {
+        let key = Key {
+            kind: Kind::Article,
+            idx: i,
+        };
+        let links = a.links.get(&key).unwrap_or(&empty);
+        let report_url = a.urls.path(&paths::article(&e.slug));
+        for n in &e.body.notes {
+            let decl = &e.meta.annotations[n.index];
+            items.push(Item {
+                kind: &decl.kind,
+                date: e.meta.date,
+                slug: &e.slug,
+                number: n.number,
+                value: json!({
+                    "id": format!("{}-note-{}", e.slug, n.number),
+                    "number": n.number,
+                    "exact": n.exact,
+                    "html": fill_links(&n.note_html, links),
+                    "sources": decl.sources,
+                    "note_url": format!("{report_url}#note-{}", n.number),
+                    "mark_url": format!("{report_url}#mark-{}", n.number),
+                    "report": {
+                        "title": e.meta.title,
+                        "url": report_url,
+                        "date": e.meta.date.iso(),
+                        "publisher": e.meta.source.publisher,
+                    },
+                }),
+            });
+        }
+    }
+    // Report date, then report, then note number: reading order within a report.
+    items.sort_by(|x, y| (x.date, x.slug, x.number).cmp(&(y.date, y.slug, y.number)));
+
+    // Groups in the vocabulary's order; a kind the vocabulary lacks (resolve
+    // reports it) still gets a group at the end so no note is lost.
+    let mut order: Vec<(String, String, Option<String>)> = a
+        .config
+        .annotation_kinds
+        .iter()
+        .map(|(k, t)| (k.clone(), t.label.clone(), t.description.clone()))
+        .collect();
+    for it in &items {
+        if !order.iter().any(|(k, _, _)| k == it.kind) {
+            order.push((it.kind.to_string(), it.kind.to_string(), None));
+        }
+    }
+    let total = items.len();
+    let groups: Vec<Value> = order
+        .into_iter()
+        .map(|(key, label, description)| {
+            let notes: Vec<&Value> = items
+                .iter()
+                .filter(|it| it.kind == key)
+                .map(|it| &it.value)
+                .collect();
+            json!({
+                "key": key,
+                "label": label,
+                "description": description,
+                "count": notes.len(),
+                "notes": notes,
+            })
+        })
+        .collect();
+    let reports = a
+        .content
+        .articles
+        .iter()
+        .filter(|e| !e.body.notes.is_empty())
+        .count();
+    json!({
+        "title": "Editors’ notes",
+        "summary": format!(
+            "{total} editor’s note{} across {reports} report{}, grouped by what each note does.",
+            if total == 1 { "" } else { "s" },
+            if reports == 1 { "" } else { "s" },
+        ),
+        "total": total,
+        "groups": groups,
+    })
 }

@@ -1,0 +1,282 @@
+//! Bad input: every rule gives a `file:line:col: error:` diagnostic, exit code 1,
+//! and leaves the previous `public/` exactly as it was.
+
+mod support;
+
+use support::TestSite;
+
+/// Builds the fixture, applies `edit`, builds again and checks the failure.
+fn assert_rejected(edit: impl FnOnce(&TestSite), expected: &[&str]) -> String {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let before = site.snapshot_output();
+    edit(&site);
+    let r = site.run(&["build"]);
+    assert_eq!(r.code, 1, "expected exit 1, got {}:\n{}", r.code, r.stderr);
+    for e in expected {
+        assert!(r.stderr.contains(e), "missing {e:?} in:\n{}", r.stderr);
+    }
+    assert!(
+        site.snapshot_output() == before,
+        "public/ changed after a failed build"
+    );
+    r.stderr
+}
+
+const REPORT: &str = "content/articles/2015-10-22-uk-china-deal.md";
+const SECOND: &str = "content/agreements/second-pact.md";
+
+#[test]
+fn unknown_field_suggests_the_closest_name() {
+    assert_rejected(
+        |s| s.edit(REPORT, "summary:", "summery:"),
+        &[
+            &format!("{REPORT}:8:1: error: unknown field `summery`"),
+            "hint: did you mean `summary`?",
+        ],
+    );
+}
+
+#[test]
+fn missing_required_field() {
+    assert_rejected(
+        |s| s.edit(REPORT, "summary: The UK copies the US deal.\n", ""),
+        &[&format!(
+            "{REPORT}:2:1: error: missing required field `summary`"
+        )],
+    );
+}
+
+#[test]
+fn unknown_field_in_a_nested_mapping() {
+    assert_rejected(
+        |s| s.edit(REPORT, "  author: A. Writer", "  writer: A. Writer"),
+        &[&format!(
+            "{REPORT}:7:3: error: unknown field `writer` in `source`"
+        )],
+    );
+}
+
+#[test]
+fn invalid_date() {
+    assert_rejected(
+        |s| s.edit(REPORT, "date: 2015-10-22", "date: 2015-13-22"),
+        &[&format!("{REPORT}:3:7: error: invalid date `2015-13-22`")],
+    );
+}
+
+#[test]
+fn invalid_slug() {
+    assert_rejected(
+        |s| {
+            std::fs::rename(
+                s.root().join(REPORT),
+                s.root().join("content/articles/UK_China.md"),
+            )
+            .unwrap()
+        },
+        &[
+            "content/articles/UK_China.md:1:1: error: invalid file name `UK_China`",
+            "rename the file to `uk-china.md`",
+        ],
+    );
+}
+
+#[test]
+fn front_matter_not_closed() {
+    assert_rejected(
+        |s| s.write("content/articles/open.md", "---\ntitle: x\n"),
+        &["content/articles/open.md:1:1: error: front matter is not closed"],
+    );
+}
+
+#[test]
+fn page_with_the_url_of_a_section() {
+    assert_rejected(
+        |s| s.write("content/pages/articles.md", "---\ntitle: Clash\n---\n"),
+        &["content/pages/articles.md:1:1: error: page `articles` would have the same URL"],
+    );
+}
+
+#[test]
+fn unknown_party_and_vocabulary_terms() {
+    let err = assert_rejected(
+        |s| {
+            s.edit(REPORT, "parties: [uk, cn, us]", "parties: [uk, cx, us]");
+            s.edit(SECOND, "status: active", "status: actve");
+        },
+        &[
+            &format!("{REPORT}:10:15: error: unknown party `cx`"),
+            &format!("{SECOND}:7:9: error: unknown agreement status `actve`"),
+            "did you mean `active`?",
+        ],
+    );
+    // All errors of the run are reported together, sorted by file.
+    assert!(err.find("agreements/second-pact").unwrap() < err.find("articles/2015").unwrap());
+    assert!(err.contains("2 errors"));
+}
+
+#[test]
+fn missing_site_yaml_says_how_to_create_one() {
+    assert_rejected(
+        |s| std::fs::remove_file(s.root().join("site.yaml")).unwrap(),
+        &["site.yaml: error: site.yaml not found", "create site.yaml"],
+    );
+}
+
+#[test]
+fn unknown_key_in_site_yaml() {
+    assert_rejected(
+        |s| s.edit("site.yaml", "per_page: 2", "per_page: 2\nitems_per_page: 3"),
+        &["site.yaml:8:1: error: unknown field `items_per_page`"],
+    );
+}
+
+#[test]
+fn template_error_names_the_template_line_and_column() {
+    assert_rejected(
+        |s| s.edit("templates/page.html", "{{ page.title }}", "{{ page.title }"),
+        &["templates/page.html:4:"],
+    );
+}
+
+#[test]
+fn raw_html_is_rejected() {
+    assert_rejected(
+        |s| {
+            s.edit(
+                REPORT,
+                "The partnership includes",
+                "The <b>partnership</b> includes",
+            )
+        },
+        &[&format!(
+            "{REPORT}:28:5: error: raw HTML is not allowed in content"
+        )],
+    );
+}
+
+// Cross-links (issue 3): each broken-link case at its exact position.
+
+#[test]
+fn wiki_link_to_an_unknown_target() {
+    assert_rejected(
+        |s| {
+            s.edit(
+                REPORT,
+                "The deal mirrors [[first-pact]]",
+                "The deal mirrors [[frist-pact]]",
+            )
+        },
+        &[
+            &format!("{REPORT}:25:18: error: wiki link to unknown page `frist-pact`"),
+            "did you mean `first-pact`?",
+        ],
+    );
+}
+
+#[test]
+fn ambiguous_wiki_link() {
+    assert_rejected(
+        |s| {
+            s.write(
+                "content/parties/first-pact.md",
+                "---\ntitle: Clash\nkind: state\nsummary: x\n---\n",
+            );
+        },
+        &[
+            "content/_index.md:5:26: error: ambiguous wiki link `[[first-pact]]`",
+            "[[agreements/first-pact]]",
+        ],
+    );
+}
+
+#[test]
+fn wiki_link_to_a_missing_heading() {
+    assert_rejected(
+        |s| s.edit(SECOND, "[[first-pact#background", "[[first-pact#backgruond"),
+        &[
+            &format!("{SECOND}:18:24: error: `first-pact` has no heading `#backgruond`"),
+            "did you mean `#background`?",
+        ],
+    );
+}
+
+#[test]
+fn link_to_an_internal_path_that_does_not_exist() {
+    assert_rejected(
+        |s| {
+            s.edit(
+                "content/articles/2014-05-19-indictment.md",
+                "(/agreements/)",
+                "(/agreement/)",
+            )
+        },
+        &["content/articles/2014-05-19-indictment.md:11:33: error: link to `/agreement/`"],
+    );
+}
+
+#[test]
+fn unknown_relation_type() {
+    assert_rejected(
+        |s| s.edit(SECOND, "type: mirrors", "type: mirors"),
+        &[
+            &format!("{SECOND}:11:11: error: unknown relation type `mirors`"),
+            "did you mean `mirrors`?",
+        ],
+    );
+}
+
+#[test]
+fn relation_to_itself() {
+    assert_rejected(
+        |s| s.edit(SECOND, "to: first-pact", "to: second-pact"),
+        &[&format!(
+            "{SECOND}:11:3: error: agreement `second-pact` cannot have a relation to itself"
+        )],
+    );
+}
+
+#[test]
+fn relation_to_an_unknown_agreement() {
+    assert_rejected(
+        |s| s.edit(SECOND, "to: first-pact", "to: fist-pact"),
+        &[&format!(
+            "{SECOND}:12:9: error: unknown agreement `fist-pact` in relation"
+        )],
+    );
+}
+
+#[test]
+fn duplicate_relation() {
+    assert_rejected(
+        |s| {
+            s.edit(SECOND, "    note: Same clause without \"knowingly\".\n", "    note: Same clause without \"knowingly\".\n  - type: mirrors\n    to: first-pact\n")
+        },
+        &[&format!(
+            "{SECOND}:14:3: error: relation `mirrors first-pact` is declared twice"
+        )],
+    );
+}
+
+#[test]
+fn human_output_is_pinned() {
+    let site = TestSite::new("basic");
+    site.edit(
+        REPORT,
+        "tags: [economic-espionage, attribution]",
+        "tags: [Economic Espionage, attribution]",
+    );
+    site.edit(SECOND, "form: joint-statement", "form: statement");
+    site.edit(
+        REPORT,
+        "The deal mirrors [[first-pact]]",
+        "The deal mirrors [[nowhere]]",
+    );
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!("check_human", r.stderr);
+    let r = site.run(&["check", "--format", "github"]);
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!("check_github", r.stdout);
+}

@@ -1,0 +1,182 @@
+//! The build pipeline end to end: every page kind, sub-path URLs, byte-identical
+//! output, and the safety rules of the output folder.
+
+mod support;
+
+use support::TestSite;
+
+#[test]
+fn builds_every_page_kind() {
+    let site = TestSite::new("basic");
+    let r = site.build_ok(&[]);
+    assert!(r.stdout.starts_with("built "), "summary line: {}", r.stdout);
+    for rel in [
+        "index.html",
+        "404.html",
+        "articles/index.html",
+        "articles/page/2/index.html",
+        "articles/2015-10-22-uk-china-deal/index.html",
+        "agreements/index.html",
+        "agreements/first-pact/index.html",
+        "parties/index.html",
+        "parties/no/index.html",
+        "tags/index.html",
+        "tags/attribution/index.html",
+        "years/index.html",
+        "years/2015/index.html",
+        "clauses/ip-theft/index.html",
+        "about/index.html",
+        "style.css",
+        ".annals-output",
+    ] {
+        file_exists!(site, rel);
+    }
+    // Drafts are left out by default.
+    assert!(!site
+        .out("articles/2016-01-01-draft-story/index.html")
+        .exists());
+    // Reports list is newest first and paginated at per_page = 2.
+    let list = site.read("articles/index.html");
+    let a = list.find("UK and China sign a deal").unwrap();
+    let b = list.find("Firm says hacking continues").unwrap();
+    assert!(a < b);
+    file_contains!(site, "articles/page/2/index.html", "Five officers charged");
+    // The agreements index is a table with parties, form and status.
+    file_contains!(site, "agreements/index.html", "<table");
+    file_contains!(site, "agreements/index.html", "Joint statement");
+    // The party `no` is Norway (YAML 1.2), not `false`.
+    file_contains!(site, "parties/no/index.html", "Norway");
+}
+
+#[test]
+fn drafts_are_built_with_the_flag() {
+    let site = TestSite::new("basic");
+    site.build_ok(&["--drafts"]);
+    file_exists!(site, "articles/2016-01-01-draft-story/index.html");
+}
+
+#[test]
+fn every_internal_url_starts_with_the_base_path() {
+    let site = TestSite::new("basic");
+    site.build_ok(&["--base-url", "https://example.github.io/archive/"]);
+    let mut checked = 0;
+    for (path, bytes) in site.snapshot_output() {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for attr in ["href=\"", "src=\""] {
+            for (i, _) in html.match_indices(attr) {
+                let rest = &html[i + attr.len()..];
+                let url = &rest[..rest.find('"').unwrap()];
+                checked += 1;
+                let ok = url.starts_with("/archive/")
+                    || url.starts_with("https://")
+                    || url.starts_with('#');
+                assert!(ok, "{path}: URL {url:?} does not start with /archive/");
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} URLs checked");
+    file_contains!(
+        site,
+        "index.html",
+        "<link rel=\"canonical\" href=\"https://example.github.io/archive/\">"
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let first = site.snapshot_output();
+    site.build_ok(&[]);
+    let second = site.snapshot_output();
+    assert_eq!(first.len(), second.len());
+    for ((p1, b1), (p2, b2)) in first.iter().zip(&second) {
+        assert_eq!(p1, p2);
+        assert!(b1 == b2, "{p1} differs between builds");
+    }
+}
+
+#[test]
+fn check_writes_nothing_and_exits_zero() {
+    let site = TestSite::new("basic");
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!site.root().join("public").exists());
+}
+
+#[test]
+fn bom_and_crlf_files_load() {
+    let site = TestSite::new("basic");
+    site.write(
+        "content/articles/2015-11-01-windows-file.md",
+        "\u{feff}---\r\ntitle: Written on Windows\r\ndate: 2015-11-01\r\nsource:\r\n  publisher: X\r\n  url: https://example.org/w\r\nsummary: CRLF and BOM.\r\n---\r\nBody with *emphasis*.\r\n",
+    );
+    site.build_ok(&[]);
+    file_contains!(
+        site,
+        "articles/2015-11-01-windows-file/index.html",
+        "<em>emphasis</em>"
+    );
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_write() {
+    let site = TestSite::new("basic");
+    site.write("public/precious.txt", "keep me");
+    let r = site.run(&["build"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("not written by annals"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(site.out("precious.txt")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
+fn refuses_unsafe_output_folders() {
+    let site = TestSite::new("basic");
+    let root = site.root().to_string_lossy().into_owned();
+    for out in [
+        root.clone(),
+        format!("{root}/content"),
+        format!("{root}/templates/x"),
+        site.root().parent().unwrap().to_string_lossy().into_owned(),
+    ] {
+        let r = site.run(&["build", "--out", &out]);
+        assert_eq!(r.code, 2, "--out {out} was accepted: {}", r.stderr);
+    }
+    assert!(site.root().join("content/_index.md").exists());
+}
+
+#[test]
+fn usage_errors_exit_with_code_2() {
+    let site = TestSite::new("basic");
+    assert_eq!(site.run(&["build", "--no-such-flag"]).code, 2);
+    assert_eq!(site.run(&["build", "--base-url", "example.org"]).code, 2);
+}
+
+#[test]
+fn a_wiki_link_to_a_heading_resolves_with_its_fragment() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    file_contains!(
+        site,
+        "agreements/second-pact/index.html",
+        "href=\"/agreements/first-pact/#background\">the first one</a>"
+    );
+    // Default link text is the target's short title.
+    file_contains!(
+        site,
+        "index.html",
+        "<a href=\"/agreements/first-pact/\">First pact</a>"
+    );
+    // Root-relative Markdown links get the base path and are checked.
+    file_contains!(
+        site,
+        "articles/2014-05-19-indictment/index.html",
+        "<a href=\"/agreements/\">the agreements</a>"
+    );
+}
