@@ -100,74 +100,101 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), WriteError> {
     Ok(())
 }
 
+/// A fresh folder beside the output that files are written into; [`Staging::commit`]
+/// swaps it in, and dropping it without committing removes it.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates the staging folder beside `out` and copies `static_dir` into it.
+    pub fn create(out: &Path, static_dir: Option<&Path>) -> Result<Staging, WriteError> {
+        let out_abs = absolute(out);
+        let parent = out_abs
+            .parent()
+            .ok_or_else(|| WriteError::Refused("output folder has no parent".into()))?
+            .to_path_buf();
+        let name = out_abs
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        fs::create_dir_all(&parent)
+            .map_err(|e| WriteError::Io(format!("cannot create {}: {e}", parent.display())))?;
+        let pid = std::process::id();
+        let staging = Staging {
+            dir: parent.join(format!(".{name}.annals-staging-{pid}")),
+            old: parent.join(format!(".{name}.annals-old-{pid}")),
+            out: out_abs,
+            committed: false,
+        };
+        let _ = fs::remove_dir_all(&staging.dir);
+        let setup = (|| -> io::Result<()> {
+            fs::create_dir_all(&staging.dir)?;
+            if let Some(dir) = static_dir.filter(|d| d.is_dir()) {
+                copy_dir(dir, &staging.dir)?;
+            }
+            Ok(())
+        })();
+        setup.map_err(|e| WriteError::Io(format!("cannot prepare the output folder: {e}")))?;
+        Ok(staging)
+    }
+
+    /// Writes one rendered file (safe to call from several threads).
+    pub fn write(&self, output: &Output) -> io::Result<()> {
+        let path = self.dir.join(&output.path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(path, &output.bytes)
+    }
+
+    /// Adds the marker and swaps the staging folder in place of the output.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        fs::write(
+            self.dir.join(MARKER),
+            "This folder is written by annals; it is replaced on every build.\n",
+        )
+        .map_err(|e| WriteError::Io(format!("cannot write the site: {e}")))?;
+        if self.out.exists() {
+            fs::rename(&self.out, &self.old).map_err(|e| {
+                WriteError::Io(format!("cannot replace {}: {e}", self.out.display()))
+            })?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.out) {
+            let _ = fs::rename(&self.old, &self.out);
+            return Err(WriteError::Io(format!(
+                "cannot move the new site into place: {e}"
+            )));
+        }
+        self.committed = true;
+        let _ = fs::remove_dir_all(&self.old);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 /// Writes `outputs` plus the files under `static_dir` into `out`, atomically replacing it.
 pub fn write_site(
     out: &Path,
     outputs: &[Output],
     static_dir: Option<&Path>,
 ) -> Result<(), WriteError> {
-    let out_abs = absolute(out);
-    let parent = out_abs
-        .parent()
-        .ok_or_else(|| WriteError::Refused("output folder has no parent".into()))?
-        .to_path_buf();
-    let name = out_abs
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    fs::create_dir_all(&parent)
-        .map_err(|e| WriteError::Io(format!("cannot create {}: {e}", parent.display())))?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.annals-staging-{pid}"));
-    let old = parent.join(format!(".{name}.annals-old-{pid}"));
-    let _ = fs::remove_dir_all(&staging);
-    let result = (|| -> io::Result<()> {
-        fs::create_dir_all(&staging)?;
-        if let Some(dir) = static_dir.filter(|d| d.is_dir()) {
-            copy_dir(dir, &staging)?;
-        }
-        // Create folders first (serially), then write files in parallel.
-        let mut dirs: Vec<PathBuf> = outputs
-            .iter()
-            .filter_map(|o| staging.join(&o.path).parent().map(Path::to_path_buf))
-            .collect();
-        dirs.sort();
-        dirs.dedup();
-        for d in dirs {
-            fs::create_dir_all(d)?;
-        }
-        outputs
-            .par_iter()
-            .try_for_each(|o| fs::write(staging.join(&o.path), &o.bytes))?;
-        fs::write(
-            staging.join(MARKER),
-            "This folder is written by annals; it is replaced on every build.\n",
-        )?;
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(WriteError::Io(format!("cannot write the site: {e}")));
-    }
-    // Swap: old out → aside, staging → out, then remove the old copy.
-    if out_abs.exists() {
-        if let Err(e) = fs::rename(&out_abs, &old) {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(WriteError::Io(format!(
-                "cannot replace {}: {e}",
-                out.display()
-            )));
-        }
-    }
-    if let Err(e) = fs::rename(&staging, &out_abs) {
-        let _ = fs::rename(&old, &out_abs);
-        let _ = fs::remove_dir_all(&staging);
-        return Err(WriteError::Io(format!(
-            "cannot move the new site into place: {e}"
-        )));
-    }
-    let _ = fs::remove_dir_all(&old);
-    Ok(())
+    let staging = Staging::create(out, static_dir)?;
+    outputs
+        .par_iter()
+        .try_for_each(|o| staging.write(o))
+        .map_err(|e| WriteError::Io(format!("cannot write the site: {e}")))?;
+    staging.commit()
 }
 
 fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {

@@ -32,14 +32,15 @@ pub enum Outcome {
     Usage(String),
 }
 
-/// Runs load → resolve → render, returning outputs and diagnostics.
-pub fn run_pipeline(opts: &BuildOptions) -> (Vec<Output>, Diagnostics) {
+/// Runs load → resolve; on success, render into `sink`. Returns the number of
+/// files rendered and every diagnostic.
+pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut config = match SiteConfig::load(&opts.root) {
         Ok(c) => c,
         Err(d) => {
             diags.extend(d);
-            return (vec![], diags);
+            return (0, diags);
         }
     };
     if let Some(b) = &opts.base_url {
@@ -50,48 +51,52 @@ pub fn run_pipeline(opts: &BuildOptions) -> (Vec<Output>, Diagnostics) {
     let (archive, d) = resolve::resolve(config, content);
     diags.extend(d);
     if diags.has_errors() {
-        return (vec![], diags);
+        return (0, diags);
     }
-    let (outputs, d) = render::render(&archive, &opts.root);
+    let (count, d) = render::render_to(&archive, &opts.root, sink);
     diags.extend(d);
-    (outputs, diags)
+    (count, diags)
 }
 
 /// `annals check`: everything but writing.
 pub fn check(opts: &BuildOptions, github: bool) -> Outcome {
-    let (outputs, diags) = run_pipeline(opts);
+    let (count, diags) = run_pipeline(opts, &|_| Ok(()));
     print_diagnostics(&diags, github);
     if diags.has_errors() {
         Outcome::ContentErrors
     } else {
-        Outcome::Ok(outputs.len())
+        Outcome::Ok(count)
     }
 }
 
-/// `annals build`: run the pipeline and write the site.
+/// `annals build`: run the pipeline, writing each page into a staging folder
+/// that replaces the output only when the whole build succeeded.
 pub fn build(opts: &BuildOptions) -> Outcome {
     let start = Instant::now();
     let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
     if let Err(e) = write::check_output_dir(&opts.root, &out) {
         return Outcome::Usage(e.to_string());
     }
-    let (outputs, diags) = run_pipeline(opts);
+    let staging = match write::Staging::create(&out, Some(&opts.root.join("static"))) {
+        Ok(s) => s,
+        Err(e) => return Outcome::Usage(e.to_string()),
+    };
+    let (count, diags) = run_pipeline(opts, &|o: Output| staging.write(&o));
     print_diagnostics(&diags, false);
     if diags.has_errors() {
+        drop(staging);
         eprintln!("build failed; {} left unchanged", display(&out));
         return Outcome::ContentErrors;
     }
-    let static_dir = opts.root.join("static");
-    if let Err(e) = write::write_site(&out, &outputs, Some(&static_dir)) {
+    if let Err(e) = staging.commit() {
         return Outcome::Usage(e.to_string());
     }
     println!(
-        "built {} pages in {:.2} s → {}",
-        outputs.len(),
+        "built {count} pages in {:.2} s → {}",
         start.elapsed().as_secs_f64(),
         display(&out)
     );
-    Outcome::Ok(outputs.len())
+    Outcome::Ok(count)
 }
 
 fn display(p: &Path) -> String {

@@ -50,11 +50,28 @@ enum Job {
     NotFound,
 }
 
-/// Renders every page of the archive.
+/// Where rendered files go: the writer's staging folder, or nowhere for `check`.
+pub type Sink<'s> = &'s (dyn Fn(Output) -> std::io::Result<()> + Sync);
+
+/// Renders every page of the archive and collects the outputs in memory
+/// (sorted by path). Used by tests and tools; `build` streams with [`render_to`].
 pub fn render(archive: &Archive, root: &Path) -> (Vec<Output>, Vec<Diagnostic>) {
+    let collected = std::sync::Mutex::new(vec![]);
+    let (_, diags) = render_to(archive, root, &|o| {
+        collected.lock().unwrap().push(o);
+        Ok(())
+    });
+    let mut outputs = collected.into_inner().unwrap();
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    (outputs, diags)
+}
+
+/// Renders every page of the archive, handing each file to `sink` as soon as it
+/// is rendered so the whole site never sits in memory. Returns the file count.
+pub fn render_to(archive: &Archive, root: &Path, sink: Sink<'_>) -> (usize, Vec<Diagnostic>) {
     let tera = match templates::load(&root.join("templates"), &archive.urls) {
         Ok(t) => t,
-        Err(d) => return (vec![], attach_sources(root, d)),
+        Err(d) => return (0, attach_sources(root, d)),
     };
     let ctx = Ctx::new(archive);
     let mut jobs = vec![
@@ -83,25 +100,39 @@ pub fn render(archive: &Archive, root: &Path) -> (Vec<Output>, Vec<Diagnostic>) 
             .map(|(k, _)| Job::Clause(k.clone())),
     );
 
-    let mut results: Vec<Result<Output, Diagnostic>> = jobs
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    let deliver = |r: Result<Output, Diagnostic>| -> Option<Diagnostic> {
+        match r {
+            Ok(o) => {
+                let path = o.path.clone();
+                match sink(o) {
+                    Ok(()) => {
+                        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        None
+                    }
+                    Err(e) => Some(Diagnostic::error(
+                        path,
+                        format!("cannot write output file: {e}"),
+                    )),
+                }
+            }
+            Err(d) => Some(d),
+        }
+    };
+    let mut diags: Vec<Diagnostic> = jobs
         .par_iter()
-        .map(|job| render_job(&tera, &ctx, job))
+        .filter_map(|job| deliver(render_job(&tera, &ctx, job)))
         .collect();
     // Outputs owned by their own modules.
-    results.extend(timeline::render(&tera, &ctx));
-    results.extend(annotations::render(&tera, &ctx));
-    results.extend(feeds::render(&tera, &ctx));
-    results.extend(data::render(&tera, &ctx));
-    let mut outputs = vec![];
-    let mut diags = vec![];
-    for r in results {
-        match r {
-            Ok(o) => outputs.push(o),
-            Err(d) => diags.push(d),
-        }
+    for results in [
+        timeline::render(&tera, &ctx),
+        annotations::render(&tera, &ctx),
+        feeds::render(&tera, &ctx),
+        data::render(&tera, &ctx),
+    ] {
+        diags.extend(results.into_iter().filter_map(&deliver));
     }
-    outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    (outputs, attach_sources(root, diags))
+    (count.into_inner(), attach_sources(root, diags))
 }
 
 /// Adds the offending template line to template diagnostics.
