@@ -144,7 +144,8 @@ pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
 /// ancestor path, so a position is always found.
 #[derive(Debug, Default, Clone)]
 pub struct SpanIndex {
-    spans: HashMap<String, (usize, usize)>,
+    /// Sorted by path, for binary search (smaller than a map: one per file is kept).
+    spans: Vec<(Box<str>, (u32, u32))>,
 }
 
 impl SpanIndex {
@@ -252,14 +253,26 @@ impl SpanIndex {
                 spans.insert(format!("{key_path}#value"), (line_no, value_col + 1));
             }
         }
+        let mut spans: Vec<(Box<str>, (u32, u32))> = spans
+            .into_iter()
+            .map(|(k, (l, c)): (String, (usize, usize))| (k.into_boxed_str(), (l as u32, c as u32)))
+            .collect();
+        spans.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         SpanIndex { spans }
+    }
+
+    fn lookup(&self, path: &str) -> Option<(usize, usize)> {
+        self.spans
+            .binary_search_by(|(k, _)| k.as_ref().cmp(path))
+            .ok()
+            .map(|i| (self.spans[i].1 .0 as usize, self.spans[i].1 .1 as usize))
     }
 
     /// Position of `path` (or of its nearest recorded ancestor).
     pub fn get(&self, path: &str) -> Option<(usize, usize)> {
         let mut p = path.to_string();
         loop {
-            if let Some(&pos) = self.spans.get(&p) {
+            if let Some(pos) = self.lookup(&p) {
                 return Some(pos);
             }
             match p.rfind(['.', '#']) {
@@ -271,9 +284,7 @@ impl SpanIndex {
 
     /// Position of the value of `path` when on the same line, else of the key.
     pub fn value(&self, path: &str) -> Option<(usize, usize)> {
-        self.spans
-            .get(&format!("{path}#value"))
-            .copied()
+        self.lookup(&format!("{path}#value"))
             .or_else(|| self.get(path))
     }
 }

@@ -46,15 +46,19 @@ pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diag
     if let Some(b) = &opts.base_url {
         config.base_url = b.clone();
     }
+    let timer = StageTimer::new();
     let (content, d) = content::load(&opts.root, opts.drafts);
     diags.extend(d);
+    timer.lap("load");
     let (archive, d) = resolve::resolve(config, content);
     diags.extend(d);
+    timer.lap("resolve");
     if diags.has_errors() {
         return (0, diags);
     }
     let (count, d) = render::render_to(&archive, &opts.root, sink);
     diags.extend(d);
+    timer.lap("render+write");
     (count, diags)
 }
 
@@ -97,6 +101,37 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         display(&out)
     );
     Outcome::Ok(count)
+}
+
+/// With `ANNALS_TIMINGS=1`, prints each stage's time and the peak memory so far
+/// to stderr (for the benchmark; Linux only for memory).
+struct StageTimer {
+    start: Option<Instant>,
+}
+
+impl StageTimer {
+    fn new() -> Self {
+        let on = std::env::var_os("ANNALS_TIMINGS").is_some_and(|v| v != "0");
+        StageTimer {
+            start: on.then(Instant::now),
+        }
+    }
+
+    fn lap(&self, stage: &str) {
+        let Some(start) = self.start else { return };
+        let peak = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+            })
+            .unwrap_or_else(|| "?".into());
+        eprintln!(
+            "timing: {stage:<12} done at {:>6.0} ms, peak memory {peak}",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
+    }
 }
 
 fn display(p: &Path) -> String {

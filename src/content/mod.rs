@@ -243,8 +243,8 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
             let body = markdown::render_body(&file, body_offset, $annotations, &spans, &mut diags);
             Entry {
                 slug: stem.clone(),
-                file: file.clone(),
-                spans: spans.clone(),
+                file,
+                spans,
                 meta,
                 body,
             }
