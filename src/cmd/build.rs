@@ -52,6 +52,7 @@ pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diag
     timer.lap("load");
     let (archive, d) = resolve::resolve(config, content);
     diags.extend(d);
+    diags.extend(crate::lint::lint(&archive));
     timer.lap("resolve");
     if diags.has_errors() {
         return (0, diags);

@@ -290,7 +290,13 @@ impl<'a> Ctx<'a> {
                     .entry(rt.label.clone())
                     .or_default()
                     .push(json!({"target": self.entry_ref(r.to), "note": r.note}));
-            } else if r.to == key {
+            } else if r.to == key
+                && !(rt.symmetric
+                    && a.relations
+                        .iter()
+                        .any(|o| o.from == key && o.to == r.from && o.kind == r.kind))
+            {
+                // (A symmetric relation declared from both sides is shown once.)
                 let g = if r.from.kind == Kind::Article {
                     &mut report_groups
                 } else {

@@ -1,0 +1,108 @@
+//! Editorial warnings: things that are allowed but usually a mistake or a gap.
+//! They never fail a build; `annals check` prints them for the pull request.
+
+use std::collections::HashSet;
+
+use crate::diagnostics::Diagnostic;
+use crate::resolve::{Archive, Kind};
+
+/// All warnings for a resolved archive.
+pub fn lint(a: &Archive) -> Vec<Diagnostic> {
+    let mut out = vec![];
+    let c = &a.content;
+    for e in &c.articles {
+        if e.meta.annotations.is_empty() {
+            out.push(
+                warn(e.error_at_key("title", "report has no annotations"))
+                    .with_hint("add editors' notes under `annotations:` (see CONTRIBUTING.md)"),
+            );
+        }
+        if !e.meta.source.url.starts_with("https://") {
+            out.push(
+                warn(e.error_at(
+                    "source.url",
+                    format!("source URL `{}` is not https", e.meta.source.url),
+                ))
+                .with_hint("link the https version of the original"),
+            );
+        }
+        for (i, an) in e.meta.annotations.iter().enumerate() {
+            for (j, s) in an.sources.iter().enumerate() {
+                if !s.starts_with("https://") {
+                    out.push(
+                        warn(e.error_at(
+                            &format!("annotations.{i}.sources.{j}"),
+                            format!("source URL `{s}` is not https"),
+                        ))
+                        .with_hint("link the https version of the source"),
+                    );
+                }
+            }
+        }
+    }
+    for (i, e) in c.agreements.iter().enumerate() {
+        if a.coverage[i].is_empty() {
+            out.push(
+                warn(e.error_at_key("title", format!("no report covers agreement `{}`", e.slug)))
+                    .with_hint("add the agreement to the `agreements:` list of a report about it"),
+            );
+        }
+        if !e.meta.text_url.starts_with("https://") {
+            out.push(
+                warn(e.error_at(
+                    "text_url",
+                    format!("text URL `{}` is not https", e.meta.text_url),
+                ))
+                .with_hint("link the https version of the text"),
+            );
+        }
+    }
+    // Symmetric relation types should be declared from both sides.
+    let declared: HashSet<(usize, &str, usize)> = a
+        .relations
+        .iter()
+        .filter(|r| r.from.kind == Kind::Agreement)
+        .map(|r| (r.from.idx, r.kind.as_str(), r.to.idx))
+        .collect();
+    for r in &a.relations {
+        let symmetric = a
+            .config
+            .relation_types
+            .get(&r.kind)
+            .is_some_and(|t| t.symmetric);
+        if !symmetric || r.from.kind != Kind::Agreement {
+            continue;
+        }
+        if !declared.contains(&(r.to.idx, r.kind.as_str(), r.from.idx)) {
+            let from = &c.agreements[r.from.idx];
+            let to = &c.agreements[r.to.idx];
+            let i = from
+                .meta
+                .relations
+                .iter()
+                .position(|d| d.kind == r.kind && d.to == to.slug)
+                .unwrap_or(0);
+            out.push(
+                warn(from.error_at_key(
+                    &format!("relations.{i}"),
+                    format!(
+                        "`{}` is symmetric but `{}` does not declare it back",
+                        r.kind, to.slug
+                    ),
+                ))
+                .with_hint(format!(
+                    "add `- type: {}` / `to: {}` to the relations of {}",
+                    r.kind,
+                    from.slug,
+                    to.file.path.display()
+                )),
+            );
+        }
+    }
+    out
+}
+
+fn warn(mut d: Diagnostic) -> Diagnostic {
+    d.severity = crate::diagnostics::Severity::Warning;
+    d
+}
