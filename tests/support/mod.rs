@@ -35,6 +35,16 @@ impl TestSite {
         TestSite { dir }
     }
 
+    /// A copy of the repository's own site: site.yaml, content, templates, static.
+    pub fn from_repo() -> TestSite {
+        let dir = tempfile::tempdir().unwrap();
+        fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+        for d in ["content", "templates", "static"] {
+            copy_dir(&repo().join(d), &dir.path().join(d));
+        }
+        TestSite { dir }
+    }
+
     /// The site root.
     pub fn root(&self) -> &Path {
         self.dir.path()
