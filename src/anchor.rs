@@ -115,7 +115,15 @@ pub fn find(
     let p = prefix.map(normalize_selector).filter(|p| !p.is_empty());
     let s = suffix.map(normalize_selector).filter(|s| !s.is_empty());
     let text = &hay.text;
-    let all: Vec<usize> = text.match_indices(q.as_str()).map(|(i, _)| i).collect();
+    // Every occurrence, overlapping ones included (`match_indices` skips
+    // those: "a a" occurs twice in "a a a").
+    let mut all: Vec<usize> = vec![];
+    let mut from = 0;
+    while let Some(k) = text[from..].find(q.as_str()) {
+        let i = from + k;
+        all.push(i);
+        from = i + text[i..].chars().next().map_or(1, char::len_utf8);
+    }
     if all.is_empty() {
         return Anchoring::Missing;
     }
@@ -221,6 +229,33 @@ mod tests {
         assert_eq!(
             find(&h, "deal was", Some("Nope"), None),
             Anchoring::ContextMismatch(2)
+        );
+    }
+
+    #[test]
+    fn overlapping_occurrences_are_all_counted() {
+        // The second occurrence overlaps the first: both count.
+        let h = norm("a a a");
+        assert_eq!(
+            find(&h, "a a", None, None),
+            Anchoring::Ambiguous(vec![0, 2])
+        );
+        // …so a prefix can pick the overlapping one.
+        let h = norm("x a a a");
+        assert_eq!(find(&h, "a a", Some("x a"), None), Anchoring::Found(4..7));
+        assert_eq!(find(&h, "a a", Some("x"), None), Anchoring::Found(2..5));
+    }
+
+    #[test]
+    fn context_may_not_cross_a_block() {
+        let h = norm("one deal\u{1}two deal");
+        assert_eq!(
+            find(&h, "deal", Some("two"), None),
+            Anchoring::Found(13..17)
+        );
+        assert_eq!(
+            find(&h, "one", None, Some("deal two")),
+            Anchoring::ContextMismatch(1)
         );
     }
 

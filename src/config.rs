@@ -1,6 +1,6 @@
 //! `site.yaml`: site settings and the vocabularies content is checked against.
 
-use std::collections::BTreeMap;
+use indexmap::IndexMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -37,14 +37,14 @@ pub struct SiteConfig {
     /// Custom domain written to `CNAME` for GitHub Pages.
     #[serde(default)]
     pub cname: Option<String>,
-    /// Relation types: key → labels.
-    pub relation_types: BTreeMap<String, RelationType>,
+    /// Relation types: key → labels, in the order of site.yaml.
+    pub relation_types: IndexMap<String, RelationType>,
     /// Annotation kinds.
-    pub annotation_kinds: BTreeMap<String, Term>,
+    pub annotation_kinds: IndexMap<String, Term>,
     /// Agreement forms.
-    pub agreement_forms: BTreeMap<String, Term>,
+    pub agreement_forms: IndexMap<String, Term>,
     /// Agreement statuses.
-    pub agreement_statuses: BTreeMap<String, Term>,
+    pub agreement_statuses: IndexMap<String, Term>,
 }
 
 /// A relation type with its labels in both directions.

@@ -7,14 +7,18 @@
   var notes = document.getElementById("notes");
   if (!notes) return;
   var body = document.querySelector(".report-body");
+  var report = body.closest(".report") || body;
   function layout() {
     var items = notes.querySelectorAll("li.note");
     if (!wide.matches) {
       body.classList.remove("sidenotes");
+      report.classList.remove("with-sidenotes");
+      body.style.minHeight = "";
       items.forEach(function (li) { li.style.top = ""; });
       return;
     }
     body.classList.add("sidenotes");
+    report.classList.add("with-sidenotes");
     var base = body.getBoundingClientRect().top + window.scrollY;
     var next = 0;
     items.forEach(function (li) {

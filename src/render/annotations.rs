@@ -51,6 +51,8 @@ pub fn page(ctx: &Ctx<'_>) -> Value {
                     "id": format!("{}-note-{}", e.slug, n.number),
                     "number": n.number,
                     "exact": n.exact,
+                    // Words that bring their own quotation marks get no more.
+                    "quoted": n.exact.starts_with(['"', '\'']) || n.exact.ends_with(['"', '\'']),
                     "html": fill_links(&n.note_html, links),
                     "sources": decl.sources,
                     "note_url": format!("{report_url}#note-{}", n.number),

@@ -66,7 +66,7 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    fn term(map: &BTreeMap<String, crate::config::Term>, key: &str) -> Value {
+    fn term(map: &indexmap::IndexMap<String, crate::config::Term>, key: &str) -> Value {
         json!({"key": key, "label": map.get(key).map(|t| t.label.as_str()).unwrap_or(key), "description": map.get(key).and_then(|t| t.description.clone())})
     }
 
@@ -222,6 +222,7 @@ impl<'a> Ctx<'a> {
                     "kind": Self::term(&a.config.annotation_kinds, &decl.kind),
                     "html": fill_links(&n.note_html, links),
                     "exact": n.exact,
+                    "quoted": quoted(&n.exact),
                     "sources": decl.sources,
                     "original_passage_url": fragment,
                 })
@@ -505,6 +506,17 @@ impl<'a> Ctx<'a> {
     /// A summary item for an agreement (for other modules).
     pub fn agreement_summary(&self, i: usize) -> &Value {
         &self.agreement_items[i]
+    }
+}
+
+/// The quoted words in curly quotes, unless they already carry their own.
+fn quoted(exact: &str) -> String {
+    let starts = exact.starts_with(['"', '“', '\'', '‘']);
+    let ends = exact.ends_with(['"', '”', '\'', '’']);
+    if starts && ends {
+        exact.to_string()
+    } else {
+        format!("“{exact}”")
     }
 }
 

@@ -1,12 +1,843 @@
-//! Data outputs (stub: filled in by its own change).
+//! Open data: `data/archive.json` (every report, agreement, party and
+//! relation) with its JSON Schema `data/archive.schema.json`, the CSV tables
+//! `data/agreements.csv` and `data/relations.csv`, every editor's note as a W3C
+//! Web Annotation in `data/annotations.jsonld`, and the `/data/` page that
+//! documents them.
+//!
+//! JSON objects are `serde_json` maps (sorted keys), lists are sorted, URLs
+//! are absolute and come from [`crate::urls::Urls`], dates come from content:
+//! the files are byte-identical from run to run.
 
+use serde_json::{json, Map, Value};
 use tera::Tera;
 
 use super::context::Ctx;
-use super::Output;
+use super::{fill_links, render_page, Output};
 use crate::diagnostics::Diagnostic;
+use crate::resolve::{Archive, Key, Kind, ResolvedLink};
+use crate::urls::paths;
 
-/// Renders this module's output files.
-pub fn render(_tera: &Tera, _ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
-    vec![]
+/// Site-relative path of the data page.
+pub const PAGE: &str = "data/";
+/// Site-relative paths of the files.
+pub const ARCHIVE_JSON: &str = "data/archive.json";
+/// The JSON Schema of `archive.json`.
+pub const ARCHIVE_SCHEMA: &str = "data/archive.schema.json";
+/// Agreements as CSV.
+pub const AGREEMENTS_CSV: &str = "data/agreements.csv";
+/// Relations as CSV.
+pub const RELATIONS_CSV: &str = "data/relations.csv";
+/// Editors' notes as W3C Web Annotations.
+pub const ANNOTATIONS_JSONLD: &str = "data/annotations.jsonld";
+
+/// The CSS selector of the element whose text positions count in (the report body).
+pub const BODY_SELECTOR: &str = ".report-body > .prose";
+
+/// Renders the data files and the data page.
+pub fn render(tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
+    let a = ctx.archive;
+    let schema = archive_schema(a);
+    vec![
+        Ok(json_file(ARCHIVE_JSON, &archive_json(a))),
+        Ok(json_file(ARCHIVE_SCHEMA, &schema)),
+        Ok(Output {
+            path: AGREEMENTS_CSV.into(),
+            bytes: agreements_csv(a).into_bytes(),
+        }),
+        Ok(Output {
+            path: RELATIONS_CSV.into(),
+            bytes: relations_csv(a).into_bytes(),
+        }),
+        Ok(json_file(ANNOTATIONS_JSONLD, &annotations_jsonld(a))),
+        render_page(tera, ctx, "data.html", PAGE, &page(a, &schema)),
+    ]
+}
+
+fn json_file(path: &str, v: &Value) -> Output {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    Output {
+        path: path.into(),
+        bytes: s.into_bytes(),
+    }
+}
+
+/// Reports oldest first (date, then slug).
+fn reports_in_order(a: &Archive) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..a.content.articles.len()).collect();
+    let arts = &a.content.articles;
+    v.sort_by(|&x, &y| {
+        arts[x]
+            .meta
+            .date
+            .cmp(&arts[y].meta.date)
+            .then_with(|| arts[x].slug.cmp(&arts[y].slug))
+    });
+    v
+}
+
+fn kind_name(k: Kind) -> &'static str {
+    match k {
+        Kind::Article => "report",
+        Kind::Agreement => "agreement",
+        Kind::Party => "party",
+        Kind::Page | Kind::Home => "page",
+    }
+}
+
+fn slug_of(a: &Archive, k: Key) -> &str {
+    let c = &a.content;
+    match k.kind {
+        Kind::Article => &c.articles[k.idx].slug,
+        Kind::Agreement => &c.agreements[k.idx].slug,
+        Kind::Party => &c.parties[k.idx].slug,
+        Kind::Page => &c.pages[k.idx].slug,
+        Kind::Home => "",
+    }
+}
+
+/// One row per relation, sorted by (from kind, from, type, to).
+struct RelationRow<'a> {
+    from: &'a str,
+    from_kind: &'static str,
+    to: &'a str,
+    kind: &'a str,
+    label: &'a str,
+    inverse_label: &'a str,
+    note: Option<&'a str>,
+    from_url: String,
+    to_url: String,
+}
+
+fn relation_rows(a: &Archive) -> Vec<RelationRow<'_>> {
+    let mut rows: Vec<RelationRow<'_>> = a
+        .relations
+        .iter()
+        .map(|r| {
+            let rt = a.config.relation_types.get(&r.kind);
+            RelationRow {
+                from: slug_of(a, r.from),
+                from_kind: kind_name(r.from.kind),
+                to: slug_of(a, r.to),
+                kind: &r.kind,
+                label: rt.map(|t| t.label.as_str()).unwrap_or(&r.kind),
+                inverse_label: rt.map(|t| t.inverse_label()).unwrap_or(&r.kind),
+                note: r.note.as_deref().map(str::trim),
+                from_url: a.urls.absolute(&a.rel_path(r.from)),
+                to_url: a.urls.absolute(&a.rel_path(r.to)),
+            }
+        })
+        .collect();
+    rows.sort_by(|x, y| {
+        (x.from_kind, x.from, x.kind, x.to).cmp(&(y.from_kind, y.from, y.kind, y.to))
+    });
+    rows
+}
+
+/// `archive.json`.
+pub fn archive_json(a: &Archive) -> Value {
+    let c = &a.content;
+    let u = &a.urls;
+    let cfg = &a.config;
+    let reports: Vec<Value> = reports_in_order(a)
+        .into_iter()
+        .map(|i| {
+            let e = &c.articles[i];
+            json!({
+                "id": e.slug,
+                "url": u.absolute(&paths::article(&e.slug)),
+                "title": e.meta.title,
+                "date": e.meta.date.iso(),
+                "date_note": e.meta.date_note,
+                "summary": e.meta.summary,
+                "source": {
+                    "publisher": e.meta.source.publisher,
+                    "url": e.meta.source.url,
+                    "author": e.meta.source.author,
+                    "title": e.meta.source.title,
+                },
+                "parties": e.meta.parties,
+                "tags": e.meta.tags,
+                "agreements": e.meta.agreements,
+                "note_count": e.body.notes.len(),
+            })
+        })
+        .collect();
+    let agreements: Vec<Value> = a
+        .agreements_by_date
+        .iter()
+        .map(|&i| {
+            let e = &c.agreements[i];
+            let clauses: Vec<Value> = e
+                .meta
+                .clauses
+                .iter()
+                .map(|cl| {
+                    let compared = a.clauses.get(&cl.id).is_some_and(|f| f.len() >= 2);
+                    json!({
+                        "id": cl.id,
+                        "text": cl.text,
+                        "comparison_url": compared.then(|| u.absolute(&paths::clause(&cl.id))),
+                    })
+                })
+                .collect();
+            json!({
+                "id": e.slug,
+                "url": u.absolute(&paths::agreement(&e.slug)),
+                "feed_url": u.absolute(&super::feeds::agreement_feed_path(&e.slug)),
+                "title": e.meta.title,
+                "short_title": e.meta.short_title,
+                "date": e.meta.date.iso(),
+                "date_note": e.meta.date_note,
+                "summary": e.meta.summary,
+                "parties": e.meta.parties,
+                "form": e.meta.form,
+                "status": e.meta.status,
+                "text_url": e.meta.text_url,
+                "clauses": clauses,
+                "reports": a.coverage[i].iter().map(|&r| c.articles[r].slug.as_str()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut parties: Vec<&crate::content::Entry<crate::content::model::PartyMeta>> =
+        c.parties.iter().collect();
+    parties.sort_by(|x, y| x.slug.cmp(&y.slug));
+    let parties: Vec<Value> = parties
+        .into_iter()
+        .map(|p| {
+            json!({
+                "id": p.slug,
+                "url": u.absolute(&paths::party(&p.slug)),
+                "title": p.meta.title,
+                "kind": p.meta.kind,
+                "summary": p.meta.summary,
+            })
+        })
+        .collect();
+    let relations: Vec<Value> = relation_rows(a)
+        .into_iter()
+        .map(|r| {
+            json!({
+                "from": r.from,
+                "from_kind": r.from_kind,
+                "to": r.to,
+                "type": r.kind,
+                "label": r.label,
+                "inverse_label": r.inverse_label,
+                "note": r.note,
+            })
+        })
+        .collect();
+    let terms = |m: &indexmap::IndexMap<String, crate::config::Term>| -> Value {
+        Value::Object(
+            m.iter()
+                .map(|(k, t)| {
+                    (
+                        k.clone(),
+                        json!({"label": t.label, "description": t.description}),
+                    )
+                })
+                .collect::<Map<String, Value>>(),
+        )
+    };
+    let relation_types: Map<String, Value> = cfg
+        .relation_types
+        .iter()
+        .map(|(k, t)| {
+            (
+                k.clone(),
+                json!({"label": t.label, "inverse_label": t.inverse_label(), "symmetric": t.symmetric}),
+            )
+        })
+        .collect();
+    json!({
+        "$schema": u.absolute(ARCHIVE_SCHEMA),
+        "title": cfg.title,
+        "description": cfg.description,
+        "url": u.absolute(""),
+        "language": cfg.language,
+        "licence": cfg.licence,
+        "reports": reports,
+        "agreements": agreements,
+        "parties": parties,
+        "relations": relations,
+        "vocabularies": {
+            "relation_types": relation_types,
+            "annotation_kinds": terms(&cfg.annotation_kinds),
+            "agreement_forms": terms(&cfg.agreement_forms),
+            "agreement_statuses": terms(&cfg.agreement_statuses),
+        },
+    })
+}
+
+fn prop(schema: Value, description: &str) -> Value {
+    let mut s = schema;
+    if let Value::Object(m) = &mut s {
+        m.insert("description".into(), json!(description));
+    }
+    s
+}
+
+fn object(required: &[&str], properties: Value) -> Value {
+    json!({
+        "type": "object",
+        "required": required,
+        "additionalProperties": false,
+        "properties": properties,
+    })
+}
+
+/// `archive.schema.json`: JSON Schema (draft 2020-12) of `archive.json`.
+pub fn archive_schema(a: &Archive) -> Value {
+    let string = || json!({"type": "string"});
+    let nullable = || json!({"type": ["string", "null"]});
+    let url = || json!({"type": "string", "format": "uri"});
+    let slug = || json!({"$ref": "#/$defs/slug"});
+    let slugs = || json!({"type": "array", "items": {"$ref": "#/$defs/slug"}});
+    let date = || json!({"$ref": "#/$defs/date"});
+    let report = object(
+        &[
+            "id",
+            "url",
+            "title",
+            "date",
+            "date_note",
+            "summary",
+            "source",
+            "parties",
+            "tags",
+            "agreements",
+            "note_count",
+        ],
+        json!({
+            "id": prop(slug(), "The report's id: its file name without `.md`."),
+            "url": prop(url(), "The report's page in the archive."),
+            "title": prop(string(), "Headline, as the archive gives it."),
+            "date": prop(date(), "Publication date of the original report."),
+            "date_note": prop(nullable(), "Why the date is uncertain, when it is."),
+            "summary": prop(string(), "One-sentence summary by the editors."),
+            "source": prop(json!({"$ref": "#/$defs/source"}), "Where the report was originally published."),
+            "parties": prop(slugs(), "Ids of the parties (states, organisations, companies) it concerns."),
+            "tags": prop(slugs(), "Topic tags."),
+            "agreements": prop(slugs(), "Ids of the agreements it covers."),
+            "note_count": prop(json!({"type": "integer", "minimum": 0}), "How many editors' notes it carries (see annotations.jsonld)."),
+        }),
+    );
+    let source = object(
+        &["publisher", "url", "author", "title"],
+        json!({
+            "publisher": prop(string(), "Publication name."),
+            "url": prop(url(), "Address of the original report."),
+            "author": prop(nullable(), "Byline, when known."),
+            "title": prop(nullable(), "Original headline, when the archive's title differs."),
+        }),
+    );
+    let agreement = object(
+        &[
+            "id",
+            "url",
+            "feed_url",
+            "title",
+            "short_title",
+            "date",
+            "date_note",
+            "summary",
+            "parties",
+            "form",
+            "status",
+            "text_url",
+            "clauses",
+            "reports",
+        ],
+        json!({
+            "id": prop(slug(), "The agreement's id: its file name without `.md`."),
+            "url": prop(url(), "The agreement's page in the archive."),
+            "feed_url": prop(url(), "Atom feed of the reports covering it."),
+            "title": prop(string(), "Full title."),
+            "short_title": prop(string(), "Short title."),
+            "date": prop(date(), "Date signed or announced."),
+            "date_note": prop(nullable(), "Why the date is uncertain, when it is."),
+            "summary": prop(string(), "One-sentence summary by the editors."),
+            "parties": prop(slugs(), "Ids of its parties."),
+            "form": prop(slug(), "What kind of instrument it is: a key of vocabularies.agreement_forms."),
+            "status": prop(slug(), "Where it stands: a key of vocabularies.agreement_statuses."),
+            "text_url": prop(url(), "The primary text."),
+            "clauses": prop(json!({"type": "array", "items": {"$ref": "#/$defs/clause"}}), "Official wordings of its key clauses."),
+            "reports": prop(slugs(), "Ids of the reports covering it, oldest first."),
+        }),
+    );
+    let clause = object(
+        &["id", "text", "comparison_url"],
+        json!({
+            "id": prop(slug(), "Clause topic, shared by every agreement with a clause on it."),
+            "text": prop(string(), "The wording, quoted from the primary text."),
+            "comparison_url": prop(json!({"type": ["string", "null"], "format": "uri"}), "Page comparing the wordings across agreements, when two or more have this clause."),
+        }),
+    );
+    let party = object(
+        &["id", "url", "title", "kind", "summary"],
+        json!({
+            "id": prop(slug(), "The party's code (its file name), like `us` or `cn`."),
+            "url": prop(url(), "The party's page in the archive."),
+            "title": prop(string(), "Display name."),
+            "kind": prop(json!({"enum": crate::content::model::PARTY_KINDS}), "State, organisation or company."),
+            "summary": prop(string(), "One sentence about it."),
+        }),
+    );
+    let relation = object(
+        &[
+            "from",
+            "from_kind",
+            "to",
+            "type",
+            "label",
+            "inverse_label",
+            "note",
+        ],
+        json!({
+            "from": prop(slug(), "Id of the report or agreement that declares the relation."),
+            "from_kind": prop(json!({"enum": ["agreement", "report"]}), "Whether `from` is an agreement or a report."),
+            "to": prop(slug(), "Id of the agreement it points to."),
+            "type": prop(slug(), "Relation type: a key of vocabularies.relation_types."),
+            "label": prop(string(), "How the relation reads from `from` (\"Mirrors\")."),
+            "inverse_label": prop(string(), "How it reads from `to` (\"Mirrored by\")."),
+            "note": prop(nullable(), "The editors' reason, in a sentence."),
+        }),
+    );
+    let term = object(
+        &["label", "description"],
+        json!({
+            "label": prop(string(), "Display label."),
+            "description": prop(nullable(), "What the term means."),
+        }),
+    );
+    let relation_type = object(
+        &["label", "inverse_label", "symmetric"],
+        json!({
+            "label": prop(string(), "Label on the declaring page."),
+            "inverse_label": prop(string(), "Label on the target page."),
+            "symmetric": prop(json!({"type": "boolean"}), "Whether it reads the same both ways."),
+        }),
+    );
+    let vocab = |item: &str, description: &str| {
+        prop(
+            json!({
+                "type": "object",
+                "propertyNames": {"$ref": "#/$defs/slug"},
+                "additionalProperties": {"$ref": format!("#/$defs/{item}")},
+            }),
+            description,
+        )
+    };
+    let vocabularies = object(
+        &[
+            "relation_types",
+            "annotation_kinds",
+            "agreement_forms",
+            "agreement_statuses",
+        ],
+        json!({
+            "relation_types": vocab("relation_type", "Relation types by key."),
+            "annotation_kinds": vocab("term", "Kinds of editors' notes by key."),
+            "agreement_forms": vocab("term", "Agreement forms by key."),
+            "agreement_statuses": vocab("term", "Agreement statuses by key."),
+        }),
+    );
+    let list = |item: &str, description: &str| {
+        prop(
+            json!({"type": "array", "items": {"$ref": format!("#/$defs/{item}")}}),
+            description,
+        )
+    };
+    let mut root = object(
+        &[
+            "$schema",
+            "title",
+            "description",
+            "url",
+            "language",
+            "licence",
+            "reports",
+            "agreements",
+            "parties",
+            "relations",
+            "vocabularies",
+        ],
+        json!({
+            "$schema": prop(url(), "The address of this schema."),
+            "title": prop(string(), "The archive's title."),
+            "description": prop(string(), "What the archive is."),
+            "url": prop(url(), "The archive's home page."),
+            "language": prop(string(), "BCP 47 language tag of the text."),
+            "licence": prop(nullable(), "Licence of the data and text."),
+            "reports": list("report", "Every archived report, oldest first."),
+            "agreements": list("agreement", "Every agreement, oldest first."),
+            "parties": list("party", "Every party, by id."),
+            "relations": list("relation", "Every typed relation, by `from_kind`, `from`, `type`, `to`."),
+            "vocabularies": prop(json!({"$ref": "#/$defs/vocabularies"}), "The vocabularies `form`, `status`, `type` and note kinds are keys of."),
+        }),
+    );
+    let m = root.as_object_mut().expect("object");
+    m.insert(
+        "$schema".into(),
+        json!("https://json-schema.org/draft/2020-12/schema"),
+    );
+    m.insert("$id".into(), json!(a.urls.absolute(ARCHIVE_SCHEMA)));
+    m.insert(
+        "title".into(),
+        json!(format!("{}: archive.json", a.config.title)),
+    );
+    m.insert(
+        "description".into(),
+        json!("Every report, agreement, party and relation of the archive."),
+    );
+    m.insert(
+        "$defs".into(),
+        json!({
+            "slug": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "description": "An id: lowercase letters and digits, joined by single hyphens."},
+            "date": {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "A calendar date, YYYY-MM-DD."},
+            "report": report,
+            "source": source,
+            "agreement": agreement,
+            "clause": clause,
+            "party": party,
+            "relation": relation,
+            "vocabularies": vocabularies,
+            "term": term,
+            "relation_type": relation_type,
+        }),
+    );
+    root
+}
+
+/// Columns of `agreements.csv`: name and meaning.
+pub const AGREEMENT_COLUMNS: &[(&str, &str)] = &[
+    ("id", "The agreement's id (its file name without .md)."),
+    ("short_title", "Short title."),
+    ("title", "Full title."),
+    ("date", "Date signed or announced, YYYY-MM-DD."),
+    ("form", "Kind of instrument (a key of the agreement forms)."),
+    (
+        "status",
+        "Where it stands (a key of the agreement statuses).",
+    ),
+    ("parties", "Party ids, separated by semicolons."),
+    ("text_url", "The primary text."),
+    ("url", "The agreement's page in the archive."),
+    ("report_count", "How many archived reports cover it."),
+    ("summary", "One-sentence summary by the editors."),
+];
+
+/// Columns of `relations.csv`: name and meaning.
+pub const RELATION_COLUMNS: &[(&str, &str)] = &[
+    (
+        "from",
+        "Id of the report or agreement that declares the relation.",
+    ),
+    ("from_kind", "`agreement` or `report`."),
+    ("type", "Relation type key."),
+    ("to", "Id of the agreement it points to."),
+    ("label", "How it reads from `from` (Mirrors)."),
+    ("inverse_label", "How it reads from `to` (Mirrored by)."),
+    ("note", "The editors' reason, when given."),
+    ("from_url", "Page of `from`."),
+    ("to_url", "Page of `to`."),
+];
+
+/// One CSV field, quoted when RFC 4180 requires it.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv_row(out: &mut String, fields: &[&str]) {
+    let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    out.push_str(&row.join(","));
+    out.push_str("\r\n");
+}
+
+/// `agreements.csv`: one row per agreement, oldest first.
+pub fn agreements_csv(a: &Archive) -> String {
+    let mut out = String::new();
+    let header: Vec<&str> = AGREEMENT_COLUMNS.iter().map(|(n, _)| *n).collect();
+    csv_row(&mut out, &header);
+    for &i in &a.agreements_by_date {
+        let e = &a.content.agreements[i];
+        let date = e.meta.date.iso();
+        let parties = e.meta.parties.join(";");
+        let url = a.urls.absolute(&paths::agreement(&e.slug));
+        let count = a.coverage[i].len().to_string();
+        csv_row(
+            &mut out,
+            &[
+                &e.slug,
+                &e.meta.short_title,
+                &e.meta.title,
+                &date,
+                &e.meta.form,
+                &e.meta.status,
+                &parties,
+                &e.meta.text_url,
+                &url,
+                &count,
+                &e.meta.summary,
+            ],
+        );
+    }
+    out
+}
+
+/// `relations.csv`: one row per relation.
+pub fn relations_csv(a: &Archive) -> String {
+    let mut out = String::new();
+    let header: Vec<&str> = RELATION_COLUMNS.iter().map(|(n, _)| *n).collect();
+    csv_row(&mut out, &header);
+    for r in relation_rows(a) {
+        csv_row(
+            &mut out,
+            &[
+                r.from,
+                r.from_kind,
+                r.kind,
+                r.to,
+                r.label,
+                r.inverse_label,
+                r.note.unwrap_or(""),
+                &r.from_url,
+                &r.to_url,
+            ],
+        );
+    }
+    out
+}
+
+/// The W3C motivation for an annotation kind.
+pub fn motivation(kind: &str) -> &'static str {
+    match kind {
+        "fact-check" | "correction" | "dispute" => "assessing",
+        "context" => "describing",
+        _ => "commenting",
+    }
+}
+
+/// `annotations.jsonld`: an AnnotationCollection of every editor's note.
+pub fn annotations_jsonld(a: &Archive) -> Value {
+    let u = &a.urls;
+    let cfg = &a.config;
+    let base_path = u.base_path().to_string();
+    let mut items = vec![];
+    for i in reports_in_order(a) {
+        let e = &a.content.articles[i];
+        let page = u.absolute(&paths::article(&e.slug));
+        let key = Key {
+            kind: Kind::Article,
+            idx: i,
+        };
+        // Links in the notes, made absolute so the HTML stands on its own.
+        let links: Vec<ResolvedLink> = a
+            .links
+            .get(&key)
+            .map(|v| {
+                v.iter()
+                    .map(|l| ResolvedLink {
+                        href: match l.href.strip_prefix(&base_path) {
+                            Some(rel) => u.absolute(rel),
+                            None => l.href.clone(),
+                        },
+                        text: l.text.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for n in &e.body.notes {
+            let decl = &e.meta.annotations[n.index];
+            let why = motivation(&decl.kind);
+            let mut body = vec![
+                json!({
+                    "type": "TextualBody",
+                    "value": fill_links(&n.note_html, &links).trim_end(),
+                    "format": "text/html",
+                    "language": cfg.language,
+                    "purpose": why,
+                }),
+                json!({"type": "TextualBody", "value": decl.kind, "purpose": "tagging"}),
+            ];
+            body.extend(
+                decl.sources.iter().map(
+                    |s| json!({"type": "SpecificResource", "source": s, "purpose": "linking"}),
+                ),
+            );
+            items.push(json!({
+                "id": format!("{page}#note-{}", n.number),
+                "type": "Annotation",
+                "motivation": why,
+                "creator": {"type": "Organization", "name": cfg.title, "homepage": u.absolute("")},
+                "body": body,
+                "target": {
+                    "source": page,
+                    "selector": [
+                        {
+                            "type": "TextQuoteSelector",
+                            "exact": n.exact,
+                            "prefix": n.prefix,
+                            "suffix": n.suffix,
+                        },
+                        {
+                            "type": "CssSelector",
+                            "value": BODY_SELECTOR,
+                            "refinedBy": {
+                                "type": "TextPositionSelector",
+                                "start": n.start,
+                                "end": n.end,
+                            },
+                        },
+                    ],
+                },
+            }));
+        }
+    }
+    let id = u.absolute(ANNOTATIONS_JSONLD);
+    json!({
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": id,
+        "type": "AnnotationCollection",
+        "label": format!("Editors' notes: {}", cfg.title),
+        "total": items.len(),
+        "first": {
+            "id": format!("{id}#page-1"),
+            "type": "AnnotationPage",
+            "partOf": id,
+            "startIndex": 0,
+            "items": items,
+        },
+    })
+}
+
+/// Fields of a `$defs` entry of the schema, for the data page.
+fn schema_fields(schema: &Value, def: &str) -> Vec<Value> {
+    let d = &schema["$defs"][def];
+    let required: Vec<&str> = d["required"]
+        .as_array()
+        .map(|v| v.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    d["properties"]
+        .as_object()
+        .map(|props| {
+            props
+                .iter()
+                .map(|(name, p)| {
+                    json!({
+                        "name": name,
+                        "type": type_label(p),
+                        "required": required.contains(&name.as_str()),
+                        "description": p["description"],
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn type_label(p: &Value) -> String {
+    if let Some(r) = p["$ref"].as_str() {
+        return r.rsplit('/').next().unwrap_or(r).replace('_', " ");
+    }
+    if let Some(e) = p["enum"].as_array() {
+        return format!(
+            "one of {}",
+            e.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let base = match &p["type"] {
+        Value::String(t) => t.clone(),
+        Value::Array(ts) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(" or "),
+        _ => String::new(),
+    };
+    match base.as_str() {
+        "array" => format!("list of {}", type_label(&p["items"])),
+        "object" => "object".into(),
+        _ if p["format"] == "uri" => base.replace("string", "URL"),
+        _ => base,
+    }
+}
+
+/// `page` for the data page.
+fn page(a: &Archive, schema: &Value) -> Value {
+    let u = &a.urls;
+    let file = |rel: &str| json!({"url": u.path(rel), "absolute_url": u.absolute(rel), "name": rel.trim_start_matches("data/")});
+    let columns = |cols: &[(&str, &str)]| -> Vec<Value> {
+        cols.iter()
+            .map(|(n, d)| json!({"name": n, "description": d}))
+            .collect()
+    };
+    let tables: Vec<Value> = [
+        ("report", "Reports", "reports"),
+        ("source", "A report's source", "reports[].source"),
+        ("agreement", "Agreements", "agreements"),
+        ("clause", "An agreement's clauses", "agreements[].clauses"),
+        ("party", "Parties", "parties"),
+        ("relation", "Relations", "relations"),
+    ]
+    .iter()
+    .map(|(def, title, key)| json!({"name": def, "title": title, "key": key, "fields": schema_fields(schema, def)}))
+    .collect();
+    let notes: usize = a.content.articles.iter().map(|e| e.body.notes.len()).sum();
+    json!({
+        "title": "Open data",
+        "summary": "The whole archive as JSON, CSV and W3C Web Annotations, free to download and reuse.",
+        "licence": a.config.licence,
+        "counts": {
+            "reports": a.content.articles.len(),
+            "agreements": a.content.agreements.len(),
+            "parties": a.content.parties.len(),
+            "relations": a.relations.len(),
+            "notes": notes,
+        },
+        "archive_json": file(ARCHIVE_JSON),
+        "archive_schema": file(ARCHIVE_SCHEMA),
+        "agreements_csv": file(AGREEMENTS_CSV),
+        "relations_csv": file(RELATIONS_CSV),
+        "annotations_jsonld": file(ANNOTATIONS_JSONLD),
+        "feed": file("feed.xml"),
+        "sitemap": file("sitemap.xml"),
+        "tables": tables,
+        "agreement_columns": columns(AGREEMENT_COLUMNS),
+        "relation_columns": columns(RELATION_COLUMNS),
+        "body_selector": BODY_SELECTOR,
+        "motivations": a.config.annotation_kinds.iter().map(|(k, t)| json!({"key": k, "label": t.label, "motivation": motivation(k)})).collect::<Vec<_>>(),
+        "example_agreement_feed": a.agreements_by_date.first().map(|&i| {
+            let slug = &a.content.agreements[i].slug;
+            json!({"title": a.content.agreements[i].meta.short_title, "url": u.path(&super::feeds::agreement_feed_path(slug))})
+        }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"no\""), "\"say \"\"no\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn motivations() {
+        assert_eq!(motivation("correction"), "assessing");
+        assert_eq!(motivation("context"), "describing");
+        assert_eq!(motivation("claim"), "commenting");
+    }
 }
