@@ -7,7 +7,9 @@ use support::TestSite;
 
 /// The `<section class="relations">…</section>` of a page.
 fn relations_section(html: &str) -> String {
-    let start = html.find("<section class=\"relations\"").expect("no relations section");
+    let start = html
+        .find("<section class=\"relations\"")
+        .expect("no relations section");
     let end = start + html[start..].find("</section>").unwrap() + "</section>".len();
     html[start..end].to_string()
 }
@@ -32,7 +34,9 @@ fn reports_relations_show_on_the_agreement_grouped_by_type() {
     let site = TestSite::new("basic");
     site.build_ok(&[]);
     let html = site.read("agreements/second-pact/index.html");
-    let i = html.find("What reports say about it").expect("no assessments section");
+    let i = html
+        .find("What reports say about it")
+        .expect("no assessments section");
     assert!(html[i..].contains("Assessed by"));
     assert!(html[i..].contains("UK and China sign a deal"));
 }
@@ -74,16 +78,25 @@ fn clause_page_marks_the_dropped_word() {
     let first = html.find("First pact").unwrap();
     let second = html.find("Second pact").unwrap();
     assert!(first < second, "wordings are in date order");
-    assert!(html.contains("<del>knowingly</del>"), "the UK-style wording drops knowingly");
+    assert!(
+        html.contains("<del>knowingly</del>"),
+        "the UK-style wording drops knowingly"
+    );
     assert!(html.contains("drops “knowingly”"));
     // Agreement pages link to their clause page.
-    assert!(site.read("agreements/second-pact/index.html").contains("href=\"/clauses/ip-theft/\""));
+    assert!(site
+        .read("agreements/second-pact/index.html")
+        .contains("href=\"/clauses/ip-theft/\""));
 }
 
 #[test]
 fn check_warns_about_editorial_gaps_without_failing() {
     let site = TestSite::new("basic");
-    site.edit("content/agreements/second-pact.md", "text_url: https://example.org/second", "text_url: http://example.org/second");
+    site.edit(
+        "content/agreements/second-pact.md",
+        "text_url: https://example.org/second",
+        "text_url: http://example.org/second",
+    );
     site.edit(
         "content/agreements/third-pact.md",
         "relations:\n",
