@@ -310,7 +310,7 @@ pub fn archive_schema(a: &Archive) -> Value {
             "note_count",
         ],
         json!({
-            "id": prop(slug(), "The report's id: its file name without `.md`."),
+            "id": prop(slug(), "The report's id: its file name without .md."),
             "url": prop(url(), "The report's page in the archive."),
             "title": prop(string(), "Headline, as the archive gives it."),
             "date": prop(date(), "Publication date of the original report."),
@@ -350,7 +350,7 @@ pub fn archive_schema(a: &Archive) -> Value {
             "reports",
         ],
         json!({
-            "id": prop(slug(), "The agreement's id: its file name without `.md`."),
+            "id": prop(slug(), "The agreement's id: its file name without .md."),
             "url": prop(url(), "The agreement's page in the archive."),
             "feed_url": prop(url(), "Atom feed of the reports covering it."),
             "title": prop(string(), "Full title."),
@@ -377,7 +377,7 @@ pub fn archive_schema(a: &Archive) -> Value {
     let party = object(
         &["id", "url", "title", "kind", "summary"],
         json!({
-            "id": prop(slug(), "The party's code (its file name), like `us` or `cn`."),
+            "id": prop(slug(), "The party's code (its file name), like us or cn."),
             "url": prop(url(), "The party's page in the archive."),
             "title": prop(string(), "Display name."),
             "kind": prop(json!({"enum": crate::content::model::PARTY_KINDS}), "State, organisation or company."),
@@ -396,11 +396,11 @@ pub fn archive_schema(a: &Archive) -> Value {
         ],
         json!({
             "from": prop(slug(), "Id of the report or agreement that declares the relation."),
-            "from_kind": prop(json!({"enum": ["agreement", "report"]}), "Whether `from` is an agreement or a report."),
+            "from_kind": prop(json!({"enum": ["agreement", "report"]}), "Whether from is an agreement or a report."),
             "to": prop(slug(), "Id of the agreement it points to."),
             "type": prop(slug(), "Relation type: a key of vocabularies.relation_types."),
-            "label": prop(string(), "How the relation reads from `from` (\"Mirrors\")."),
-            "inverse_label": prop(string(), "How it reads from `to` (\"Mirrored by\")."),
+            "label": prop(string(), "How the relation reads on the page of from (Mirrors)."),
+            "inverse_label": prop(string(), "How it reads on the page of to (Mirrored by)."),
             "note": prop(nullable(), "The editors' reason, in a sentence."),
         }),
     );
@@ -473,8 +473,8 @@ pub fn archive_schema(a: &Archive) -> Value {
             "reports": list("report", "Every archived report, oldest first."),
             "agreements": list("agreement", "Every agreement, oldest first."),
             "parties": list("party", "Every party, by id."),
-            "relations": list("relation", "Every typed relation, by `from_kind`, `from`, `type`, `to`."),
-            "vocabularies": prop(json!({"$ref": "#/$defs/vocabularies"}), "The vocabularies `form`, `status`, `type` and note kinds are keys of."),
+            "relations": list("relation", "Every typed relation, sorted by from_kind, from, type and to."),
+            "vocabularies": prop(json!({"$ref": "#/$defs/vocabularies"}), "Labels and descriptions of the keys used in form, status, a relation's type and a note's kind."),
         }),
     );
     let m = root.as_object_mut().expect("object");
@@ -534,14 +534,20 @@ pub const RELATION_COLUMNS: &[(&str, &str)] = &[
         "from",
         "Id of the report or agreement that declares the relation.",
     ),
-    ("from_kind", "`agreement` or `report`."),
+    ("from_kind", "agreement or report."),
     ("type", "Relation type key."),
     ("to", "Id of the agreement it points to."),
-    ("label", "How it reads from `from` (Mirrors)."),
-    ("inverse_label", "How it reads from `to` (Mirrored by)."),
+    (
+        "label",
+        "How the relation reads on the page of from (Mirrors).",
+    ),
+    (
+        "inverse_label",
+        "How it reads on the page of to (Mirrored by).",
+    ),
     ("note", "The editors' reason, when given."),
-    ("from_url", "Page of `from`."),
-    ("to_url", "Page of `to`."),
+    ("from_url", "The page of from."),
+    ("to_url", "The page of to."),
 ];
 
 /// One CSV field, quoted when RFC 4180 requires it.

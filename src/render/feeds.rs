@@ -1,12 +1,415 @@
-//! Feeds outputs (stub: filled in by its own change).
+//! Feeds and discovery files: the archive's Atom feed (`feed.xml`), one Atom
+//! feed per agreement (`agreements/<slug>/feed.xml`), `sitemap.xml`,
+//! `robots.txt`, `.nojekyll` and, when configured, `CNAME`.
+//!
+//! Everything is written by hand (no template) with XML escaping, every URL is
+//! absolute and made by [`crate::urls::Urls`], and every date comes from the
+//! content — never from the clock — so two builds are byte-identical.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use tera::Tera;
 
 use super::context::Ctx;
 use super::Output;
+use crate::content::date::Date;
 use crate::diagnostics::Diagnostic;
+use crate::resolve::{Archive, Key, Kind};
+use crate::urls::paths;
 
-/// Renders this module's output files.
-pub fn render(_tera: &Tera, _ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
-    vec![]
+/// How many reports the archive-wide feed carries.
+pub const FEED_LIMIT: usize = 50;
+
+/// The feed's `<updated>` when the archive has no dated content at all.
+const EPOCH: &str = "1970-01-01T00:00:00Z";
+
+const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
+const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+
+/// Site-relative path of an agreement's feed.
+pub fn agreement_feed_path(slug: &str) -> String {
+    format!("{}feed.xml", paths::agreement(slug))
+}
+
+/// Renders the feeds, the sitemap and the small discovery files.
+pub fn render(_tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
+    let a = ctx.archive;
+    let mut out = vec![];
+    let newest: Vec<usize> = a
+        .articles_by_date
+        .iter()
+        .copied()
+        .take(FEED_LIMIT)
+        .collect();
+    out.push(Output {
+        path: "feed.xml".into(),
+        bytes: archive_feed(a, &newest).into_bytes(),
+    });
+    for (i, g) in a.content.agreements.iter().enumerate() {
+        out.push(Output {
+            path: agreement_feed_path(&g.slug),
+            bytes: agreement_feed(a, i).into_bytes(),
+        });
+    }
+    out.push(Output {
+        path: "sitemap.xml".into(),
+        bytes: sitemap(a, &sitemap_pages(a)).into_bytes(),
+    });
+    out.push(Output {
+        path: "robots.txt".into(),
+        bytes: format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+            a.urls.absolute("sitemap.xml")
+        )
+        .into_bytes(),
+    });
+    // GitHub Pages: serve files as they are (no Jekyll processing).
+    out.push(Output {
+        path: ".nojekyll".into(),
+        bytes: vec![],
+    });
+    if let Some(cname) = a.config.cname.as_deref().map(str::trim) {
+        if !cname.is_empty() {
+            out.push(Output {
+                path: "CNAME".into(),
+                bytes: format!("{cname}\n").into_bytes(),
+            });
+        }
+    }
+    out.into_iter().map(Ok).collect()
+}
+
+/// Escapes text for XML element content and attribute values, dropping the
+/// control characters XML 1.0 does not allow.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// What a feed is about: its head elements.
+struct FeedHead {
+    title: String,
+    subtitle: String,
+    self_rel: String,
+    alternate_rel: String,
+    updated: String,
+}
+
+fn feed(a: &Archive, head: &FeedHead, reports: &[usize]) -> String {
+    let u = &a.urls;
+    let mut x = String::with_capacity(1024 + reports.len() * 1024);
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(
+        x,
+        "<feed xmlns=\"{ATOM_NS}\" xml:lang=\"{}\">",
+        xml_escape(&a.config.language)
+    );
+    let _ = writeln!(
+        x,
+        "  <title type=\"text\">{}</title>",
+        xml_escape(&head.title)
+    );
+    let _ = writeln!(
+        x,
+        "  <subtitle type=\"text\">{}</subtitle>",
+        xml_escape(&head.subtitle)
+    );
+    let _ = writeln!(x, "  <id>{}</id>", xml_escape(&u.absolute(&head.self_rel)));
+    let _ = writeln!(
+        x,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        xml_escape(&u.absolute(&head.self_rel))
+    );
+    let _ = writeln!(
+        x,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml_escape(&u.absolute(&head.alternate_rel))
+    );
+    let _ = writeln!(x, "  <updated>{}</updated>", head.updated);
+    let _ = writeln!(
+        x,
+        "  <author><name>{}</name><uri>{}</uri></author>",
+        xml_escape(&a.config.title),
+        xml_escape(&u.absolute(""))
+    );
+    if let Some(l) = &a.config.licence {
+        let _ = writeln!(x, "  <rights type=\"text\">{}</rights>", xml_escape(l));
+    }
+    match &a.config.repository {
+        Some(r) => {
+            let _ = writeln!(
+                x,
+                "  <generator uri=\"{}\">Annals</generator>",
+                xml_escape(r)
+            );
+        }
+        None => x.push_str("  <generator>Annals</generator>\n"),
+    }
+    for &i in reports {
+        entry(a, &mut x, i);
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+fn entry(a: &Archive, x: &mut String, i: usize) {
+    let u = &a.urls;
+    let e = &a.content.articles[i];
+    let url = xml_escape(&u.absolute(&paths::article(&e.slug)));
+    let date = e.meta.date.rfc3339();
+    x.push_str("  <entry>\n");
+    let _ = writeln!(
+        x,
+        "    <title type=\"text\">{}</title>",
+        xml_escape(&e.meta.title)
+    );
+    let _ = writeln!(
+        x,
+        "    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>"
+    );
+    let _ = writeln!(x, "    <id>{url}</id>");
+    let _ = writeln!(x, "    <published>{date}</published>");
+    let _ = writeln!(x, "    <updated>{date}</updated>");
+    let _ = writeln!(
+        x,
+        "    <author><name>{}</name></author>",
+        xml_escape(&e.meta.source.publisher)
+    );
+    if let Some(by) = &e.meta.source.author {
+        let _ = writeln!(
+            x,
+            "    <contributor><name>{}</name></contributor>",
+            xml_escape(by)
+        );
+    }
+    let _ = writeln!(
+        x,
+        "    <link rel=\"related\" type=\"text/html\" href=\"{}\" title=\"{}\"/>",
+        xml_escape(&e.meta.source.url),
+        xml_escape(&format!("Original at {}", e.meta.source.publisher))
+    );
+    let _ = writeln!(
+        x,
+        "    <summary type=\"text\">{}</summary>",
+        xml_escape(&e.meta.summary)
+    );
+    let tags_scheme = xml_escape(&u.absolute("tags/"));
+    let mut tags: Vec<&String> = e.meta.tags.iter().collect();
+    tags.sort();
+    tags.dedup();
+    for t in tags {
+        let _ = writeln!(
+            x,
+            "    <category term=\"{}\" scheme=\"{tags_scheme}\" label=\"{}\"/>",
+            xml_escape(t),
+            xml_escape(t)
+        );
+    }
+    x.push_str("  </entry>\n");
+}
+
+/// The archive-wide feed: the newest reports, newest first.
+fn archive_feed(a: &Archive, reports: &[usize]) -> String {
+    let updated = reports
+        .first()
+        .map(|&i| a.content.articles[i].meta.date.rfc3339())
+        .or_else(|| newest_agreement(a).map(|d| d.rfc3339()))
+        .unwrap_or_else(|| EPOCH.to_string());
+    let head = FeedHead {
+        title: a.config.title.clone(),
+        subtitle: a.config.description.clone(),
+        self_rel: "feed.xml".into(),
+        alternate_rel: String::new(),
+        updated,
+    };
+    feed(a, &head, reports)
+}
+
+/// One agreement's coverage: every report covering it, newest first.
+fn agreement_feed(a: &Archive, i: usize) -> String {
+    let g = &a.content.agreements[i];
+    // `coverage` is oldest first.
+    let reports: Vec<usize> = a.coverage[i].iter().rev().copied().collect();
+    let updated = reports
+        .iter()
+        .map(|&r| a.content.articles[r].meta.date)
+        .chain(std::iter::once(g.meta.date))
+        .max()
+        .map(|d| d.rfc3339())
+        .unwrap_or_else(|| EPOCH.to_string());
+    let head = FeedHead {
+        title: format!("{}: reports · {}", g.meta.short_title, a.config.title),
+        subtitle: format!("Reports covering {}. {}", g.meta.title, g.meta.summary),
+        self_rel: agreement_feed_path(&g.slug),
+        alternate_rel: paths::agreement(&g.slug),
+        updated,
+    };
+    feed(a, &head, &reports)
+}
+
+fn newest_agreement(a: &Archive) -> Option<Date> {
+    a.content.agreements.iter().map(|g| g.meta.date).max()
+}
+
+fn newest_report(a: &Archive) -> Option<Date> {
+    a.articles_by_date
+        .first()
+        .map(|&i| a.content.articles[i].meta.date)
+}
+
+fn newest_of(dates: impl IntoIterator<Item = Option<Date>>) -> Option<Date> {
+    dates.into_iter().flatten().max()
+}
+
+/// Every HTML page of the site worth listing, with the date it last changed
+/// (from content) where there is one. Site-relative paths, sorted.
+pub fn sitemap_pages(a: &Archive) -> BTreeMap<String, Option<Date>> {
+    let c = &a.content;
+    let mut pages: BTreeMap<String, Option<Date>> = BTreeMap::new();
+    let newest_content = newest_of([newest_report(a), newest_agreement(a)]);
+    let linked = |key: Key| -> Option<Date> {
+        newest_of(
+            a.backlinks
+                .get(&key)
+                .into_iter()
+                .flatten()
+                .map(|k| a.date_of(*k)),
+        )
+    };
+
+    pages.insert(String::new(), newest_content);
+    let per_page = a.config.per_page.max(1);
+    let n_pages = a.articles_by_date.len().div_ceil(per_page).max(1);
+    for n in 1..=n_pages {
+        let first = a.articles_by_date.get((n - 1) * per_page);
+        pages.insert(
+            paths::articles_page(n),
+            first.map(|&i| c.articles[i].meta.date),
+        );
+    }
+    for (i, e) in c.articles.iter().enumerate() {
+        let key = Key {
+            kind: Kind::Article,
+            idx: i,
+        };
+        pages.insert(
+            paths::article(&e.slug),
+            newest_of([Some(e.meta.date), linked(key)]),
+        );
+    }
+    for (i, e) in c.agreements.iter().enumerate() {
+        let key = Key {
+            kind: Kind::Agreement,
+            idx: i,
+        };
+        let covered = newest_of(a.coverage[i].iter().map(|&r| Some(c.articles[r].meta.date)));
+        pages.insert(
+            paths::agreement(&e.slug),
+            newest_of([Some(e.meta.date), covered, linked(key)]),
+        );
+    }
+    for (i, e) in c.parties.iter().enumerate() {
+        let key = Key {
+            kind: Kind::Party,
+            idx: i,
+        };
+        let (arts, agrs) = &a.party_entries[i];
+        let own = newest_of(
+            arts.iter()
+                .map(|&r| Some(c.articles[r].meta.date))
+                .chain(agrs.iter().map(|&g| Some(c.agreements[g].meta.date))),
+        );
+        pages.insert(paths::party(&e.slug), newest_of([own, linked(key)]));
+    }
+    for e in &c.pages {
+        pages.insert(paths::page(&e.slug), None);
+    }
+    pages.insert("agreements/".into(), newest_agreement(a));
+    pages.insert("parties/".into(), newest_content);
+    pages.insert("tags/".into(), newest_report(a));
+    for (t, reports) in &a.tags {
+        pages.insert(
+            paths::tag(t),
+            reports.first().map(|&i| c.articles[i].meta.date),
+        );
+    }
+    pages.insert("years/".into(), newest_report(a));
+    for (y, reports) in &a.years {
+        pages.insert(
+            paths::year(*y),
+            reports.first().map(|&i| c.articles[i].meta.date),
+        );
+    }
+    let clause_date = |family: &[(usize, usize)]| {
+        newest_of(family.iter().map(|&(g, _)| Some(c.agreements[g].meta.date)))
+    };
+    pages.insert(
+        "clauses/".into(),
+        newest_of(a.clauses.values().map(|f| clause_date(f))),
+    );
+    for (id, family) in &a.clauses {
+        if family.len() >= 2 {
+            pages.insert(paths::clause(id), clause_date(family));
+        }
+    }
+    pages.insert("timeline/".into(), newest_content);
+    pages.insert(
+        "annotations/".into(),
+        newest_of(
+            c.articles
+                .iter()
+                .filter(|e| !e.body.notes.is_empty())
+                .map(|e| Some(e.meta.date)),
+        ),
+    );
+    pages.insert("data/".into(), newest_content);
+    pages
+}
+
+/// `sitemap.xml` for the given site-relative pages.
+pub fn sitemap(a: &Archive, pages: &BTreeMap<String, Option<Date>>) -> String {
+    let mut x = String::with_capacity(128 + pages.len() * 120);
+    x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(x, "<urlset xmlns=\"{SITEMAP_NS}\">");
+    // Sort by the final URL so the order never depends on the map's key order.
+    let mut urls: Vec<(String, Option<Date>)> = pages
+        .iter()
+        .map(|(rel, d)| (a.urls.absolute(rel), *d))
+        .collect();
+    urls.sort();
+    for (loc, lastmod) in urls {
+        let _ = write!(x, "  <url><loc>{}</loc>", xml_escape(&loc));
+        if let Some(d) = lastmod {
+            let _ = write!(x, "<lastmod>{}</lastmod>", d.iso());
+        }
+        x.push_str("</url>\n");
+    }
+    x.push_str("</urlset>\n");
+    x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_invalid_controls() {
+        assert_eq!(
+            xml_escape("a & <b> \"c\" 'd'\u{1}\n"),
+            "a &amp; &lt;b&gt; &quot;c&quot; &apos;d&apos;\n"
+        );
+    }
 }
