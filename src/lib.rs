@@ -12,6 +12,8 @@ pub mod lint;
 pub mod markdown;
 pub mod render;
 pub mod resolve;
+pub mod search;
+pub mod serve;
 pub mod source;
 pub mod urls;
 pub mod write;

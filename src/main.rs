@@ -30,6 +30,9 @@ enum Command {
         /// Include files marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Skip the search index for a quicker build (/search/ then says search is unavailable).
+        #[arg(long)]
+        no_search: bool,
     },
     /// Everything build does except writing; exit 0 when the content is clean.
     Check {
@@ -43,6 +46,52 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Write a new report or agreement file with every required field, as a draft.
+    ///
+    /// Reports go to content/articles/<date>-<slug>.md, agreements to
+    /// content/agreements/<slug>.md, the slug made from the title. Never
+    /// overwrites a file. Prints the path written.
+    New {
+        /// What to create.
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// The title, in quotes: "UK, China mirror US anti-hacking pact".
+        title: String,
+        /// Publication (report) or signature (agreement) date, YYYY-MM-DD [default: today].
+        #[arg(long)]
+        date: Option<String>,
+        /// File name to use instead of the one made from the title (lowercase letters, digits, hyphens; no date).
+        #[arg(long)]
+        slug: Option<String>,
+        /// Site root (the folder with site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Serve the site from memory on 127.0.0.1, rebuilding what changes and
+    /// reloading open pages.
+    Serve {
+        /// Site root (the folder with site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on; the next free one is used if it is taken (0: any free port).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Include files marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NewKind {
+    /// A news report: content/articles/<date>-<slug>.md.
+    #[value(alias = "article")]
+    Report,
+    /// An agreement, statement or dialogue: content/agreements/<slug>.md.
+    Agreement,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -61,6 +110,7 @@ fn main() -> ExitCode {
             out,
             base_url,
             drafts,
+            no_search,
         } => {
             if let Some(b) = &base_url {
                 if !(b.starts_with("http://") || b.starts_with("https://")) {
@@ -73,6 +123,7 @@ fn main() -> ExitCode {
                 out,
                 base_url,
                 drafts,
+                no_search,
             })
         }
         Command::Check {
@@ -85,9 +136,37 @@ fn main() -> ExitCode {
                 out: None,
                 base_url: None,
                 drafts,
+                no_search: true,
             },
             matches!(format, Format::Github),
         ),
+        Command::New {
+            kind,
+            title,
+            date,
+            slug,
+            root,
+        } => cmd::new::new_entry(&cmd::new::NewOptions {
+            root,
+            kind: match kind {
+                NewKind::Report => cmd::new::NewKind::Report,
+                NewKind::Agreement => cmd::new::NewKind::Agreement,
+            },
+            title,
+            date,
+            slug,
+        }),
+        Command::Serve {
+            root,
+            port,
+            drafts,
+            open,
+        } => annals::serve::serve(&annals::serve::ServeOptions {
+            root,
+            port,
+            drafts,
+            open,
+        }),
     };
     match outcome {
         Outcome::Ok(_) => ExitCode::SUCCESS,

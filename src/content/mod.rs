@@ -63,12 +63,19 @@ pub struct Content {
 /// The folders of `content/` and what they hold.
 pub const SECTIONS: &[&str] = &["articles", "agreements", "parties", "pages"];
 
-enum Loaded {
+/// One file's result: an entry of some section, or nothing (a draft, or an error).
+pub enum Loaded {
+    /// `content/_index.md`.
     Home(Entry<PageMeta>),
+    /// `content/pages/*.md`.
     Page(Entry<PageMeta>),
+    /// `content/articles/*.md`.
     Article(Entry<ArticleMeta>),
+    /// `content/agreements/*.md`.
     Agreement(Entry<AgreementMeta>),
+    /// `content/parties/*.md`.
     Party(Entry<PartyMeta>),
+    /// Left out (draft) or failed (see the diagnostics).
     Skipped,
 }
 
@@ -117,14 +124,7 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
     let mut content = Content::default();
     for (loaded, d) in results {
         diags.extend(d);
-        match loaded {
-            Loaded::Home(e) => content.home = Some(e),
-            Loaded::Page(e) => content.pages.push(e),
-            Loaded::Article(e) => content.articles.push(e),
-            Loaded::Agreement(e) => content.agreements.push(e),
-            Loaded::Party(e) => content.parties.push(e),
-            Loaded::Skipped => {}
-        }
+        content.insert(loaded);
     }
     (content, diags)
 }
@@ -138,6 +138,45 @@ pub fn is_valid_slug(s: &str) -> bool {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
+}
+
+impl Content {
+    /// Adds (or replaces) one loaded file, keeping each section sorted by slug.
+    pub fn insert(&mut self, loaded: Loaded) {
+        fn put<M>(v: &mut Vec<Entry<M>>, e: Entry<M>) {
+            match v.binary_search_by(|x| x.slug.cmp(&e.slug)) {
+                Ok(i) => v[i] = e,
+                Err(i) => v.insert(i, e),
+            }
+        }
+        match loaded {
+            Loaded::Home(e) => self.home = Some(e),
+            Loaded::Page(e) => put(&mut self.pages, e),
+            Loaded::Article(e) => put(&mut self.articles, e),
+            Loaded::Agreement(e) => put(&mut self.agreements, e),
+            Loaded::Party(e) => put(&mut self.parties, e),
+            Loaded::Skipped => {}
+        }
+    }
+
+    /// Removes whatever entry `file` (relative to the site root) produced.
+    pub fn remove(&mut self, file: &Path) {
+        fn drop_from<M>(v: &mut Vec<Entry<M>>, file: &Path) {
+            v.retain(|e| e.file.path != file);
+        }
+        if self.home.as_ref().is_some_and(|h| h.file.path == file) {
+            self.home = None;
+        }
+        drop_from(&mut self.pages, file);
+        drop_from(&mut self.articles, file);
+        drop_from(&mut self.agreements, file);
+        drop_from(&mut self.parties, file);
+    }
+}
+
+/// Loads one Markdown file (`path` absolute or relative to the working folder).
+pub fn load_one(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>) {
+    load_file(root, path, drafts)
 }
 
 fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>) {

@@ -32,21 +32,36 @@ pub struct Output {
 
 /// What to render for one output file.
 #[derive(Debug, Clone)]
-enum Job {
+pub enum Job {
+    /// The home page.
     Home,
+    /// A report.
     Article(usize),
+    /// An agreement.
     Agreement(usize),
+    /// A party.
     Party(usize),
+    /// A free-standing page.
     Page(usize),
+    /// Page n of the reports list.
     ArticlesList(usize),
+    /// The agreements table.
     AgreementsIndex,
+    /// The parties index.
     PartiesIndex,
+    /// The tags index.
     TagsIndex,
+    /// One tag.
     Tag(String),
+    /// The years index.
     YearsIndex,
+    /// One year.
     Year(i16),
+    /// One clause comparison.
     Clause(String),
+    /// The clauses index.
     ClausesIndex,
+    /// 404.html.
     NotFound,
 }
 
@@ -73,7 +88,15 @@ pub fn render_to(archive: &Archive, root: &Path, sink: Sink<'_>) -> (usize, Vec<
         Ok(t) => t,
         Err(d) => return (0, attach_sources(root, d)),
     };
-    let ctx = Ctx::new(archive);
+    render_with(&tera, archive, root, sink, None)
+}
+
+/// Decides, from a page's template name, site-relative path and context,
+/// whether it can be skipped because its output cannot have changed.
+pub type Skip<'s> = &'s (dyn Fn(&str, &str, &Value) -> bool + Sync);
+
+/// Every page job of the archive, in a fixed order.
+pub fn plan(archive: &Archive) -> Vec<Job> {
     let mut jobs = vec![
         Job::Home,
         Job::AgreementsIndex,
@@ -99,7 +122,21 @@ pub fn render_to(archive: &Archive, root: &Path, sink: Sink<'_>) -> (usize, Vec<
             .filter(|(_, v)| v.len() >= 2)
             .map(|(k, _)| Job::Clause(k.clone())),
     );
+    jobs
+}
 
+/// Renders with an already loaded Tera. With `skip`, pages it declares
+/// unchanged are not rendered (the live server's incremental rebuild); the
+/// module outputs (timeline, notes, feeds, data) are always rendered.
+pub fn render_with(
+    tera: &Tera,
+    archive: &Archive,
+    root: &Path,
+    sink: Sink<'_>,
+    skip: Option<Skip<'_>>,
+) -> (usize, Vec<Diagnostic>) {
+    let ctx = Ctx::new(archive);
+    let jobs = plan(archive);
     let count = std::sync::atomic::AtomicUsize::new(0);
     let deliver = |r: Result<Output, Diagnostic>| -> Option<Diagnostic> {
         match r {
@@ -121,14 +158,20 @@ pub fn render_to(archive: &Archive, root: &Path, sink: Sink<'_>) -> (usize, Vec<
     };
     let mut diags: Vec<Diagnostic> = jobs
         .par_iter()
-        .filter_map(|job| deliver(render_job(&tera, &ctx, job)))
+        .filter_map(|job| {
+            let (template, rel, page) = job_page(&ctx, job);
+            if skip.is_some_and(|skip| skip(template, &rel, &page)) {
+                return None;
+            }
+            deliver(render_page(tera, &ctx, template, &rel, &page))
+        })
         .collect();
     // Outputs owned by their own modules.
     for results in [
-        timeline::render(&tera, &ctx),
-        annotations::render(&tera, &ctx),
-        feeds::render(&tera, &ctx),
-        data::render(&tera, &ctx),
+        timeline::render(tera, &ctx),
+        annotations::render(tera, &ctx),
+        feeds::render(tera, &ctx),
+        data::render(tera, &ctx),
     ] {
         diags.extend(results.into_iter().filter_map(&deliver));
     }
@@ -155,9 +198,19 @@ fn html_path(rel: &str) -> String {
     format!("{rel}index.html")
 }
 
-fn render_job(tera: &Tera, ctx: &Ctx<'_>, job: &Job) -> Result<Output, Diagnostic> {
+/// The output file of a page at site-relative path `rel`.
+pub fn out_path(rel: &str) -> String {
+    if rel.ends_with(".html") || rel.ends_with(".xml") {
+        rel.to_string()
+    } else {
+        html_path(rel)
+    }
+}
+
+/// The template, site-relative path and `page` context of a job.
+pub fn job_page(ctx: &Ctx<'_>, job: &Job) -> (&'static str, String, Value) {
     let a = ctx.archive;
-    let (template, rel, page): (&str, String, Value) = match job {
+    let (template, rel, page): (&'static str, String, Value) = match job {
         Job::Home => ("home.html", String::new(), ctx.home()),
         Job::Article(i) => (
             "article.html",
@@ -210,7 +263,7 @@ fn render_job(tera: &Tera, ctx: &Ctx<'_>, job: &Job) -> Result<Output, Diagnosti
             json!({"title": "Page not found", "summary": "There is no page at this address."}),
         ),
     };
-    render_page(tera, ctx, template, &rel, &page)
+    (template, rel, page)
 }
 
 /// Renders `template` with the standard `site`, `page`, `current_path` and
@@ -222,11 +275,7 @@ pub fn render_page(
     rel: &str,
     page: &Value,
 ) -> Result<Output, Diagnostic> {
-    let out_path = if rel.ends_with(".html") || rel.ends_with(".xml") {
-        rel.to_string()
-    } else {
-        html_path(rel)
-    };
+    let out_path = out_path(rel);
     let mut context = Context::new();
     context.insert("site", &ctx.site);
     context.insert("page", page);

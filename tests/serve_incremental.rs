@@ -1,0 +1,139 @@
+//! The live server's incremental rebuild gives byte-for-byte the site a clean
+//! full build gives, after every kind of edit.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use annals::serve::session::Session;
+use support::TestSite;
+
+fn as_map(outputs: BTreeMap<String, std::sync::Arc<Vec<u8>>>) -> BTreeMap<String, Vec<u8>> {
+    outputs
+        .into_iter()
+        .map(|(k, v)| (k, v.as_ref().clone()))
+        .collect()
+}
+
+/// Compares the incremental session with a clean build of the same files.
+fn assert_same_as_full_build(site: &TestSite, session: &Session, step: &str) {
+    assert!(
+        !session.diagnostics().has_errors(),
+        "{step}: {}",
+        session.diagnostics().render_human()
+    );
+    let fresh = Session::new(site.root(), false, None);
+    let inc = as_map(session.outputs());
+    let full = as_map(fresh.outputs());
+    let inc_keys: Vec<&String> = inc.keys().collect();
+    let full_keys: Vec<&String> = full.keys().collect();
+    assert_eq!(inc_keys, full_keys, "{step}: different file lists");
+    for (k, v) in &full {
+        assert!(inc[k] == *v, "{step}: {k} differs from a clean build");
+    }
+    // And the clean in-memory build equals what `annals build` writes.
+    site.build_ok(&[]);
+    let mut on_disk: BTreeMap<String, Vec<u8>> = site.snapshot_output().into_iter().collect();
+    on_disk.remove(".annals-output");
+    // The search index is built after the pages, separately (see tests/search.rs).
+    on_disk.retain(|k, _| !k.starts_with("pagefind/") && k != "search/index.html");
+    let disk_keys: Vec<&String> = on_disk.keys().collect();
+    assert_eq!(
+        disk_keys, full_keys,
+        "{step}: serve files differ from `annals build`"
+    );
+    for (k, v) in &full {
+        assert!(on_disk[k] == *v, "{step}: {k} differs from `annals build`");
+    }
+}
+
+#[test]
+fn incremental_rebuilds_equal_a_clean_build_after_each_edit() {
+    let site = TestSite::new("basic");
+    let mut s = Session::new(site.root(), false, None);
+    assert_same_as_full_build(&site, &s, "initial");
+    let gen0 = s.generation();
+
+    // Change a report.
+    let report = "content/articles/2015-10-22-uk-china-deal.md";
+    site.edit(
+        report,
+        "The UK copies the US deal.",
+        "The UK copies the American deal.",
+    );
+    let r = s.apply(&[PathBuf::from(report)]);
+    assert!(r.changed > 0 && s.generation() > gen0);
+    assert!(
+        r.rendered < r.planned / 2,
+        "rendered {} of {} pages for one report",
+        r.rendered,
+        r.planned
+    );
+    assert!(
+        r.rendered >= 5,
+        "the report, its lists, tags, parties and agreements re-render"
+    );
+    assert_same_as_full_build(&site, &s, "change");
+
+    // Add a report with a new tag.
+    let added = "content/articles/2016-02-02-new-report.md";
+    site.write(added, "---\ntitle: A new report\ndate: 2016-02-02\nsource:\n  publisher: X\n  url: https://example.org/new\nsummary: New.\nagreements: [third-pact]\nparties: [\"no\"]\ntags: [brand-new]\nannotations:\n  - quote: fresh words\n    kind: context\n    note: A note.\n---\nSome fresh words about [[third-pact]].\n");
+    s.apply(&[PathBuf::from(added)]);
+    assert!(s.get("tags/brand-new/index.html").is_some());
+    assert_same_as_full_build(&site, &s, "add");
+
+    // Rename it (write-to-new, delete-old, as editors' tools do).
+    let renamed = "content/articles/2016-02-02-renamed-report.md";
+    std::fs::rename(site.root().join(added), site.root().join(renamed)).unwrap();
+    s.apply(&[PathBuf::from(added), PathBuf::from(renamed)]);
+    assert!(s.get("articles/2016-02-02-new-report/index.html").is_none());
+    assert_same_as_full_build(&site, &s, "rename");
+
+    // Delete it: its tag page goes too.
+    std::fs::remove_file(site.root().join(renamed)).unwrap();
+    s.apply(&[site.root().join(renamed)]);
+    assert!(s.get("tags/brand-new/index.html").is_none());
+    assert_same_as_full_build(&site, &s, "delete");
+
+    // Change a page template, then a shared one.
+    site.edit(
+        "templates/party.html",
+        "<p class=\"kicker\">Party",
+        "<p class=\"kicker\">Party (edited)",
+    );
+    let r = s.apply(&[PathBuf::from("templates/party.html")]);
+    assert!(s
+        .get("parties/no/index.html")
+        .unwrap()
+        .windows(8)
+        .any(|w| w == b"(edited)"));
+    assert_eq!(r.rendered, 4, "only the four party pages use party.html");
+    assert_same_as_full_build(&site, &s, "page template");
+    site.edit(
+        "templates/base.html",
+        "Skip to content",
+        "Skip to the content",
+    );
+    s.apply(&[PathBuf::from("templates/base.html")]);
+    assert_same_as_full_build(&site, &s, "base template");
+
+    // An error keeps the last good pages and reports it; fixing it clears it.
+    site.edit(report, "kind: context", "kind: contxt");
+    let before = as_map(s.outputs());
+    s.apply(&[PathBuf::from(report)]);
+    assert!(s.diagnostics().has_errors());
+    assert!(as_map(s.outputs()) == before);
+    site.edit(report, "kind: contxt", "kind: context");
+    s.apply(&[PathBuf::from(report)]);
+    assert_same_as_full_build(&site, &s, "fixed");
+
+    // site.yaml starts over.
+    site.edit(
+        "site.yaml",
+        "title: Fixture archive",
+        "title: Renamed archive",
+    );
+    s.apply(&[PathBuf::from("site.yaml")]);
+    assert_same_as_full_build(&site, &s, "site.yaml");
+}
