@@ -91,6 +91,9 @@ pub fn render_to(archive: &Archive, root: &Path, sink: Sink<'_>) -> (usize, Vec<
     render_with(&tera, archive, root, sink, None)
 }
 
+/// A module that renders its own outputs (timeline, notes index, feeds, data).
+type ModuleFn = fn(&Tera, &Ctx<'_>) -> Vec<Result<Output, Diagnostic>>;
+
 /// Decides, from a page's template name, site-relative path and context,
 /// whether it can be skipped because its output cannot have changed.
 pub type Skip<'s> = &'s (dyn Fn(&str, &str, &Value) -> bool + Sync);
@@ -135,6 +138,7 @@ pub fn render_with(
     sink: Sink<'_>,
     skip: Option<Skip<'_>>,
 ) -> (usize, Vec<Diagnostic>) {
+    let t0 = std::time::Instant::now();
     let ctx = Ctx::new(archive);
     let jobs = plan(archive);
     let count = std::sync::atomic::AtomicUsize::new(0);
@@ -166,15 +170,28 @@ pub fn render_with(
             deliver(render_page(tera, &ctx, template, &rel, &page))
         })
         .collect();
-    // Outputs owned by their own modules.
-    for results in [
-        timeline::render(tera, &ctx),
-        annotations::render(tera, &ctx),
-        feeds::render(tera, &ctx),
-        data::render(tera, &ctx),
-    ] {
-        diags.extend(results.into_iter().filter_map(&deliver));
+    if std::env::var_os("ANNALS_TIMINGS").is_some() {
+        eprintln!("timing:   pages              {:>6.0} ms", t0.elapsed().as_secs_f64() * 1000.0);
     }
+    // Outputs owned by their own modules, rendered side by side.
+    let modules: [(&str, ModuleFn); 4] = [
+        ("timeline", timeline::render),
+        ("annotations", annotations::render),
+        ("feeds", feeds::render),
+        ("data", data::render),
+    ];
+    let module_diags: Vec<Vec<Diagnostic>> = modules
+        .par_iter()
+        .map(|(name, module)| {
+            let t = std::time::Instant::now();
+            let d: Vec<Diagnostic> = module(tera, &ctx).into_iter().filter_map(&deliver).collect();
+            if std::env::var_os("ANNALS_TIMINGS").is_some() {
+                eprintln!("timing:   module {name:<12} {:>6.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+            }
+            d
+        })
+        .collect();
+    diags.extend(module_diags.into_iter().flatten());
     (count.into_inner(), attach_sources(root, diags))
 }
 

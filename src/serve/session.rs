@@ -83,6 +83,9 @@ pub struct Session {
 impl Session {
     /// Loads and builds everything. `base_url` overrides site.yaml's.
     pub fn new(root: &Path, drafts: bool, base_url: Option<String>) -> Session {
+        // Watchers report canonical paths; keep the root in the same form.
+        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let root = root.as_path();
         let mut s = Session {
             root: root.to_path_buf(),
             drafts,
