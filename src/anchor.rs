@@ -23,6 +23,16 @@ impl NormalizedText {
     /// Normalises `original`: whitespace runs become one space (none next to a
     /// block boundary or at the ends), curly quotes become straight ones.
     pub fn new(original: &str) -> Self {
+        Self::build(original, true)
+    }
+
+    /// Like [`new`](Self::new) but keeps quotation marks as written, so the
+    /// result reads exactly as the page does. Character positions are the same.
+    pub fn unfolded(original: &str) -> Self {
+        Self::build(original, false)
+    }
+
+    fn build(original: &str, fold_quotes: bool) -> Self {
         let mut text = String::with_capacity(original.len());
         let mut map = Vec::with_capacity(original.len() + 1);
         let mut pending_space: Option<usize> = None;
@@ -33,7 +43,7 @@ impl NormalizedText {
                 }
                 continue;
             }
-            let c = fold(c);
+            let c = if fold_quotes { fold(c) } else { c };
             if let Some(sp) = pending_space.take() {
                 let at_edge =
                     text.is_empty() || text.ends_with(BLOCK_BOUNDARY) || c == BLOCK_BOUNDARY;

@@ -71,6 +71,11 @@ pub struct AnchoredNote {
     pub start: usize,
     /// End (exclusive), in characters.
     pub end: usize,
+    /// Wiki links with default titles before `start` (their titles are only
+    /// known after resolve, which adds them to the positions and texts).
+    pub opaque_before_start: usize,
+    /// The same, before `end`.
+    pub opaque_before_end: usize,
     /// The note rendered to HTML (with link placeholders).
     pub note_html: String,
 }
@@ -204,20 +209,37 @@ pub fn render_body(
         .collect();
     apply_marks(&mut events, &pieces, &marks);
 
+    let unfolded = NormalizedText::unfolded(&flat).text;
     for &k in &order {
         let (i, _) = anchored[k];
         let r = note_meta[k].1.clone();
         let a = &annotations[i];
         let (line, _) = spans.position(i, "note");
         let note_html = render_note(file, &a.note, line, &mut links);
+        // Selector texts as the page reads (quotation marks unfolded); the
+        // folding is one character for one, so character positions carry over.
+        let (cs, ce) = (
+            norm.text[..r.start].chars().count(),
+            norm.text[..r.end].chars().count(),
+        );
+        let at = |c: usize| {
+            unfolded
+                .char_indices()
+                .nth(c)
+                .map_or(unfolded.len(), |(b, _)| b)
+        };
+        let (us, ue) = (at(cs), at(ce));
+        let opaque = |t: &str| t.chars().filter(|&c| c == OPAQUE).count();
         out.notes.push(AnchoredNote {
             number: number_of[i],
             index: i,
-            exact: page_text(&norm.text[r.clone()]),
-            prefix: page_text(&anchor::context_before(&norm.text, r.start, 32)),
-            suffix: page_text(&anchor::context_after(&norm.text, r.end, 32)),
-            start: page_text(&norm.text[..r.start]).chars().count(),
-            end: page_text(&norm.text[..r.end]).chars().count(),
+            exact: unfolded[us..ue].to_string(),
+            prefix: anchor::context_before(&unfolded, us, 32),
+            suffix: anchor::context_after(&unfolded, ue, 32),
+            start: cs - opaque(&norm.text[..r.start]),
+            end: ce - opaque(&norm.text[..r.end]),
+            opaque_before_start: opaque(&norm.text[..r.start]),
+            opaque_before_end: opaque(&norm.text[..r.end]),
             note_html,
         });
     }

@@ -63,6 +63,8 @@ pub struct ResolvedLink {
     pub href: String,
     /// HTML-escaped default text (the target's short title).
     pub text: String,
+    /// The same title, unescaped.
+    pub title: String,
 }
 
 /// A typed relation between two entries (the target is always an agreement).
@@ -241,6 +243,7 @@ pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic
     resolve_references(&mut archive, &mut backlinks, &mut diags);
     resolve_relations(&mut archive, &mut backlinks, &mut diags);
     resolve_all_links(&mut archive, &mut backlinks, &mut diags);
+    complete_note_selectors(&mut archive);
     build_indexes(&mut archive, backlinks);
     (archive, diags)
 }
@@ -629,6 +632,7 @@ fn resolve_all_links(
                     resolved.push(ResolvedLink {
                         href,
                         text: escape_html(a.short_title(target)),
+                        title: a.short_title(target).to_string(),
                     });
                 }
                 Ok(Target::Path(p)) => {
@@ -639,7 +643,7 @@ fn resolve_all_links(
                     }
                     resolved.push(ResolvedLink {
                         href,
-                        text: String::new(),
+                        ..Default::default()
                     });
                 }
                 Err((msg, hint)) => {
@@ -828,6 +832,57 @@ fn resolve_path(a: &Archive, target: &str) -> Result<Target, LinkError> {
         )));
     }
     Ok(Target::Path(p.to_string()))
+}
+
+/// Puts the titles of `[[slug]]` links (unknown at load time) into the
+/// annotation selectors: their texts and character positions.
+fn complete_note_selectors(a: &mut Archive) {
+    use crate::anchor::OPAQUE;
+    let Archive { content, links, .. } = a;
+    for (i, e) in content.articles.iter_mut().enumerate() {
+        let Some(resolved) = links.get(&Key::new(Kind::Article, i)) else {
+            continue;
+        };
+        let titles: Vec<&str> = e
+            .body
+            .links
+            .iter()
+            .zip(resolved)
+            .filter(|(l, _)| l.kind == LinkKind::Wiki { has_text: false })
+            .map(|(_, r)| r.title.as_str())
+            .collect();
+        let width =
+            |upto: usize| -> usize { titles.iter().take(upto).map(|t| t.chars().count()).sum() };
+        let fill = |s: &str, first: usize| -> String {
+            let mut k = first;
+            let mut out = String::with_capacity(s.len());
+            for c in s.chars() {
+                if c == OPAQUE {
+                    out.push_str(titles.get(k).copied().unwrap_or(""));
+                    k += 1;
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        };
+        for n in &mut e.body.notes {
+            if titles.is_empty() {
+                break;
+            }
+            let in_prefix = n.prefix.chars().filter(|&c| c == OPAQUE).count();
+            n.exact = fill(&n.exact, n.opaque_before_start);
+            let prefix = fill(&n.prefix, n.opaque_before_start - in_prefix);
+            let skip = prefix.chars().count().saturating_sub(32);
+            n.prefix = prefix.chars().skip(skip).collect();
+            n.suffix = fill(&n.suffix, n.opaque_before_end)
+                .chars()
+                .take(32)
+                .collect();
+            n.start += width(n.opaque_before_start);
+            n.end += width(n.opaque_before_end);
+        }
+    }
 }
 
 fn build_indexes(a: &mut Archive, backlinks: HashMap<Key, BTreeSet<Key>>) {

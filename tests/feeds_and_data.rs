@@ -682,11 +682,6 @@ fn body_text(html: &str) -> String {
             pending = true;
             continue;
         }
-        let c = match c {
-            '“' | '”' => '"',
-            '‘' | '’' => '\'',
-            c => c,
-        };
         if pending && !out.is_empty() && !out.ends_with('\u{1}') && c != '\u{1}' {
             out.push(' ');
         }
@@ -703,6 +698,58 @@ fn decode(s: &str) -> String {
         .replace("&#39;", "'")
         .replace("&#x27;", "'")
         .replace("&amp;", "&")
+}
+
+/// The quote and position selectors of one annotation match the report's text.
+fn assert_selector_matches_page(html: &str, item: &Value, id: &str) {
+    let text = body_text(html);
+    let sel = item["target"]["selector"].as_array().unwrap();
+    let quote = sel
+        .iter()
+        .find(|s| s["type"] == "TextQuoteSelector")
+        .unwrap();
+    let exact = quote["exact"].as_str().unwrap();
+    let prefix = quote["prefix"].as_str().unwrap();
+    let suffix = quote["suffix"].as_str().unwrap();
+    assert_eq!(
+        text.matches(exact).count(),
+        1,
+        "{id}: {exact:?} in {text:?}"
+    );
+    assert!(
+        text.contains(&format!("{prefix}{exact}{suffix}")),
+        "{id}: prefix/exact/suffix not contiguous in {text:?}"
+    );
+    let css = sel.iter().find(|s| s["type"] == "CssSelector").unwrap();
+    assert_eq!(css["value"], ".report-body > .prose");
+    let pos = &css["refinedBy"];
+    assert_eq!(pos["type"], "TextPositionSelector");
+    let (start, end) = (
+        pos["start"].as_u64().unwrap() as usize,
+        pos["end"].as_u64().unwrap() as usize,
+    );
+    let chars: Vec<char> = text.chars().collect();
+    let at: String = chars[start..end].iter().collect();
+    assert_eq!(at, exact, "{id}: positions {start}..{end} in {text:?}");
+    let before: String = chars[start - prefix.chars().count()..start]
+        .iter()
+        .collect();
+    assert_eq!(before, prefix);
+}
+
+#[test]
+fn every_annotation_of_the_real_archive_matches_its_page() {
+    let site = TestSite::from_repo();
+    site.build_ok(&["--base-url", BASE, "--no-search"]);
+    let doc = json(&site, "data/annotations.jsonld");
+    let items = doc["first"]["items"].as_array().unwrap();
+    assert!(items.len() >= 40, "only {} notes", items.len());
+    for item in items {
+        let id = item["id"].as_str().unwrap();
+        let source = item["target"]["source"].as_str().unwrap();
+        let html = std::fs::read_to_string(file_for(&site, source)).unwrap();
+        assert_selector_matches_page(&html, item, id);
+    }
 }
 
 #[test]
@@ -759,39 +806,7 @@ fn annotations_are_web_annotations_whose_selectors_match_the_page() {
             );
         }
 
-        let text = body_text(&html);
-        let sel = item["target"]["selector"].as_array().unwrap();
-        let quote = sel
-            .iter()
-            .find(|s| s["type"] == "TextQuoteSelector")
-            .unwrap();
-        let exact = quote["exact"].as_str().unwrap();
-        let prefix = quote["prefix"].as_str().unwrap();
-        let suffix = quote["suffix"].as_str().unwrap();
-        assert_eq!(
-            text.matches(exact).count(),
-            1,
-            "{id}: {exact:?} in {text:?}"
-        );
-        assert!(
-            text.contains(&format!("{prefix}{exact}{suffix}")),
-            "{id}: prefix/exact/suffix not contiguous in {text:?}"
-        );
-        let css = sel.iter().find(|s| s["type"] == "CssSelector").unwrap();
-        assert_eq!(css["value"], ".report-body > .prose");
-        let pos = &css["refinedBy"];
-        assert_eq!(pos["type"], "TextPositionSelector");
-        let (start, end) = (
-            pos["start"].as_u64().unwrap() as usize,
-            pos["end"].as_u64().unwrap() as usize,
-        );
-        let chars: Vec<char> = text.chars().collect();
-        let at: String = chars[start..end].iter().collect();
-        assert_eq!(at, exact, "{id}: positions {start}..{end} in {text:?}");
-        let before: String = chars[start - prefix.chars().count()..start]
-            .iter()
-            .collect();
-        assert_eq!(before, prefix);
+        assert_selector_matches_page(&html, item, id);
     }
     assert_eq!(per_page.values().copied().collect::<Vec<_>>(), [2, 1, 2]);
     // The quote that spans emphasis and a line break reads as on the page.

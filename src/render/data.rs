@@ -654,6 +654,7 @@ pub fn annotations_jsonld(a: &Archive) -> Value {
                             None => l.href.clone(),
                         },
                         text: l.text.clone(),
+                        title: l.title.clone(),
                     })
                     .collect()
             })
