@@ -1,5 +1,6 @@
 //! The command-line commands, thin wrappers over the pipeline.
 
 pub mod build;
+pub mod new;
 
 pub use build::{build, check, BuildOptions, Outcome};

@@ -171,7 +171,10 @@ pub fn render_with(
         })
         .collect();
     if std::env::var_os("ANNALS_TIMINGS").is_some() {
-        eprintln!("timing:   pages              {:>6.0} ms", t0.elapsed().as_secs_f64() * 1000.0);
+        eprintln!(
+            "timing:   pages              {:>6.0} ms",
+            t0.elapsed().as_secs_f64() * 1000.0
+        );
     }
     // Outputs owned by their own modules, rendered side by side.
     let modules: [(&str, ModuleFn); 4] = [
@@ -184,9 +187,15 @@ pub fn render_with(
         .par_iter()
         .map(|(name, module)| {
             let t = std::time::Instant::now();
-            let d: Vec<Diagnostic> = module(tera, &ctx).into_iter().filter_map(&deliver).collect();
+            let d: Vec<Diagnostic> = module(tera, &ctx)
+                .into_iter()
+                .filter_map(&deliver)
+                .collect();
             if std::env::var_os("ANNALS_TIMINGS").is_some() {
-                eprintln!("timing:   module {name:<12} {:>6.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+                eprintln!(
+                    "timing:   module {name:<12} {:>6.0} ms",
+                    t.elapsed().as_secs_f64() * 1000.0
+                );
             }
             d
         })
