@@ -16,7 +16,7 @@ pub struct NormalizedText {
     /// The normalised text.
     pub text: String,
     /// For each byte of `text` (plus one past the end), the byte offset in the original.
-    map: Vec<usize>,
+    map: Vec<u32>,
 }
 
 impl NormalizedText {
@@ -49,22 +49,22 @@ impl NormalizedText {
                     text.is_empty() || text.ends_with(BLOCK_BOUNDARY) || c == BLOCK_BOUNDARY;
                 if !at_edge {
                     text.push(' ');
-                    map.push(sp);
+                    map.push(sp as u32);
                 }
             }
             let start = text.len();
             text.push(c);
             for _ in start..text.len() {
-                map.push(i);
+                map.push(i as u32);
             }
         }
-        map.push(original.len());
+        map.push(original.len() as u32);
         NormalizedText { text, map }
     }
 
     /// Original byte offset of a normalised byte offset.
     pub fn original(&self, n: usize) -> usize {
-        self.map[n.min(self.map.len() - 1)]
+        self.map[n.min(self.map.len() - 1)] as usize
     }
 
     /// The end (exclusive) in the original of a match ending at normalised `n`.

@@ -131,12 +131,16 @@ pub fn render_body(
 
     // Flatten the text and remember which event each piece came from.
     let (flat, pieces) = flatten(&events);
-    let norm = NormalizedText::new(&flat);
-    out.word_count = norm
-        .text
-        .split([' ', BLOCK_BOUNDARY])
+    out.word_count = flat
+        .split(|c: char| c.is_whitespace() || c == BLOCK_BOUNDARY)
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .count();
+    // Only files with annotations need the matching text.
+    let norm = if annotations.is_empty() {
+        NormalizedText::new("")
+    } else {
+        NormalizedText::new(&flat)
+    };
 
     // Anchor each annotation.
     let mut anchored: Vec<(usize, Range<usize>)> = vec![]; // (annotation index, flat range)
@@ -209,7 +213,11 @@ pub fn render_body(
         .collect();
     apply_marks(&mut events, &pieces, &marks);
 
-    let unfolded = NormalizedText::unfolded(&flat).text;
+    let unfolded = if order.is_empty() {
+        String::new()
+    } else {
+        NormalizedText::unfolded(&flat).text
+    };
     for &k in &order {
         let (i, _) = anchored[k];
         let r = note_meta[k].1.clone();
