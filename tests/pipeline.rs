@@ -180,3 +180,44 @@ fn a_wiki_link_to_a_heading_resolves_with_its_fragment() {
         "<a href=\"/agreements/\">the agreements</a>"
     );
 }
+
+#[test]
+fn every_page_offers_a_correction_and_content_pages_an_edit_link() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    for (path, bytes) in site.snapshot_output() {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        assert!(
+            html.contains("https://github.com/example/archive/issues/new?template=correction.yml&amp;title=Correction"),
+            "{path} has no correction link"
+        );
+    }
+    file_contains!(
+        site,
+        "articles/2015-10-22-uk-china-deal/index.html",
+        "href=\"https://github.com/example/archive/edit/main/content/articles/2015-10-22-uk-china-deal.md\">Edit this page</a>"
+    );
+    file_contains!(
+        site,
+        "articles/2015-10-22-uk-china-deal/index.html",
+        "page-url=https%3A%2F%2Fexample.org%2Farticles%2F2015-10-22-uk-china-deal%2F"
+    );
+}
+
+#[test]
+fn report_body_with_notes_and_footnotes_is_pinned() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let html = site.read("articles/2015-10-22-uk-china-deal/index.html");
+    let start = html.find("<div class=\"prose\">").unwrap();
+    let end = start + html[start..].find("<section id=\"notes\"").unwrap();
+    insta::assert_snapshot!("report_body", html[start..end].trim());
+    // Markdown footnotes keep working beside the notes.
+    assert!(html.contains("footnote-definition"));
+    // The header counts the notes; a note citing the original links the passage in it.
+    assert!(html.contains("2 editor’s notes"));
+    assert!(html.contains("https://example.org/news/uk-china#:~:text=pact.%20Intrusions%20resumed-,the%20very%20next%20day,-%2C%20a%20firm"), "no text fragment link");
+}

@@ -143,17 +143,17 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    fn correction_url(&self, title: &str, rel: &str) -> Option<String> {
+    /// "Suggest a correction": a new issue from the correction form, pre-filled
+    /// with the page's title and address.
+    pub fn correction_url(&self, title: &str, rel: &str) -> Option<String> {
         let cfg = &self.archive.config;
         let page = self.archive.urls.absolute(rel);
         cfg.repository.as_ref().map(|r| {
             format!(
-                "{}/issues/new?title={}&body={}",
+                "{}/issues/new?template=correction.yml&title={}&page-url={}",
                 r.trim_end_matches('/'),
                 urlencode(&format!("Correction: {title}")),
-                urlencode(&format!(
-                    "Page: {page}\n\nWhat is wrong, and the source that shows it:\n"
-                ))
+                urlencode(&page)
             )
         })
     }
@@ -234,7 +234,6 @@ impl<'a> Ctx<'a> {
             .filter(|r| r.from == key)
             .map(|r| json!({"label": a.config.relation_types[&r.kind].label, "target": self.entry_ref(r.to), "note": r.note}))
             .collect();
-        let rel = paths::article(&e.slug);
         let mut item = self.article_items[i].clone();
         let m = item.as_object_mut().unwrap();
         m.insert("body".into(), json!(self.body_html(key)));
@@ -265,10 +264,6 @@ impl<'a> Ctx<'a> {
             json!(e.body.html.contains("footnote-definition")),
         );
         m.insert("edit_url".into(), json!(self.edit_url(&e.file.path)));
-        m.insert(
-            "correction_url".into(),
-            json!(self.correction_url(&e.meta.title, &rel)),
-        );
         item
     }
 
@@ -357,10 +352,6 @@ impl<'a> Ctx<'a> {
             json!(a.urls.path(&format!("{rel}feed.xml"))),
         );
         m.insert("edit_url".into(), json!(self.edit_url(&e.file.path)));
-        m.insert(
-            "correction_url".into(),
-            json!(self.correction_url(&e.meta.title, &rel)),
-        );
         item
     }
 
@@ -383,7 +374,6 @@ impl<'a> Ctx<'a> {
             "agreements": agrs.iter().map(|&g| self.agreement_items[g].clone()).collect::<Vec<_>>(),
             "backlinks": self.backlinks(key),
             "edit_url": self.edit_url(&e.file.path),
-            "correction_url": self.correction_url(&e.meta.title, &paths::party(&e.slug)),
         })
     }
 

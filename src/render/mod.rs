@@ -307,6 +307,8 @@ pub fn render_page(
     context.insert("page", page);
     context.insert("current_path", rel);
     context.insert("canonical", &ctx.archive.urls.absolute(rel));
+    let title = page.get("title").and_then(Value::as_str).unwrap_or("");
+    context.insert("correction_url", &ctx.correction_url(title, rel));
     let html = tera
         .render(template, &context)
         .map_err(|e| templates::template_error(&e, Some(&format!("/{rel}"))))?;
