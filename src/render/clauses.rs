@@ -108,24 +108,27 @@ pub fn word_diff(old: &str, new: &str) -> (String, Vec<String>, Vec<String>) {
     let (mut added, mut removed) = (vec![], vec![]);
     for change in diff.iter_all_changes() {
         let v = change.value();
+        if v.trim().is_empty() {
+            continue;
+        }
+        // Words (whitespace-separated tokens) always read one space apart,
+        // whichever side their whitespace came from.
+        if !html.is_empty() {
+            html.push(' ');
+        }
         match change.tag() {
             ChangeTag::Equal => html.push_str(&escape_html(v)),
             ChangeTag::Insert => {
-                if !v.trim().is_empty() {
-                    added.push(v.trim().to_string());
-                    html.push_str(&format!("<ins>{}</ins>", escape_html(v)));
-                } else {
-                    html.push_str(v);
-                }
+                added.push(v.trim().to_string());
+                html.push_str(&format!("<ins>{}</ins>", escape_html(v)));
             }
             ChangeTag::Delete => {
-                if !v.trim().is_empty() {
-                    removed.push(v.trim().to_string());
-                    html.push_str(&format!("<del>{}</del>", escape_html(v)));
-                }
+                removed.push(v.trim().to_string());
+                html.push_str(&format!("<del>{}</del>", escape_html(v)));
             }
         }
     }
+    let html = html.trim_end().to_string();
     (html, added, removed)
 }
 
@@ -141,6 +144,12 @@ mod tests {
         );
         assert_eq!(removed, vec!["knowingly"]);
         assert!(added.is_empty());
-        assert!(html.contains("<del>knowingly</del>"), "{html}");
+        assert_eq!(
+            html,
+            "will not conduct or <del>knowingly</del> support theft"
+        );
+        let (html, added, _) = word_diff("a b c", "a x y c");
+        assert_eq!(html, "a <del>b</del> <ins>x</ins> <ins>y</ins> c");
+        assert_eq!(added, vec!["x", "y"]);
     }
 }
