@@ -159,6 +159,24 @@ impl Content {
         }
     }
 
+    /// Frees the text of every source file once no diagnostic can need it
+    /// (after resolve and lint), keeping paths for edit links. A one-shot build
+    /// then holds only the rendered bodies, not the files as well.
+    pub fn release_sources(&mut self) {
+        fn release<M>(v: &mut [Entry<M>]) {
+            for e in v {
+                e.file.text = String::new();
+            }
+        }
+        if let Some(h) = &mut self.home {
+            h.file.text = String::new();
+        }
+        release(&mut self.pages);
+        release(&mut self.articles);
+        release(&mut self.agreements);
+        release(&mut self.parties);
+    }
+
     /// Removes whatever entry `file` (relative to the site root) produced.
     pub fn remove(&mut self, file: &Path) {
         fn drop_from<M>(v: &mut Vec<Entry<M>>, file: &Path) {
