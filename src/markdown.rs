@@ -76,8 +76,26 @@ pub struct AnchoredNote {
     pub opaque_before_start: usize,
     /// The same, before `end`.
     pub opaque_before_end: usize,
+    /// The selector as anchored at load time, before resolve filled in link
+    /// titles (kept so resolving again, as the live server does, starts afresh).
+    pub loaded: LoadedSelector,
     /// The note rendered to HTML (with link placeholders).
     pub note_html: String,
+}
+
+/// A note's selector texts and positions as computed at load time.
+#[derive(Debug, Clone, Default)]
+pub struct LoadedSelector {
+    /// Exact text, with link-title placeholders.
+    pub exact: String,
+    /// Prefix, with placeholders.
+    pub prefix: String,
+    /// Suffix, with placeholders.
+    pub suffix: String,
+    /// Start, not counting placeholders.
+    pub start: usize,
+    /// End, not counting placeholders.
+    pub end: usize,
 }
 
 /// A body rendered to HTML with its link placeholders and anchored notes.
@@ -238,16 +256,24 @@ pub fn render_body(
         };
         let (us, ue) = (at(cs), at(ce));
         let opaque = |t: &str| t.chars().filter(|&c| c == OPAQUE).count();
-        out.notes.push(AnchoredNote {
-            number: number_of[i],
-            index: i,
+        let loaded = LoadedSelector {
             exact: unfolded[us..ue].to_string(),
             prefix: anchor::context_before(&unfolded, us, 32),
             suffix: anchor::context_after(&unfolded, ue, 32),
             start: cs - opaque(&norm.text[..r.start]),
             end: ce - opaque(&norm.text[..r.end]),
+        };
+        out.notes.push(AnchoredNote {
+            number: number_of[i],
+            index: i,
+            exact: loaded.exact.clone(),
+            prefix: loaded.prefix.clone(),
+            suffix: loaded.suffix.clone(),
+            start: loaded.start,
+            end: loaded.end,
             opaque_before_start: opaque(&norm.text[..r.start]),
             opaque_before_end: opaque(&norm.text[..r.end]),
+            loaded,
             note_html,
         });
     }

@@ -866,21 +866,21 @@ fn complete_note_selectors(a: &mut Archive) {
             }
             out
         };
+        // Always from the load-time selector, so resolving again (as the
+        // live server does) gives the same result as the first time.
         for n in &mut e.body.notes {
-            if titles.is_empty() {
-                break;
-            }
-            let in_prefix = n.prefix.chars().filter(|&c| c == OPAQUE).count();
-            n.exact = fill(&n.exact, n.opaque_before_start);
-            let prefix = fill(&n.prefix, n.opaque_before_start - in_prefix);
+            let l = &n.loaded;
+            let in_prefix = l.prefix.chars().filter(|&c| c == OPAQUE).count();
+            n.exact = fill(&l.exact, n.opaque_before_start);
+            let prefix = fill(&l.prefix, n.opaque_before_start - in_prefix);
             let skip = prefix.chars().count().saturating_sub(32);
             n.prefix = prefix.chars().skip(skip).collect();
-            n.suffix = fill(&n.suffix, n.opaque_before_end)
+            n.suffix = fill(&l.suffix, n.opaque_before_end)
                 .chars()
                 .take(32)
                 .collect();
-            n.start += width(n.opaque_before_start);
-            n.end += width(n.opaque_before_end);
+            n.start = l.start + width(n.opaque_before_start);
+            n.end = l.end + width(n.opaque_before_end);
         }
     }
 }

@@ -19,6 +19,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include `draft: true` files.
     pub drafts: bool,
+    /// Skip the search index (the `/search/` page is still written).
+    pub no_search: bool,
 }
 
 /// What a run produced.
@@ -50,9 +52,10 @@ pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diag
     let (content, d) = content::load(&opts.root, opts.drafts);
     diags.extend(d);
     timer.lap("load");
-    let (archive, d) = resolve::resolve(config, content);
+    let (mut archive, d) = resolve::resolve(config, content);
     diags.extend(d);
     diags.extend(crate::lint::lint(&archive));
+    archive.content.release_sources();
     timer.lap("resolve");
     if diags.has_errors() {
         return (0, diags);
@@ -60,11 +63,19 @@ pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diag
     let (count, d) = render::render_to(&archive, &opts.root, sink);
     diags.extend(d);
     timer.lap("render+write");
-    (count, diags)
+    let with_index = !opts.no_search && !diags.has_errors();
+    let (pages, d) = crate::search::render_to(&archive, &opts.root, sink, with_index);
+    diags.extend(d);
+    timer.lap("search");
+    (count + pages, diags)
 }
 
 /// `annals check`: everything but writing.
 pub fn check(opts: &BuildOptions, github: bool) -> Outcome {
+    let opts = &BuildOptions {
+        no_search: true,
+        ..opts.clone()
+    };
     let (count, diags) = run_pipeline(opts, &|_| Ok(()));
     print_diagnostics(&diags, github);
     if diags.has_errors() {

@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use notify_debouncer_full::notify::RecursiveMode;
+use notify_debouncer_full::notify::event::ModifyKind;
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
 use crate::cmd::Outcome;
@@ -130,8 +131,20 @@ fn watch(root: &Path, shared: Arc<Shared>) -> notify_debouncer_full::notify::Res
         None,
         move |res: DebounceEventResult| {
             let Ok(events) = res else { return };
+            // Only changes to files count: reading them (as a rebuild does)
+            // must not trigger another rebuild.
             let mut paths: Vec<PathBuf> = events
                 .iter()
+                .filter(|e| {
+                    matches!(
+                        e.kind,
+                        EventKind::Create(_)
+                            | EventKind::Remove(_)
+                            | EventKind::Modify(
+                                ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any
+                            )
+                    )
+                })
                 .flat_map(|e| e.paths.iter().cloned())
                 .filter(|p| relevant(&root_for_events, p))
                 .collect();

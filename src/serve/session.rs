@@ -47,6 +47,10 @@ const PAGE_TEMPLATES: &[&str] = &[
     "404.html",
 ];
 
+/// Above this many reports, edits do not rebuild the search index (it takes
+/// seconds); the index from the first build keeps being served.
+pub const REINDEX_LIMIT: usize = 2_000;
+
 /// What one rebuild did.
 #[derive(Debug, Clone, Default)]
 pub struct Rebuild {
@@ -272,6 +276,22 @@ impl Session {
             Some(&skip),
         );
         diags.extend(d);
+        // The search index, after the pages (as `build` does). On large archives
+        // it takes seconds, so after the first build it is only redone when the
+        // archive is small; otherwise the previous index keeps being served.
+        let reindex = self.pages.is_empty() || archive.content.articles.len() <= REINDEX_LIMIT;
+        if reindex && !diags.has_errors() {
+            let (_, d) = crate::search::render_to(
+                &archive,
+                &self.root,
+                &|o| {
+                    rendered.lock().unwrap().push(o);
+                    Ok(())
+                },
+                true,
+            );
+            diags.extend(d);
+        }
         self.content = archive.content;
         if diags.has_errors() {
             return self.finish(diags, None, start);
@@ -284,6 +304,13 @@ impl Session {
         for out in planned {
             if let Some(b) = self.pages.get(&out) {
                 next.insert(out, b.clone());
+            }
+        }
+        if !reindex {
+            for (k, v) in &self.pages {
+                if k.starts_with("pagefind/") || k == "search/index.html" {
+                    next.insert(k.clone(), v.clone());
+                }
             }
         }
         for o in rendered {

@@ -1,0 +1,668 @@
+//! Full-text search: the `/search/` page and, with the `search` cargo feature
+//! (on by default), a [Pagefind](https://pagefind.app) index of the archive.
+//!
+//! The index is built from the resolved [`Archive`], not from the rendered
+//! pages: every report, agreement, party, free-standing page and clause
+//! comparison becomes one small HTML document ([`Record::to_html`]) holding only
+//! the page's own words — no navigation, lists or footers — with the title as
+//! Pagefind's `title` metadata (ranked above body text), the summary weighted ×2
+//! and body headings weighted as Pagefind weights `<h2>`…`<h6>`. A report's
+//! editors' notes are sections with `id="note-N"`, so a match in a note comes
+//! back as a sub-result that links to its place (`…/articles/<slug>/#note-N`);
+//! notes as sections rather than records of their own keep the index's
+//! per-page metadata, which every search downloads, to one entry per page.
+//! Records carry the filters the search page offers (kind, party, year, tag,
+//! agreement) and a `date` sort key. The bundle — Pagefind's JS, its
+//! WebAssembly, the index chunks and one fragment per record — goes into
+//! `pagefind/` through the same sink as every page, so a failed build writes
+//! none of it.
+//!
+//! Pagefind's API is async; [`build_index`] drives it from a current-thread
+//! tokio runtime after the pages are rendered. Its `add_html_file` is serial,
+//! so at 10,000 reports the index takes most of a build's time (README, "Search").
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde_json::{json, Value};
+
+use crate::diagnostics::Diagnostic;
+use crate::markdown::escape_html;
+use crate::render::{self, context::Ctx, fill_links, Output, Sink};
+use crate::resolve::{Archive, Key, Kind};
+use crate::urls::paths;
+
+/// Site-relative path of the search page.
+pub const PATH: &str = "search/";
+/// Site-relative folder of the Pagefind bundle.
+pub const BUNDLE: &str = "pagefind/";
+
+/// Filters offered on the search page, in order: (key, label, "any" option).
+const FILTERS: &[(&str, &str, &str)] = &[
+    ("kind", "Kind", "Any kind"),
+    ("party", "Party", "Any party"),
+    ("year", "Year", "Any year"),
+    ("agreement", "Agreement", "Any agreement"),
+    ("tag", "Tag", "Any tag"),
+];
+
+/// Values of the `kind` filter.
+pub mod kinds {
+    /// A news report.
+    pub const REPORT: &str = "Report";
+    /// An agreement, statement or dialogue.
+    pub const AGREEMENT: &str = "Agreement";
+    /// A state, organisation or company.
+    pub const PARTY: &str = "Party";
+    /// A clause comparison page.
+    pub const CLAUSE: &str = "Clause";
+    /// A free-standing page such as /about/.
+    pub const PAGE: &str = "Page";
+}
+
+/// Whether this binary can build a search index (the `search` feature).
+pub const AVAILABLE: bool = cfg!(feature = "search");
+
+/// Renders `/search/` and, when `with_index` is set (and the `search` feature
+/// is on), the Pagefind bundle, handing every file to `sink`. Returns the
+/// number of pages written (the bundle's files are not pages) and diagnostics.
+pub fn render_to(
+    archive: &Archive,
+    root: &Path,
+    sink: Sink<'_>,
+    with_index: bool,
+) -> (usize, Vec<Diagnostic>) {
+    let indexed = with_index && AVAILABLE;
+    let tera = match render::templates::load(&root.join("templates"), &archive.urls) {
+        Ok(t) => t,
+        Err(d) => return (0, with_source_lines(root, d)),
+    };
+    let ctx = Ctx::new(archive);
+    let mut diags = vec![];
+    let mut count = 0;
+    match render::render_page(&tera, &ctx, "search.html", PATH, &page(archive, indexed)) {
+        Ok(o) => match sink(o) {
+            Ok(()) => count += 1,
+            Err(e) => diags.push(Diagnostic::error(
+                "search/index.html",
+                format!("cannot write output file: {e}"),
+            )),
+        },
+        Err(d) => diags.push(d),
+    }
+    if !indexed || !diags.is_empty() {
+        return (count, with_source_lines(root, diags));
+    }
+    lap("search: start");
+    let records = records(archive);
+    lap("search: records");
+    match build_index(&archive.config.language, records) {
+        Ok(files) => {
+            // Thousands of small files: write them in parallel, like the pages.
+            let failed = files.into_par_iter().find_map_any(|f| {
+                let path = f.path.clone();
+                sink(f).err().map(|e| (path, e))
+            });
+            if let Some((path, e)) = failed {
+                diags.push(Diagnostic::error(
+                    path,
+                    format!("cannot write search index file: {e}"),
+                ));
+            }
+            lap("search: write");
+        }
+        Err(e) => diags.push(
+            Diagnostic::error(BUNDLE, format!("cannot build the search index: {e}")).with_hint(
+                "build without it with `annals build --no-search`, and report the error",
+            ),
+        ),
+    }
+    (count, diags)
+}
+
+/// With `ANNALS_TIMINGS=1`, prints the time since the previous lap to stderr
+/// (`search: start` only starts the clock).
+fn lap(stage: &str) {
+    use std::sync::Mutex;
+    use std::time::Instant;
+    static LAST: Mutex<Option<Instant>> = Mutex::new(None);
+    if std::env::var_os("ANNALS_TIMINGS").is_none_or(|v| v == "0") {
+        return;
+    }
+    let now = Instant::now();
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(prev) = last.filter(|_| stage != "search: start") {
+        eprintln!(
+            "timing:   {stage:<22} {:>6.0} ms",
+            (now - prev).as_secs_f64() * 1000.0
+        );
+    }
+    *last = Some(now);
+}
+
+/// Adds the offending template line to template diagnostics.
+fn with_source_lines(root: &Path, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diags
+        .into_iter()
+        .map(|d| {
+            if d.line > 0 && d.source_line.is_none() {
+                if let Ok(text) = std::fs::read_to_string(root.join(&d.file)) {
+                    let line = text.lines().nth(d.line - 1).unwrap_or("").to_string();
+                    return d.with_source_line(line);
+                }
+            }
+            d
+        })
+        .collect()
+}
+
+/// `page` for `/search/`: the filters and their values, the bundle path and the
+/// pages to browse without JavaScript.
+pub fn page(a: &Archive, indexed: bool) -> Value {
+    let values = filter_values(a);
+    let filters: Vec<Value> = FILTERS
+        .iter()
+        .filter(|(key, _, _)| values.get(*key).is_some_and(|v| !v.is_empty()))
+        .map(|(key, label, any)| json!({"key": key, "label": label, "any": any, "options": values[*key]}))
+        .collect();
+    let browse: Vec<Value> = [
+        (
+            "articles/",
+            "Reports",
+            "every archived report, newest first",
+        ),
+        ("agreements/", "Agreements", "the agreements in a table"),
+        ("timeline/", "Timeline", "agreements and reports in time"),
+        ("annotations/", "Editors’ notes", "every note, by kind"),
+        (
+            "clauses/",
+            "Clauses",
+            "the same clause in each agreement's words",
+        ),
+        ("parties/", "Parties", "states, organisations and companies"),
+        ("years/", "Years", "reports year by year"),
+        ("tags/", "Tags", "reports by topic"),
+    ]
+    .iter()
+    .map(|(p, t, d)| json!({"url": a.urls.path(p), "title": t, "description": d}))
+    .collect();
+    json!({
+        "title": "Search",
+        "summary": "Find any report, agreement, party, clause or editor’s note by a name, a phrase or a date.",
+        "indexed": indexed,
+        "bundle_path": a.urls.path(BUNDLE),
+        "filters": filters,
+        "browse": browse,
+    })
+}
+
+/// Every value each filter can take, in display order.
+fn filter_values(a: &Archive) -> BTreeMap<&'static str, Vec<String>> {
+    let c = &a.content;
+    let mut kinds = vec![];
+    for (present, k) in [
+        (!c.articles.is_empty(), kinds::REPORT),
+        (!c.agreements.is_empty(), kinds::AGREEMENT),
+        (!c.parties.is_empty(), kinds::PARTY),
+        (a.clauses.values().any(|v| v.len() >= 2), kinds::CLAUSE),
+        (!c.pages.is_empty(), kinds::PAGE),
+    ] {
+        if present {
+            kinds.push(k.to_string());
+        }
+    }
+    let mut parties: Vec<String> = c.parties.iter().map(|p| p.meta.title.clone()).collect();
+    parties.sort();
+    parties.dedup();
+    let years: BTreeSet<i16> = c
+        .articles
+        .iter()
+        .map(|e| e.meta.date.year())
+        .chain(c.agreements.iter().map(|e| e.meta.date.year()))
+        .collect();
+    let mut agreements: Vec<String> = a
+        .agreements_by_date
+        .iter()
+        .map(|&i| c.agreements[i].meta.short_title.clone())
+        .collect();
+    let mut seen = BTreeSet::new();
+    agreements.retain(|t| seen.insert(t.clone()));
+    BTreeMap::from([
+        ("kind", kinds),
+        ("party", parties),
+        ("year", years.iter().rev().map(|y| y.to_string()).collect()),
+        ("agreement", agreements),
+        ("tag", a.tags.keys().cloned().collect()),
+    ])
+}
+
+/// One entry of the search index: a small HTML document that Pagefind indexes
+/// as if it were the page (but only the page's own words, without navigation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Where the result links to, with the base path (`/archive/articles/x/`).
+    pub url: String,
+    /// The result's title: Pagefind's `title` metadata, which it searches and
+    /// ranks above body text.
+    pub title: String,
+    /// What Pagefind indexes, as HTML: the summary (weighted ×2), the body (its
+    /// headings weighted as Pagefind weights `<h2>`…`<h6>`, each with its id, so
+    /// a match under a heading links to it) and, for reports, the editors' notes,
+    /// each a `<section id="note-N">` so a match in a note links to its place.
+    pub body: String,
+    /// Filter values: `kind`, `party`, `year`, `tag`, `agreement`.
+    pub filters: BTreeMap<String, Vec<String>>,
+    /// Shown with the result but never searched: `date` (ISO), `context`
+    /// (publisher, form, …).
+    pub shown: BTreeMap<String, String>,
+    /// Sort keys: `date` (ISO) when the entry has one.
+    pub sort: BTreeMap<String, String>,
+}
+
+impl Record {
+    /// The document handed to Pagefind. Pagefind 1.6 searches every metadata
+    /// field, so only the title is metadata; what is only shown travels as
+    /// filters named `_date` and `_context`, which the page never filters on (so
+    /// their indexes are never downloaded) but which come back with each result.
+    pub fn to_html(&self, language: &str) -> String {
+        let e = crate::markdown::escape_html;
+        let mut h = String::with_capacity(self.body.len() + 512);
+        h.push_str("<!DOCTYPE html><html lang=\"");
+        h.push_str(&e(language));
+        h.push_str("\"><head><meta data-pagefind-meta=\"title[content]\" content=\"");
+        h.push_str(&e(&self.title));
+        h.push_str("\">");
+        let shown = self.shown.iter().map(|(k, v)| (format!("_{k}"), v));
+        let filters = self
+            .filters
+            .iter()
+            .flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v)));
+        for (k, v) in filters.chain(shown) {
+            h.push_str("<meta data-pagefind-filter=\"");
+            h.push_str(&e(&k));
+            h.push_str("[content]\" content=\"");
+            h.push_str(&e(v));
+            h.push_str("\">");
+        }
+        for (k, v) in &self.sort {
+            h.push_str("<meta data-pagefind-sort=\"");
+            h.push_str(&e(k));
+            h.push_str("[content]\" content=\"");
+            h.push_str(&e(v));
+            h.push_str("\">");
+        }
+        h.push_str("</head><body><main data-pagefind-body>");
+        h.push_str(&self.body);
+        h.push_str("</main></body></html>");
+        h
+    }
+}
+
+/// Builds the search records of the whole archive, in a fixed order (reports,
+/// agreements, clauses, parties, pages), in parallel.
+pub fn records(a: &Archive) -> Vec<Record> {
+    let c = &a.content;
+    let party_title = |code: &String| -> Option<String> {
+        a.find(Kind::Party, code)
+            .map(|i| c.parties[i].meta.title.clone())
+    };
+    let agreement_title = |slug: &String| -> Option<String> {
+        a.find(Kind::Agreement, slug)
+            .map(|i| c.agreements[i].meta.short_title.clone())
+    };
+    let empty = vec![];
+    let body_of = |kind: Kind, idx: usize| -> String {
+        let key = Key { kind, idx };
+        let links = a.links.get(&key).unwrap_or(&empty);
+        a.body(key)
+            .map(|b| indexable(&fill_links(&b.html, links)))
+            .unwrap_or_default()
+    };
+
+    let mut out: Vec<Record> = (0..c.articles.len())
+        .into_par_iter()
+        .map(|i| {
+            let e = &c.articles[i];
+            let key = Key {
+                kind: Kind::Article,
+                idx: i,
+            };
+            let links = a.links.get(&key).unwrap_or(&empty);
+            let date = e.meta.date.iso();
+            let mut f = BTreeMap::new();
+            f.insert("kind".to_string(), vec![kinds::REPORT.to_string()]);
+            put(
+                &mut f,
+                "party",
+                e.meta.parties.iter().filter_map(party_title).collect(),
+            );
+            put(
+                &mut f,
+                "agreement",
+                e.meta
+                    .agreements
+                    .iter()
+                    .filter_map(agreement_title)
+                    .collect(),
+            );
+            put(&mut f, "tag", e.meta.tags.clone());
+            f.insert("year".to_string(), vec![e.meta.date.year().to_string()]);
+            let mut source = e.meta.source.publisher.clone();
+            if let Some(author) = &e.meta.source.author {
+                source.push_str(", ");
+                source.push_str(author);
+            }
+            let mut body = summary(&e.meta.summary);
+            body.push_str(&body_of(Kind::Article, i));
+            for n in &e.body.notes {
+                let kind = a
+                    .config
+                    .annotation_kinds
+                    .get(&e.meta.annotations[n.index].kind)
+                    .map(|t| t.label.as_str())
+                    .unwrap_or("Note");
+                let _ = write!(
+                    body,
+                    "<section id=\"note-{}\" data-pagefind-title=\"{}\">{}</section>",
+                    n.number,
+                    escape_html(&format!("Note {} ({kind}) on “{}”", n.number, n.exact)),
+                    indexable(&fill_links(&n.note_html, links)),
+                );
+            }
+            // The byline and original headline, last, so excerpts read on.
+            let _ = write!(body, "<p>{}</p>", escape_html(&source));
+            if let Some(t) = &e.meta.source.title {
+                let _ = write!(body, "<p>{}</p>", escape_html(t));
+            }
+            Record {
+                url: a.urls.path(&paths::article(&e.slug)),
+                title: e.meta.title.clone(),
+                body,
+                filters: f,
+                shown: shown(Some(&date), &source),
+                sort: sort(Some(&date)),
+            }
+        })
+        .collect();
+
+    out.par_extend((0..c.agreements.len()).into_par_iter().map(|i| {
+        let e = &c.agreements[i];
+        let date = e.meta.date.iso();
+        let form = a
+            .config
+            .agreement_forms
+            .get(&e.meta.form)
+            .map(|t| t.label.as_str())
+            .unwrap_or(&e.meta.form);
+        let mut body = format!(
+            "<p data-pagefind-weight=\"{TITLE_WEIGHT}\">{}</p>",
+            escape_html(&e.meta.short_title)
+        );
+        body.push_str(&summary(&e.meta.summary));
+        if let Some(n) = &e.meta.date_note {
+            let _ = write!(body, "<p>{}</p>", escape_html(n));
+        }
+        body.push_str(&body_of(Kind::Agreement, i));
+        for cl in &e.meta.clauses {
+            let _ = write!(body, "<blockquote>{}</blockquote>", escape_html(&cl.text));
+        }
+        for r in &e.meta.relations {
+            if let Some(n) = &r.note {
+                let _ = write!(body, "<p>{}</p>", escape_html(n));
+            }
+        }
+        let mut f = BTreeMap::new();
+        f.insert("kind".to_string(), vec![kinds::AGREEMENT.to_string()]);
+        put(
+            &mut f,
+            "party",
+            e.meta.parties.iter().filter_map(party_title).collect(),
+        );
+        f.insert("agreement".to_string(), vec![e.meta.short_title.clone()]);
+        f.insert("year".to_string(), vec![e.meta.date.year().to_string()]);
+        Record {
+            url: a.urls.path(&paths::agreement(&e.slug)),
+            title: e.meta.title.clone(),
+            body,
+            filters: f,
+            shown: shown(Some(&date), &format!("{} · {form}", e.meta.short_title)),
+            sort: sort(Some(&date)),
+        }
+    }));
+
+    for (id, family) in a.clauses.iter().filter(|(_, v)| v.len() >= 2) {
+        let mut body = String::new();
+        let mut parties = BTreeSet::new();
+        let mut agreements = vec![];
+        let mut years = BTreeSet::new();
+        for &(g, ci) in family {
+            let ag = &c.agreements[g];
+            let _ = write!(
+                body,
+                "<p data-pagefind-weight=\"{SUMMARY_WEIGHT}\">{}</p><blockquote>{}</blockquote>",
+                escape_html(&ag.meta.short_title),
+                escape_html(&ag.meta.clauses[ci].text)
+            );
+            parties.extend(ag.meta.parties.iter().filter_map(party_title));
+            agreements.push(ag.meta.short_title.clone());
+            years.insert(ag.meta.date.year().to_string());
+        }
+        let first = family
+            .iter()
+            .map(|&(g, _)| c.agreements[g].meta.date)
+            .min()
+            .map(|d| d.iso());
+        let mut f = BTreeMap::new();
+        f.insert("kind".to_string(), vec![kinds::CLAUSE.to_string()]);
+        put(&mut f, "party", parties.into_iter().collect());
+        put(&mut f, "agreement", agreements);
+        put(&mut f, "year", years.into_iter().collect());
+        out.push(Record {
+            url: a.urls.path(&paths::clause(id)),
+            title: format!("Clause: {}", render::clauses::clause_title(id)),
+            body,
+            filters: f,
+            shown: shown(
+                first.as_deref(),
+                &format!("{} wordings compared", family.len()),
+            ),
+            sort: sort(first.as_deref()),
+        });
+    }
+
+    for (i, e) in c.parties.iter().enumerate() {
+        let mut body = summary(&e.meta.summary);
+        body.push_str(&body_of(Kind::Party, i));
+        let mut f = BTreeMap::new();
+        f.insert("kind".to_string(), vec![kinds::PARTY.to_string()]);
+        f.insert("party".to_string(), vec![e.meta.title.clone()]);
+        let kind = match e.meta.kind.as_str() {
+            "state" => "State",
+            "organisation" => "Organisation",
+            "company" => "Company",
+            other => other,
+        };
+        out.push(Record {
+            url: a.urls.path(&paths::party(&e.slug)),
+            title: e.meta.title.clone(),
+            body,
+            filters: f,
+            shown: shown(None, kind),
+            sort: BTreeMap::new(),
+        });
+    }
+
+    for (i, e) in c.pages.iter().enumerate() {
+        let mut body = e.meta.summary.as_deref().map(summary).unwrap_or_default();
+        body.push_str(&body_of(Kind::Page, i));
+        let mut f = BTreeMap::new();
+        f.insert("kind".to_string(), vec![kinds::PAGE.to_string()]);
+        out.push(Record {
+            url: a.urls.path(&paths::page(&e.slug)),
+            title: e.meta.title.clone(),
+            body,
+            filters: f,
+            shown: shown(None, ""),
+            sort: BTreeMap::new(),
+        });
+    }
+    out
+}
+
+/// Weight of an agreement's short title, as Pagefind weights an `<h1>`.
+const TITLE_WEIGHT: u8 = 7;
+/// Weight of a summary (dek): above body text, below headings.
+const SUMMARY_WEIGHT: u8 = 2;
+
+fn summary(text: &str) -> String {
+    format!(
+        "<p data-pagefind-weight=\"{SUMMARY_WEIGHT}\">{}</p>",
+        escape_html(text)
+    )
+}
+
+/// Rendered body HTML as Pagefind should read it: note and footnote reference
+/// numbers (`<sup>`) left out, so they neither glue digits to the words they
+/// follow nor turn up in excerpts.
+pub fn indexable(html: &str) -> String {
+    html.replace("<sup", "<sup data-pagefind-ignore=\"all\"")
+}
+
+fn put(f: &mut BTreeMap<String, Vec<String>>, key: &str, values: Vec<String>) {
+    if !values.is_empty() {
+        f.insert(key.to_string(), values);
+    }
+}
+
+fn shown(date: Option<&str>, context: &str) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    if let Some(d) = date {
+        m.insert("date".to_string(), d.to_string());
+    }
+    if !context.is_empty() {
+        m.insert("context".to_string(), context.to_string());
+    }
+    m
+}
+
+fn sort(date: Option<&str>) -> BTreeMap<String, String> {
+    date.map(|d| BTreeMap::from([("date".to_string(), d.to_string())]))
+        .unwrap_or_default()
+}
+
+/// Builds the Pagefind bundle for `records`: the files of `pagefind/` (paths
+/// relative to the output folder), sorted by path. Leaves out what the search
+/// page never loads: Pagefind's own UI kits, its highlighter and playground
+/// (the page uses `static/search.js`).
+#[cfg(feature = "search")]
+pub fn build_index(language: &str, records: Vec<Record>) -> Result<Vec<Output>, String> {
+    use pagefind::api::PagefindIndex;
+    use pagefind::options::PagefindServiceConfig;
+
+    let language = language.to_ascii_lowercase();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| format!("cannot start the indexing runtime: {e}"))?;
+    let mut files = rt.block_on(async {
+        let config = PagefindServiceConfig::builder()
+            .force_language(language.clone())
+            .keep_index_url(true)
+            .build();
+        let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
+        for r in records {
+            let html = r.to_html(&language);
+            index
+                .add_html_file(None, Some(r.url), html)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        lap("search: pagefind add");
+        let files = index.get_files().await.map_err(|e| e.to_string());
+        lap("search: pagefind build");
+        files
+    })?;
+    // The generic WebAssembly is only loaded when there is none for the language.
+    let has_lang_wasm = files.iter().any(|f| {
+        let n = f.filename.to_string_lossy();
+        n.starts_with("wasm.") && n != "wasm.unknown.pagefind"
+    });
+    files.retain(|f| {
+        let name = f.filename.to_string_lossy();
+        !(name.starts_with("pagefind-ui")
+            || name.starts_with("pagefind-modular-ui")
+            || name.starts_with("pagefind-component-ui")
+            || name.starts_with("pagefind-highlight")
+            || name.starts_with("playground")
+            || (has_lang_wasm && name == "wasm.unknown.pagefind"))
+    });
+    let mut out: Vec<Output> = files
+        .into_iter()
+        .map(|f| Output {
+            path: format!(
+                "{BUNDLE}{}",
+                f.filename.to_string_lossy().replace('\\', "/")
+            ),
+            bytes: f.contents,
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// Without the `search` feature there is no index to build.
+#[cfg(not(feature = "search"))]
+pub fn build_index(_language: &str, _records: Vec<Record>) -> Result<Vec<Output>, String> {
+    Err("this annals was built without the `search` feature".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_numbers_are_not_indexed() {
+        assert_eq!(
+            indexable("took<sup class=\"noteref\"><a href=\"#note-1\">1</a></sup> place"),
+            "took<sup data-pagefind-ignore=\"all\" class=\"noteref\"><a href=\"#note-1\">1</a></sup> place"
+        );
+    }
+
+    #[test]
+    fn record_html_carries_title_filters_and_sort_but_no_other_metadata() {
+        let r = Record {
+            url: "/a/".into(),
+            title: "A & B".into(),
+            body: "<p>x</p>".into(),
+            filters: BTreeMap::from([(
+                "party".into(),
+                vec!["China".into(), "Côte, d’Ivoire".into()],
+            )]),
+            shown: BTreeMap::from([("date".into(), "2015-10-22".into())]),
+            sort: BTreeMap::from([("date".into(), "2015-10-22".into())]),
+        };
+        let h = r.to_html("en");
+        assert!(
+            h.contains(r#"<meta data-pagefind-meta="title[content]" content="A &amp; B">"#),
+            "{h}"
+        );
+        assert!(
+            h.contains(r#"<meta data-pagefind-filter="party[content]" content="Côte, d’Ivoire">"#),
+            "{h}"
+        );
+        assert!(
+            h.contains(r#"<meta data-pagefind-filter="_date[content]" content="2015-10-22">"#),
+            "{h}"
+        );
+        assert!(
+            h.contains(r#"<meta data-pagefind-sort="date[content]" content="2015-10-22">"#),
+            "{h}"
+        );
+        assert_eq!(h.matches("data-pagefind-meta").count(), 1, "{h}");
+        assert!(
+            h.ends_with("<main data-pagefind-body><p>x</p></main></body></html>"),
+            "{h}"
+        );
+    }
+}
