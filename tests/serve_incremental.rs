@@ -85,6 +85,19 @@ fn incremental_rebuilds_equal_a_clean_build_after_each_edit() {
     );
     assert_same_as_full_build(&site, &s, "change");
 
+    // Body-only edits: one after the notes (the modules are skipped), one that
+    // shifts the notes' positions (the notes index and JSON-LD must follow).
+    site.edit(
+        report,
+        "[^1]: As reported.",
+        "[^1]: As reported at the time.",
+    );
+    s.apply(&[PathBuf::from(report)]);
+    assert_same_as_full_build(&site, &s, "body edit after the notes");
+    site.edit(report, "The deal mirrors", "The new deal mirrors");
+    s.apply(&[PathBuf::from(report)]);
+    assert_same_as_full_build(&site, &s, "body edit moving the notes");
+
     // Add a report with a new tag.
     let added = "content/articles/2016-02-02-new-report.md";
     site.write(added, "---\ntitle: A new report\ndate: 2016-02-02\nsource:\n  publisher: X\n  url: https://example.org/new\nsummary: New.\nagreements: [third-pact]\nparties: [\"no\"]\ntags: [brand-new]\nannotations:\n  - quote: fresh words\n    kind: context\n    note: A note.\n---\nSome fresh words about [[third-pact]].\n");

@@ -88,11 +88,20 @@ pub fn render_to(archive: &Archive, root: &Path, sink: Sink<'_>) -> (usize, Vec<
         Ok(t) => t,
         Err(d) => return (0, attach_sources(root, d)),
     };
-    render_with(&tera, archive, root, sink, None)
+    render_with(&tera, archive, root, sink, None, true)
 }
 
 /// A module that renders its own outputs (timeline, notes index, feeds, data).
 type ModuleFn = fn(&Tera, &Ctx<'_>) -> Vec<Result<Output, Diagnostic>>;
+
+/// The modules, which read only front matter, notes and links (never bodies),
+/// so the live server can skip them when none of those changed.
+const MODULES: [(&str, ModuleFn); 4] = [
+    ("timeline", timeline::render),
+    ("annotations", annotations::render),
+    ("feeds", feeds::render),
+    ("data", data::render),
+];
 
 /// Decides, from a page's template name, site-relative path and context,
 /// whether it can be skipped because its output cannot have changed.
@@ -137,6 +146,7 @@ pub fn render_with(
     root: &Path,
     sink: Sink<'_>,
     skip: Option<Skip<'_>>,
+    modules: bool,
 ) -> (usize, Vec<Diagnostic>) {
     let t0 = std::time::Instant::now();
     let ctx = Ctx::new(archive);
@@ -177,29 +187,27 @@ pub fn render_with(
         );
     }
     // Outputs owned by their own modules, rendered side by side.
-    let modules: [(&str, ModuleFn); 4] = [
-        ("timeline", timeline::render),
-        ("annotations", annotations::render),
-        ("feeds", feeds::render),
-        ("data", data::render),
-    ];
-    let module_diags: Vec<Vec<Diagnostic>> = modules
-        .par_iter()
-        .map(|(name, module)| {
-            let t = std::time::Instant::now();
-            let d: Vec<Diagnostic> = module(tera, &ctx)
-                .into_iter()
-                .filter_map(&deliver)
-                .collect();
-            if std::env::var_os("ANNALS_TIMINGS").is_some() {
-                eprintln!(
-                    "timing:   module {name:<12} {:>6.0} ms",
-                    t.elapsed().as_secs_f64() * 1000.0
-                );
-            }
-            d
-        })
-        .collect();
+    let module_diags: Vec<Vec<Diagnostic>> = if !modules {
+        vec![]
+    } else {
+        MODULES
+            .par_iter()
+            .map(|(name, module)| {
+                let t = std::time::Instant::now();
+                let d: Vec<Diagnostic> = module(tera, &ctx)
+                    .into_iter()
+                    .filter_map(&deliver)
+                    .collect();
+                if std::env::var_os("ANNALS_TIMINGS").is_some() {
+                    eprintln!(
+                        "timing:   module {name:<12} {:>6.0} ms",
+                        t.elapsed().as_secs_f64() * 1000.0
+                    );
+                }
+                d
+            })
+            .collect()
+    };
     diags.extend(module_diags.into_iter().flatten());
     (count.into_inner(), attach_sources(root, diags))
 }

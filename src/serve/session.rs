@@ -78,6 +78,8 @@ pub struct Session {
     template_versions: HashMap<String, u64>,
     layout_version: u64,
     memo: HashMap<String, u64>,
+    module_fingerprint: Option<u64>,
+    module_outputs: BTreeSet<String>,
     pages: BTreeMap<String, Bytes>,
     statics: BTreeMap<String, Bytes>,
     diagnostics: Diagnostics,
@@ -103,6 +105,8 @@ impl Session {
             template_versions: HashMap::new(),
             layout_version: 0,
             memo: HashMap::new(),
+            module_fingerprint: None,
+            module_outputs: BTreeSet::new(),
             pages: BTreeMap::new(),
             statics: BTreeMap::new(),
             diagnostics: Diagnostics::new(),
@@ -240,6 +244,11 @@ impl Session {
             self.content = archive.content;
             return self.finish(diags, None, start);
         }
+        // The modules (timeline, notes, feeds, data) read front matter, notes
+        // and links only: skip them when those are unchanged (body-only edits).
+        let fingerprint =
+            module_fingerprint(&archive, self.layout_version, &self.template_versions);
+        let run_modules = self.module_fingerprint != Some(fingerprint);
         // Render only pages whose (template version, context) hash changed.
         let planned = Mutex::new(Vec::new());
         let new_memo = Mutex::new(HashMap::new());
@@ -274,6 +283,7 @@ impl Session {
                 Ok(())
             },
             Some(&skip),
+            run_modules,
         );
         diags.extend(d);
         // The search index, after the pages (as `build` does). On large archives
@@ -313,9 +323,29 @@ impl Session {
                 }
             }
         }
+        if !run_modules {
+            for k in &self.module_outputs {
+                if let Some(v) = self.pages.get(k) {
+                    next.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        let page_paths: BTreeSet<String> = next.keys().cloned().collect();
+        let mut module_outputs = BTreeSet::new();
         for o in rendered {
+            if run_modules
+                && !page_paths.contains(&o.path)
+                && !o.path.starts_with("pagefind/")
+                && o.path != "search/index.html"
+            {
+                module_outputs.insert(o.path.clone());
+            }
             next.insert(o.path, Arc::new(o.bytes));
         }
+        if run_modules {
+            self.module_outputs = module_outputs;
+        }
+        self.module_fingerprint = Some(fingerprint);
         self.memo = new_memo.into_inner().unwrap();
         let mut r = self.finish(diags, Some(next), start);
         r.rendered = n_rendered;
@@ -387,18 +417,75 @@ impl Session {
     }
 }
 
-/// A stable hash of everything a page's bytes depend on.
-fn page_hash(template: &str, version: u64, layout: u64, page: &Value) -> u64 {
-    struct HashWriter<'a>(&'a mut std::hash::DefaultHasher);
-    impl std::io::Write for HashWriter<'_> {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.write(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
+/// A hash of everything the render modules read: every entry's front matter,
+/// anchored notes and resolved links, the backlinks, and the templates.
+fn module_fingerprint(a: &resolve::Archive, layout: u64, versions: &HashMap<String, u64>) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    layout.hash(&mut h);
+    let mut v: Vec<(&String, &u64)> = versions.iter().collect();
+    v.sort();
+    v.hash(&mut h);
+    let mut w = HashWriter(&mut h);
+    let c = &a.content;
+    let _ = serde_json::to_writer(&mut w, &c.home.as_ref().map(|e| &e.meta));
+    for e in &c.pages {
+        let _ = serde_json::to_writer(&mut w, &(&e.slug, &e.meta));
+    }
+    for e in &c.agreements {
+        let _ = serde_json::to_writer(&mut w, &(&e.slug, &e.meta));
+    }
+    for e in &c.parties {
+        let _ = serde_json::to_writer(&mut w, &(&e.slug, &e.meta));
+    }
+    for e in &c.articles {
+        let _ = serde_json::to_writer(&mut w, &(&e.slug, &e.meta));
+        for n in &e.body.notes {
+            let _ = serde_json::to_writer(
+                &mut w,
+                &(
+                    n.number,
+                    &n.exact,
+                    &n.prefix,
+                    &n.suffix,
+                    n.start,
+                    n.end,
+                    &n.note_html,
+                ),
+            );
         }
     }
+    let mut keys: Vec<&resolve::Key> = a.links.keys().collect();
+    keys.sort();
+    for k in keys {
+        for l in &a.links[k] {
+            let _ = serde_json::to_writer(&mut w, &(&l.href, &l.title));
+        }
+    }
+    let mut keys: Vec<&resolve::Key> = a.backlinks.keys().collect();
+    keys.sort();
+    for k in keys {
+        for b in &a.backlinks[k] {
+            let _ = serde_json::to_writer(&mut w, &(format!("{k:?}"), format!("{b:?}")));
+        }
+    }
+    h.finish()
+}
+
+/// Feeds written bytes into a hasher.
+struct HashWriter<'a>(&'a mut std::hash::DefaultHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A stable hash of everything a page's bytes depend on.
+fn page_hash(template: &str, version: u64, layout: u64, page: &Value) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     template.hash(&mut h);
     version.hash(&mut h);
