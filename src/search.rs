@@ -77,7 +77,7 @@ pub fn render_to(
     let indexed = with_index && AVAILABLE;
     let tera = match render::templates::load(&root.join("templates"), &archive.urls) {
         Ok(t) => t,
-        Err(d) => return (0, with_source_lines(root, d)),
+        Err(d) => return (0, render::attach_sources(root, d)),
     };
     let ctx = Ctx::new(archive);
     let mut diags = vec![];
@@ -93,7 +93,7 @@ pub fn render_to(
         Err(d) => diags.push(d),
     }
     if !indexed || !diags.is_empty() {
-        return (count, with_source_lines(root, diags));
+        return (count, render::attach_sources(root, diags));
     }
     lap("search: start");
     let records = records(archive);
@@ -142,21 +142,6 @@ fn lap(stage: &str) {
     *last = Some(now);
 }
 
-/// Adds the offending template line to template diagnostics.
-fn with_source_lines(root: &Path, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diags
-        .into_iter()
-        .map(|d| {
-            if d.line > 0 && d.source_line.is_none() {
-                if let Ok(text) = std::fs::read_to_string(root.join(&d.file)) {
-                    let line = text.lines().nth(d.line - 1).unwrap_or("").to_string();
-                    return d.with_source_line(line);
-                }
-            }
-            d
-        })
-        .collect()
-}
 
 /// `page` for `/search/`: the filters and their values, the bundle path and the
 /// pages to browse without JavaScript.

@@ -213,7 +213,7 @@ pub fn render_with(
 }
 
 /// Adds the offending template line to template diagnostics.
-fn attach_sources(root: &Path, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub fn attach_sources(root: &Path, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags
         .into_iter()
         .map(|d| {
