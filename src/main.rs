@@ -104,6 +104,19 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let root = match &cli.command {
+        Command::Build { root, .. }
+        | Command::Check { root, .. }
+        | Command::New { root, .. }
+        | Command::Serve { root, .. } => root.clone(),
+    };
+    if !root.is_dir() {
+        eprintln!(
+            "error: the site root {} is not a folder\n  = hint: run annals from the folder with site.yaml, or pass --root DIR",
+            root.display()
+        );
+        return ExitCode::from(2);
+    }
     let outcome = match cli.command {
         Command::Build {
             root,

@@ -142,7 +142,6 @@ fn lap(stage: &str) {
     *last = Some(now);
 }
 
-
 /// `page` for `/search/`: the filters and their values, the bundle path and the
 /// pages to browse without JavaScript.
 pub fn page(a: &Archive, indexed: bool) -> Value {

@@ -159,6 +159,20 @@ fn usage_errors_exit_with_code_2() {
 }
 
 #[test]
+fn a_missing_root_is_a_usage_error_and_is_not_created() {
+    let site = TestSite::new("basic");
+    let missing = site.root().join("no-such-site");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_annals"))
+        .args(["build", "--root"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a folder"));
+    assert!(!missing.exists(), "build created the missing root");
+}
+
+#[test]
 fn a_wiki_link_to_a_heading_resolves_with_its_fragment() {
     let site = TestSite::new("basic");
     site.build_ok(&[]);
