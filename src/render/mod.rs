@@ -91,17 +91,10 @@ pub fn render_to(archive: &Archive, root: &Path, sink: Sink<'_>) -> (usize, Vec<
     render_with(&tera, archive, root, sink, None, true)
 }
 
-/// A module that renders its own outputs (timeline, notes index, feeds, data).
-type ModuleFn = fn(&Tera, &Ctx<'_>) -> Vec<Result<Output, Diagnostic>>;
-
-/// The modules, which read only front matter, notes and links (never bodies),
-/// so the live server can skip them when none of those changed.
-const MODULES: [(&str, ModuleFn); 4] = [
-    ("timeline", timeline::render),
-    ("annotations", annotations::render),
-    ("feeds", feeds::render),
-    ("data", data::render),
-];
+/// The modules that render their own outputs. They read only front matter,
+/// notes and links (never bodies), so the live server can skip them when none
+/// of those changed.
+const MODULES: [&str; 4] = ["timeline", "annotations", "feeds", "data"];
 
 /// Decides, from a page's template name, site-relative path and context,
 /// whether it can be skipped because its output cannot have changed.
@@ -187,28 +180,34 @@ pub fn render_with(
         );
     }
     // Outputs owned by their own modules, rendered side by side.
-    let module_diags: Vec<Vec<Diagnostic>> = if !modules {
-        vec![]
-    } else {
-        MODULES
-            .par_iter()
-            .map(|(name, module)| {
-                let t = std::time::Instant::now();
-                let d: Vec<Diagnostic> = module(tera, &ctx)
-                    .into_iter()
-                    .filter_map(&deliver)
-                    .collect();
-                if std::env::var_os("ANNALS_TIMINGS").is_some() {
-                    eprintln!(
-                        "timing:   module {name:<12} {:>6.0} ms",
-                        t.elapsed().as_secs_f64() * 1000.0
-                    );
-                }
-                d
-            })
-            .collect()
+    // Each module hands over its files as they are rendered, so even the
+    // largest (timeline views, notes index, data exports) are not held together.
+    let module_diags = std::sync::Mutex::new(Vec::new());
+    let emit = |r: Result<Output, Diagnostic>| {
+        if let Some(d) = deliver(r) {
+            module_diags.lock().unwrap().push(d);
+        }
     };
-    diags.extend(module_diags.into_iter().flatten());
+    if modules {
+        MODULES.par_iter().for_each(|name| {
+            let t = std::time::Instant::now();
+            match *name {
+                "timeline" => timeline::render_each(tera, &ctx, &emit),
+                "annotations" => annotations::render(tera, &ctx).into_iter().for_each(&emit),
+                "feeds" => feeds::render(tera, &ctx).into_iter().for_each(&emit),
+                _ => data::render(tera, &ctx).into_iter().for_each(&emit),
+            }
+            if std::env::var_os("ANNALS_TIMINGS").is_some() {
+                eprintln!(
+                    "timing:   module {name:<12} {:>6.0} ms",
+                    t.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+        });
+    }
+    let mut module_diags = module_diags.into_inner().unwrap();
+    module_diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+    diags.extend(module_diags);
     (count.into_inner(), attach_sources(root, diags))
 }
 

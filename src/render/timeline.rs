@@ -72,22 +72,19 @@ fn views(a: &Archive) -> Vec<View> {
     v
 }
 
-/// Renders `/timeline/` and its filtered views.
-pub fn render(tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
+/// Renders every view, handing each page to `emit` as soon as it is ready.
+pub fn render_each(tera: &Tera, ctx: &Ctx<'_>, emit: &(dyn Fn(Result<Output, Diagnostic>) + Sync)) {
     let a = ctx.archive;
     let views = views(a);
-    views
-        .par_iter()
-        .map(|&v| {
-            render_page(
-                tera,
-                ctx,
-                "timeline.html",
-                &v.rel(a),
-                &view_page(ctx, v, &views),
-            )
-        })
-        .collect()
+    views.par_iter().for_each(|&v| {
+        emit(render_page(
+            tera,
+            ctx,
+            "timeline.html",
+            &v.rel(a),
+            &view_page(ctx, v, &views),
+        ))
+    });
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
