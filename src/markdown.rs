@@ -231,27 +231,33 @@ pub fn render_body(
         .collect();
     apply_marks(&mut events, &pieces, &marks);
 
-    let unfolded = if order.is_empty() {
-        String::new()
-    } else {
-        NormalizedText::unfolded(&flat).text
-    };
     for &k in &order {
         let (i, _) = anchored[k];
         let r = note_meta[k].1.clone();
         let a = &annotations[i];
         let (line, _) = spans.position(i, "note");
         let note_html = render_note(file, &a.note, line, &mut links);
-        // Selector texts as the page reads (quotation marks unfolded); the
+        // Selector texts as the page reads (quotation marks unfolded). Prefix
+        // and suffix stop at block borders, so only the quote's block is needed;
         // folding is one character for one, so character positions carry over.
         let (cs, ce) = (
             norm.text[..r.start].chars().count(),
             norm.text[..r.end].chars().count(),
         );
+        let nb = norm.text[..r.start]
+            .rfind(BLOCK_BOUNDARY)
+            .map_or(0, |i| i + 1);
+        let block_chars = norm.text[..nb].chars().count();
+        let (fs, fe) = (norm.original(r.start), norm.original_end(r.end, &flat));
+        let fb = flat[..fs].rfind(BLOCK_BOUNDARY).map_or(0, |i| i + 1);
+        let fend = flat[fe..]
+            .find(BLOCK_BOUNDARY)
+            .map_or(flat.len(), |i| fe + i);
+        let unfolded = NormalizedText::unfolded(&flat[fb..fend]).text;
         let at = |c: usize| {
             unfolded
                 .char_indices()
-                .nth(c)
+                .nth(c - block_chars)
                 .map_or(unfolded.len(), |(b, _)| b)
         };
         let (us, ue) = (at(cs), at(ce));
