@@ -284,7 +284,10 @@ pub fn render_body(
         });
     }
 
+    out.html.reserve(body.len() + body.len() / 4);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    // Kept for the whole build: don't keep the growth slack.
+    out.html.shrink_to_fit();
     out.links = links;
     out
 }
