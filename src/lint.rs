@@ -10,6 +10,38 @@ use crate::resolve::{Archive, Kind};
 pub fn lint(a: &Archive) -> Vec<Diagnostic> {
     let mut out = vec![];
     let c = &a.content;
+    // Placeholders `annals new` writes, left in a file that is no longer a draft.
+    let placeholder = |v: &str| v.starts_with("TODO") || v.contains("example.com/TODO");
+    for e in &c.articles {
+        for (path, v) in [
+            ("summary", &e.meta.summary),
+            ("source.publisher", &e.meta.source.publisher),
+            ("source.url", &e.meta.source.url),
+        ] {
+            if placeholder(v) {
+                out.push(
+                    warn(e.error_at(
+                        path,
+                        format!("`{path}` still holds the placeholder from `annals new`"),
+                    ))
+                    .with_hint("fill it in before publishing"),
+                );
+            }
+        }
+    }
+    for e in &c.agreements {
+        for (path, v) in [("summary", &e.meta.summary), ("text_url", &e.meta.text_url)] {
+            if placeholder(v) {
+                out.push(
+                    warn(e.error_at(
+                        path,
+                        format!("`{path}` still holds the placeholder from `annals new`"),
+                    ))
+                    .with_hint("fill it in before publishing"),
+                );
+            }
+        }
+    }
     for e in &c.articles {
         if e.meta.annotations.is_empty() {
             out.push(

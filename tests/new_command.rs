@@ -191,3 +191,27 @@ fn new_without_site_yaml_says_so() {
     assert!(r.stderr.contains("site.yaml"), "{}", r.stderr);
     assert!(!dir.path().join("content").exists());
 }
+
+#[test]
+fn placeholders_left_in_a_published_file_are_warned_about() {
+    let site = TestSite::new("basic");
+    let r = site.run(&["new", "report", "Left unfinished", "--date", "2016-03-01"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rel = "content/articles/2016-03-01-left-unfinished.md";
+    site.edit(rel, "draft: true", "draft: false");
+    let r = site.run(&["check"]);
+    assert_eq!(
+        r.code, 0,
+        "placeholders warn, they do not fail: {}",
+        r.stderr
+    );
+    for field in ["summary", "source.publisher", "source.url"] {
+        assert!(
+            r.stderr.contains(&format!(
+                "warning: `{field}` still holds the placeholder from `annals new`"
+            )),
+            "no warning for {field}:\n{}",
+            r.stderr
+        );
+    }
+}
