@@ -11,36 +11,20 @@ pub fn lint(a: &Archive) -> Vec<Diagnostic> {
     let mut out = vec![];
     let c = &a.content;
     // Placeholders `annals new` writes, left in a file that is no longer a draft.
-    let placeholder = |v: &str| v.starts_with("TODO") || v.contains("example.com/TODO");
     for e in &c.articles {
-        for (path, v) in [
-            ("summary", &e.meta.summary),
-            ("source.publisher", &e.meta.source.publisher),
-            ("source.url", &e.meta.source.url),
-        ] {
-            if placeholder(v) {
-                out.push(
-                    warn(e.error_at(
-                        path,
-                        format!("`{path}` still holds the placeholder from `annals new`"),
-                    ))
-                    .with_hint("fill it in before publishing"),
-                );
-            }
-        }
+        let m = &e.meta;
+        let fields = [
+            ("summary", &m.summary),
+            ("source.publisher", &m.source.publisher),
+            ("source.url", &m.source.url),
+        ];
+        out.extend(placeholders(e, &fields));
     }
     for e in &c.agreements {
-        for (path, v) in [("summary", &e.meta.summary), ("text_url", &e.meta.text_url)] {
-            if placeholder(v) {
-                out.push(
-                    warn(e.error_at(
-                        path,
-                        format!("`{path}` still holds the placeholder from `annals new`"),
-                    ))
-                    .with_hint("fill it in before publishing"),
-                );
-            }
-        }
+        out.extend(placeholders(
+            e,
+            &[("summary", &e.meta.summary), ("text_url", &e.meta.text_url)],
+        ));
     }
     for e in &c.articles {
         if e.meta.annotations.is_empty() {
@@ -132,6 +116,21 @@ pub fn lint(a: &Archive) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Warnings for fields that still hold the placeholder text `annals new` writes.
+fn placeholders<M>(e: &crate::content::Entry<M>, fields: &[(&str, &String)]) -> Vec<Diagnostic> {
+    fields
+        .iter()
+        .filter(|(_, v)| v.starts_with("TODO") || v.contains("example.com/TODO"))
+        .map(|(path, _)| {
+            warn(e.error_at(
+                path,
+                format!("`{path}` still holds the placeholder from `annals new`"),
+            ))
+            .with_hint("fill it in before publishing")
+        })
+        .collect()
 }
 
 fn warn(mut d: Diagnostic) -> Diagnostic {
