@@ -4,52 +4,21 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+mod support;
 
-/// Copies the fixture plus the repo's templates/ and static/ into a temp dir.
-fn site() -> tempfile::TempDir {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo.join("tests/fixtures/timeline"), dir.path());
-    copy_dir(&repo.join("templates"), &dir.path().join("templates"));
-    copy_dir(&repo.join("static"), &dir.path().join("static"));
-    dir
-}
+use support::TestSite;
 
-/// Builds the site into `<root>/<out>` and returns that folder.
-fn build(root: &Path, out: &str, base_url: Option<&str>) -> PathBuf {
-    let out = root.join(out);
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_annals"));
-    cmd.arg("build")
-        .arg("--root")
-        .arg(root)
-        .arg("--out")
-        .arg(&out);
-    if let Some(b) = base_url {
-        cmd.arg("--base-url").arg(b);
-    }
-    let o = cmd.output().unwrap();
-    assert!(
-        o.status.success(),
-        "build failed ({:?}):\n{}\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out
+/// Builds the fixture (with the repo's templates) into `public/`, optionally
+/// under another base URL, and returns the site and its output folder.
+fn build(base_url: Option<&str>) -> (TestSite, PathBuf) {
+    let site = TestSite::new("timeline");
+    match base_url {
+        Some(b) => site.build_ok(&["--base-url", b]),
+        None => site.build_ok(&[]),
+    };
+    let out = site.root().join("public");
+    (site, out)
 }
 
 fn read(out: &Path, rel: &str) -> String {
@@ -116,8 +85,7 @@ fn timeline_pages(out: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn timeline_renders_svg_list_and_views() {
-    let dir = site();
-    let out = build(dir.path(), "public", None);
+    let (_site, out) = build(None);
     let html = read(&out, "timeline/index.html");
 
     // The SVG is inline, well-formed, and carries every agreement and the label.
@@ -216,12 +184,7 @@ fn timeline_renders_svg_list_and_views() {
 
 #[test]
 fn timeline_links_respect_base_path() {
-    let dir = site();
-    let out = build(
-        dir.path(),
-        "public-sub",
-        Some("https://example.github.io/archive/"),
-    );
+    let (_site, out) = build(Some("https://example.github.io/archive/"));
     let pages = timeline_pages(&out);
     assert_eq!(pages.len(), 5);
     for p in pages {
