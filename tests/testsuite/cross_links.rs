@@ -1,9 +1,7 @@
 //! Cross-links: relations shown from both ends, backlinks, related reports,
 //! clause comparison, and the editorial warnings of `annals check`.
 
-mod support;
-
-use support::TestSite;
+use crate::support::TestSite;
 
 /// The `<section class="relations">…</section>` of a page.
 fn relations_section(html: &str) -> String {

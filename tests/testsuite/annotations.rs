@@ -4,9 +4,7 @@
 //! occurrence, the missing/ambiguous diagnostics (exact `file:line:col`, exit
 //! 1, previous `public/` untouched), overlapping notes, and `/annotations/`.
 
-mod support;
-
-use support::TestSite;
+use crate::support::TestSite;
 
 const EMPHASIS: &str = "articles/2015-10-01-emphasis/index.html";
 const PREFIX: &str = "articles/2015-10-02-prefix/index.html";
@@ -21,7 +19,7 @@ fn built() -> TestSite {
 }
 
 /// Runs `annals build --out <tmp>/public --root <tmp>` and checks the exit code.
-fn build(site: &TestSite, code: i32) -> support::Run {
+fn build(site: &TestSite, code: i32) -> crate::support::Run {
     let out = site.root().join("public");
     let r = site.run(&["build", "--out", out.to_str().unwrap()]);
     assert_eq!(
@@ -35,7 +33,7 @@ fn build(site: &TestSite, code: i32) -> support::Run {
 /// Adds one of `tests/fixtures/annotations/broken/*.md` to the site's reports.
 fn add_broken(site: &TestSite, name: &str) -> String {
     let text = std::fs::read_to_string(
-        support::repo()
+        crate::support::repo()
             .join("tests/fixtures/annotations/broken")
             .join(name),
     )

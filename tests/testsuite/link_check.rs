@@ -9,8 +9,6 @@
 //! here, since every link the generator makes should be canonical), and a
 //! missing file is a 404 with the body of `404.html`.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -720,10 +718,10 @@ fn problems(c: &Crawl) -> Vec<String> {
 /// The repository's site, built for the sub-path; returns (tempdir, output folder).
 fn build_repo_site() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let repo = support::repo();
+    let repo = crate::support::repo();
     fs::copy(repo.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
     for d in ["content", "templates", "static"] {
-        support::copy_dir(&repo.join(d), &dir.path().join(d));
+        crate::support::copy_dir(&repo.join(d), &dir.path().join(d));
     }
     let out = dir.path().join("public");
     let run = Command::new(env!("CARGO_BIN_EXE_annals"))
@@ -753,7 +751,7 @@ fn every_internal_link_of_the_built_site_resolves() {
 
     // The crawler really walked the site: every report, agreement and party
     // page was reached from the home page by following links.
-    let repo = support::repo();
+    let repo = crate::support::repo();
     for (section, folder) in [
         ("articles", "content/articles"),
         ("agreements", "content/agreements"),

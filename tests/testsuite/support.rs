@@ -155,3 +155,47 @@ macro_rules! file_contains {
         )
     }};
 }
+
+/// The Nu HTML Checker's jar (from `npm ci`), checking that Java runs.
+/// Panics with what to install when either is missing: only ignored tests call it.
+pub fn vnu_jar() -> PathBuf {
+    let jar = repo().join("node_modules/vnu-jar/build/dist/vnu.jar");
+    let java_ok = Command::new("java")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        jar.is_file() && java_ok,
+        "needs Java and node_modules/vnu-jar: `apt-get install default-jre-headless` and `npm ci --ignore-scripts`"
+    );
+    jar
+}
+
+/// The `node` to run browser specs with, after checking that Playwright and
+/// Chromium (`$CHROMIUM`, default `/usr/bin/chromium`) are installed.
+/// Panics with what is missing: only ignored tests call it.
+pub fn browser_tools() -> PathBuf {
+    let chromium = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let playwright = repo().join("node_modules/playwright-core/package.json");
+    let node_ok = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let missing: Vec<String> = [
+        (!node_ok).then(|| "node".to_string()),
+        (!playwright.is_file())
+            .then(|| "node_modules/playwright-core (run `npm ci --ignore-scripts`)".to_string()),
+        (!chromium.is_file()).then(|| format!("{} (apt-get install chromium)", chromium.display())),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    assert!(
+        missing.is_empty(),
+        "browser test tools missing: {}",
+        missing.join(", ")
+    );
+    PathBuf::from("node")
+}

@@ -1,9 +1,7 @@
 //! Bad input: every rule gives a `file:line:col: error:` diagnostic, exit code 1,
 //! and leaves the previous `public/` exactly as it was.
 
-mod support;
-
-use support::TestSite;
+use crate::support::TestSite;
 
 /// Builds the fixture, applies `edit`, builds again and checks the failure.
 fn assert_rejected(edit: impl FnOnce(&TestSite), expected: &[&str]) -> String {

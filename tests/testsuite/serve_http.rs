@@ -1,14 +1,12 @@
 //! `annals serve` over real HTTP on 127.0.0.1: pages, 404s, content types, and
 //! a reload event after an edit.
 
-mod support;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use support::TestSite;
+use crate::support::TestSite;
 
 struct Server {
     child: Child,

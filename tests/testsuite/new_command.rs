@@ -2,14 +2,12 @@
 //! has every required field, passes `annals check --drafts`, and is never written
 //! over an existing file.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use crate::support::{Run, TestSite};
 use annals::content::model::{AgreementMeta, ArticleMeta};
-use support::{Run, TestSite};
 
 /// Runs `annals <args>` in `dir` (no `--root` added).
 fn annals_in(dir: &Path, args: &[&str]) -> Run {
@@ -103,10 +101,10 @@ fn new_report_and_agreement_pass_check_with_drafts() {
 #[test]
 fn new_files_pass_check_on_the_real_site() {
     let dir = tempfile::tempdir().unwrap();
-    let repo = support::repo();
+    let repo = crate::support::repo();
     fs::copy(repo.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
     for d in ["content", "templates", "static"] {
-        support::copy_dir(&repo.join(d), &dir.path().join(d));
+        crate::support::copy_dir(&repo.join(d), &dir.path().join(d));
     }
     let r = annals_in(dir.path(), &["new", "report", "A new report"]);
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -1,13 +1,11 @@
 //! The live server's incremental rebuild gives byte-for-byte the site a clean
 //! full build gives, after every kind of edit.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::support::TestSite;
 use annals::serve::session::Session;
-use support::TestSite;
 
 fn as_map(outputs: BTreeMap<String, std::sync::Arc<Vec<u8>>>) -> BTreeMap<String, Vec<u8>> {
     outputs

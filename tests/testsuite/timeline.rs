@@ -5,9 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-mod support;
-
-use support::TestSite;
+use crate::support::TestSite;
 
 /// Builds the fixture (with the repo's templates) into `public/`, optionally
 /// under another base URL, and returns the site and its output folder.

@@ -1,13 +1,11 @@
 //! Feeds, sitemap, discovery files and open data, built from
 //! `tests/fixtures/feeds` under a sub-path base URL.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::support::TestSite;
 use serde_json::Value;
-use support::TestSite;
 
 const BASE: &str = "https://example.github.io/archive/";
 const ATOM: &str = "http://www.w3.org/2005/Atom";

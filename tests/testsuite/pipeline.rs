@@ -1,9 +1,7 @@
 //! The build pipeline end to end: every page kind, sub-path URLs, byte-identical
 //! output, and the safety rules of the output folder.
 
-mod support;
-
-use support::TestSite;
+use crate::support::TestSite;
 
 #[test]
 fn builds_every_page_kind() {

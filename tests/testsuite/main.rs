@@ -1,0 +1,21 @@
+//! The integration test suite: one binary (as mdBook does), one module per area,
+//! each building fixture sites from `tests/fixtures/` with the real `annals` binary.
+//! Tests that need tools from outside Rust (Java, Chromium) are `#[ignore]`d with
+//! the reason; `.ci/run` runs them explicitly with `cargo test -- --ignored`.
+
+#[macro_use]
+mod support;
+
+mod anchoring_props;
+mod annotations;
+mod cross_links;
+mod diagnostics;
+mod feeds_and_data;
+mod html_valid;
+mod link_check;
+mod new_command;
+mod pipeline;
+mod search;
+mod serve_http;
+mod serve_incremental;
+mod timeline;
