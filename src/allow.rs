@@ -189,11 +189,10 @@ pub fn control_errors(
         .into_iter()
         .map(|(path, c)| {
             let (line, col) = spans.value(&path).unwrap_or((1, 1));
-            let field = path.rsplit('.').next().unwrap_or(&path);
             file.error_at_line_col(
                 line,
                 col,
-                format!("`{field}` contains the control character {}", control_name(c)),
+                format!("`{path}` contains the control character {}", control_name(c)),
             )
             .with_hint("remove it (a YAML escape such as \\0 or \\x01 writes one): text may not contain control characters")
         })

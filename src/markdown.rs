@@ -675,6 +675,7 @@ fn rewrite_links(
                         Event::End(TagEnd::Image) if depth == 0 => break,
                         Event::End(TagEnd::Image) => depth -= 1,
                         Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                        Event::SoftBreak | Event::HardBreak => alt.push(' '),
                         _ => {}
                     }
                     j += 1;
@@ -698,11 +699,11 @@ fn rewrite_links(
                     }
                     Ok(_) => String::new(),
                     Err(p) => {
-                        if !by_reference {
-                            let delta = origin
-                                .snippet(range.clone())
-                                .find("](")
-                                .map_or(0, |k| k + 2);
+                        // A reference definition refused as a link was reported
+                        // there; one allowed as a link but not as an image is
+                        // reported here.
+                        if !by_reference || check_url(&dest, UrlUse::Link).is_ok() {
+                            let delta = dest_delta(origin.snippet(range.clone()));
                             diags.push(
                                 origin
                                     .error(range.clone(), delta, p.message)
@@ -745,7 +746,7 @@ fn rewrite_links(
                                 let snippet = origin.snippet(range.clone());
                                 let delta = match link_type {
                                     LinkType::Autolink | LinkType::Email => 1,
-                                    _ => snippet.rfind("](").map_or(0, |k| k + 2),
+                                    _ => dest_delta(snippet),
                                 };
                                 diags.push(
                                     origin
@@ -810,6 +811,16 @@ fn rewrite_links(
         }
         i += 1;
     }
+}
+
+/// Where the destination of an inline link or image starts in its source
+/// (after `](`, spaces and a `<`), or 0.
+fn dest_delta(snippet: &str) -> usize {
+    snippet.find("](").map_or(0, |k| {
+        let rest = &snippet[k + 2..];
+        let dest = rest.trim_start().trim_start_matches('<');
+        k + 2 + rest.len() - dest.len()
+    })
 }
 
 /// Links and images that take their URL from a reference definition, which

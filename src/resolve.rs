@@ -182,17 +182,22 @@ pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic
     }
     for (i, e) in content.pages.iter().enumerate() {
         slug_index.insert((Kind::Page, e.slug.clone()), i);
-        if crate::urls::routes::is_reserved_page(&e.slug) {
+        if let Some(out) = crate::urls::routes::reserved_page_output(&e.slug) {
+            let message = if out.ends_with('/') {
+                format!(
+                    "page `{}` would have the same URL as the site's own /{out} section",
+                    e.slug
+                )
+            } else {
+                format!(
+                    "page `{}` would sit beside the site's own /{out} under the same name",
+                    e.slug
+                )
+            };
             diags.push(
                 e.file
-                    .error_at(
-                        0,
-                        format!(
-                            "page `{}` would have the same URL as the site's own /{}/ output",
-                            e.slug, e.slug
-                        ),
-                    )
-                    .with_hint("rename the file"),
+                    .error_at(0, message)
+                    .with_hint("rename the file: the site writes this path itself"),
             );
         }
     }

@@ -69,14 +69,22 @@ pub mod routes {
         ".annals-output",
     ];
 
-    /// True when a page slug would give a URL Annals uses itself: a section,
-    /// or the name of one of its files without the extension (`/feed/` next
-    /// to `/feed.xml` would only confuse).
+    /// The output a page slug would clash with: a section (`data/`), or a file
+    /// of the same name without its extension (`/feed/` beside `/feed.xml`
+    /// would only confuse).
+    pub fn reserved_page_output(slug: &str) -> Option<String> {
+        if SECTIONS.contains(&slug) {
+            return Some(format!("{slug}/"));
+        }
+        FILES
+            .iter()
+            .find(|f| !slug.is_empty() && f.split('.').next() == Some(slug))
+            .map(|f| f.to_string())
+    }
+
+    /// True when a page slug would give a URL Annals uses itself.
     pub fn is_reserved_page(slug: &str) -> bool {
-        SECTIONS.contains(&slug)
-            || FILES
-                .iter()
-                .any(|f| f.split('.').next() == Some(slug) && !slug.is_empty())
+        reserved_page_output(slug).is_some()
     }
 
     /// True when a file of `static/` at this site-relative path (with `/`
