@@ -49,6 +49,10 @@ pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diag
         config.base_url = b.clone();
     }
     let timer = StageTimer::new();
+    // static/ is published through the sink like every output, under the
+    // same rule for files and the allow-list of types.
+    let (statics, d) = content::files::static_files(&opts.root, &config.static_scripts);
+    diags.extend(d);
     let (content, d) = content::load(&opts.root, opts.drafts);
     diags.extend(d);
     timer.lap("load");
@@ -57,6 +61,28 @@ pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diag
     diags.extend(crate::lint::lint(&archive));
     archive.content.release_sources();
     timer.lap("resolve");
+    if diags.has_errors() {
+        return (0, diags);
+    }
+    for f in &statics {
+        let written = content::files::read(&opts.root, &f.path, content::files::MAX_STATIC_BYTES)
+            .map_err(|e| e.diagnostic(&Path::new("static").join(&f.rel)))
+            .and_then(|bytes| {
+                sink(Output {
+                    path: f.rel.clone(),
+                    bytes,
+                })
+                .map_err(|e| {
+                    crate::diagnostics::Diagnostic::error(
+                        &f.rel,
+                        format!("cannot write output file: {e}"),
+                    )
+                })
+            });
+        if let Err(d) = written {
+            diags.push(d);
+        }
+    }
     if diags.has_errors() {
         return (0, diags);
     }
@@ -93,7 +119,8 @@ pub fn build(opts: &BuildOptions) -> Outcome {
     if let Err(e) = write::check_output_dir(&opts.root, &out) {
         return Outcome::Usage(e.to_string());
     }
-    let staging = match write::Staging::create(&out, Some(&opts.root.join("static"))) {
+    // static/ files come through the pipeline's sink (checked there).
+    let staging = match write::Staging::create(&out) {
         Ok(s) => s,
         Err(e) => return Outcome::Usage(e.to_string()),
     };

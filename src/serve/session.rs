@@ -71,6 +71,7 @@ pub struct Session {
     base_url: Option<String>,
     config: Option<SiteConfig>,
     config_diags: Vec<Diagnostic>,
+    static_diags: Vec<Diagnostic>,
     content: Content,
     load_diags: BTreeMap<PathBuf, Vec<Diagnostic>>,
     tera: Option<Tera>,
@@ -98,6 +99,7 @@ impl Session {
             base_url,
             config: None,
             config_diags: vec![],
+            static_diags: vec![],
             content: Content::default(),
             load_diags: BTreeMap::new(),
             tera: None,
@@ -155,22 +157,24 @@ impl Session {
         }
     }
 
+    /// Reads static/ under the same rule and allow-list as `build`.
     fn reload_statics(&mut self) {
         self.statics.clear();
-        let dir = self.root.join("static");
-        for e in walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if e.file_type().is_file() {
-                if let (Ok(rel), Ok(bytes)) = (e.path().strip_prefix(&dir), std::fs::read(e.path()))
-                {
-                    self.statics
-                        .insert(rel.to_string_lossy().replace('\\', "/"), Arc::new(bytes));
+        let allowed = self
+            .config
+            .as_ref()
+            .map(|c| c.static_scripts.clone())
+            .unwrap_or_default();
+        let (files, mut diags) = content::files::static_files(&self.root, &allowed);
+        for f in files {
+            match content::files::read(&self.root, &f.path, content::files::MAX_STATIC_BYTES) {
+                Ok(bytes) => {
+                    self.statics.insert(f.rel, Arc::new(bytes));
                 }
+                Err(e) => diags.push(e.diagnostic(&Path::new("static").join(&f.rel))),
             }
         }
+        self.static_diags = diags;
     }
 
     /// Applies changed paths (absolute, or relative to the root) and rebuilds.
@@ -231,6 +235,7 @@ impl Session {
         let start = Instant::now();
         let mut diags = Diagnostics::new();
         diags.extend(self.config_diags.iter().cloned());
+        diags.extend(self.static_diags.iter().cloned());
         diags.extend(self.load_diags.values().flatten().cloned());
         diags.extend(self.template_diags.iter().cloned());
         let (Some(config), Some(tera)) = (self.config.clone(), self.tera.as_ref()) else {

@@ -852,3 +852,267 @@ fn reserved_ids_cover_every_id_the_templates_put_on_content_pages() {
         unreserved.join("\n")
     );
 }
+
+// ---------------------------------------------------------------------------
+// Files from outside the root, special files, sizes, and static/.
+
+/// A folder outside the site root with a secret file in it.
+fn outside() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret.md");
+    fs::write(
+        &secret,
+        "---\ntitle: Secret\n---\nroot:x:0:0:root:/root:/bin/bash\n",
+    )
+    .unwrap();
+    let real = fs::canonicalize(dir.path()).unwrap();
+    (dir, real)
+}
+
+fn link(target: &std::path::Path, at: &std::path::Path) {
+    std::os::unix::fs::symlink(target, at).unwrap();
+}
+
+fn leaves(rel: &str, target: &std::path::Path) -> String {
+    format!(
+        "{rel}: error: `{rel}` leads outside the site root (to {}) through a symbolic link",
+        target.display()
+    )
+}
+
+#[test]
+fn symlinks_inside_the_folders_that_leave_the_root_are_refused() {
+    let (_keep, out) = outside();
+    let site = hostile();
+    let r = site.root();
+    link(&out.join("secret.md"), &r.join("content/pages/leak.md"));
+    link(&out.join("secret.md"), &r.join("static/leak.txt"));
+    link(
+        &out.join("secret.md"),
+        &r.join("templates/partials/leak.html"),
+    );
+    link(&r.join("content/parties"), &r.join("static/parties-link"));
+    link(&r.join("nowhere.md"), &r.join("content/pages/dangling.md"));
+    // A link that stays inside the root is followed.
+    link(
+        &r.join("content/pages/about.md"),
+        &r.join("content/pages/about-copy.md"),
+    );
+    assert_errors(
+        &site,
+        &[
+            &leaves("content/pages/leak.md", &out.join("secret.md")),
+            &leaves("static/leak.txt", &out.join("secret.md")),
+            "content/pages/dangling.md: error: `content/pages/dangling.md` is a symbolic link to nothing",
+            "static/parties-link: error: `static/parties-link` is a symbolic link to a folder",
+        ],
+    );
+    // Templates are read once the content is clean.
+    for f in [
+        "content/pages/leak.md",
+        "content/pages/dangling.md",
+        "static/leak.txt",
+        "static/parties-link",
+    ] {
+        fs::remove_file(r.join(f)).unwrap();
+    }
+    assert_errors(
+        &site,
+        &[&leaves(
+            "templates/partials/leak.html",
+            &out.join("secret.md"),
+        )],
+    );
+    fs::remove_file(r.join("templates/partials/leak.html")).unwrap();
+    site.build_ok(&["--no-search"]);
+    file_contains!(site, "about-copy/index.html", "About this archive");
+}
+
+#[test]
+fn top_level_folders_and_site_yaml_that_leave_the_root_are_refused() {
+    let (_keep, out) = outside();
+    let site = hostile();
+    let r = site.root();
+    for name in ["content", "static", "templates"] {
+        fs::rename(r.join(name), out.join(name)).unwrap();
+        link(&out.join(name), &r.join(name));
+    }
+    fs::rename(r.join("site.yaml"), out.join("site.yaml")).unwrap();
+    link(&out.join("site.yaml"), &r.join("site.yaml"));
+    assert_errors(&site, &[&leaves("site.yaml", &out.join("site.yaml"))]);
+    // With site.yaml back, the folders are refused in turn.
+    fs::remove_file(r.join("site.yaml")).unwrap();
+    fs::copy(out.join("site.yaml"), r.join("site.yaml")).unwrap();
+    assert_errors(
+        &site,
+        &[
+            &leaves("content", &out.join("content")),
+            // What follows from content/ not being read.
+            "content/_index.md: error: content/_index.md not found",
+            &leaves("static", &out.join("static")),
+        ],
+    );
+    let r2 = site.run(&["build", "--no-search"]);
+    assert_eq!(r2.code, 1, "{}", r2.stderr);
+    assert!(!site.out("secret.md").exists() && !site.out("index.html").exists());
+    // Templates are loaded once content and static are clean.
+    for name in ["content", "static"] {
+        fs::remove_file(r.join(name)).unwrap();
+        crate::support::copy_dir(&out.join(name), &r.join(name));
+    }
+    assert_errors(&site, &[&leaves("templates", &out.join("templates"))]);
+}
+
+#[test]
+fn serve_refuses_a_content_symlink_created_while_running() {
+    let (_keep, out) = outside();
+    let site = hostile();
+    let mut session = annals::serve::session::Session::new(site.root(), false, None);
+    assert!(!session.diagnostics().has_errors());
+    let leak = site.root().join("content/pages/leak.md");
+    link(&out.join("secret.md"), &leak);
+    session.apply(&[leak]);
+    let report = session.diagnostics().render_human();
+    assert!(
+        report.contains("`content/pages/leak.md` leads outside the site root"),
+        "{report}"
+    );
+    assert!(session.get("leak/index.html").is_none());
+    assert!(!session
+        .outputs()
+        .values()
+        .any(|b| String::from_utf8_lossy(b).contains("root:x:0:0")));
+    // The same for static/.
+    fs::remove_file(site.root().join("content/pages/leak.md")).unwrap();
+    let leak = site.root().join("static/leak.txt");
+    link(&out.join("secret.md"), &leak);
+    session.apply(&[site.root().join("content/pages/leak.md"), leak]);
+    let report = session.diagnostics().render_human();
+    assert!(
+        report.contains("`static/leak.txt` leads outside the site root"),
+        "{report}"
+    );
+    assert!(session.get("leak.txt").is_none());
+}
+
+#[test]
+fn oversized_and_special_files_are_refused_without_reading_them() {
+    let site = hostile();
+    let r = site.root();
+    // 2 MB and one byte of a valid report.
+    let mut big = fs::read_to_string(r.join("content/articles/2015-10-22-report.md")).unwrap();
+    big.push_str(&"x".repeat(2 * 1024 * 1024 + 1 - big.len()));
+    fs::write(r.join("content/articles/2015-10-23-big.md"), &big).unwrap();
+    // Pipes that would block a reader forever.
+    for p in ["content/pages/pipe.md", "static/pipe.css"] {
+        let ok = std::process::Command::new("mkfifo")
+            .arg(r.join(p))
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "mkfifo {p}");
+    }
+    assert_errors(
+        &site,
+        &[
+            "content/articles/2015-10-23-big.md: error: `content/articles/2015-10-23-big.md` is 2097153 bytes, more than the limit of 2 MB for this kind of file",
+            "content/pages/pipe.md: error: `content/pages/pipe.md` is not a regular file (a device, a pipe or a socket)",
+            "static/pipe.css: error: `static/pipe.css` is not a regular file (a device, a pipe or a socket)",
+        ],
+    );
+    // site.yaml as a pipe: refused before it is opened.
+    fs::remove_file(r.join("site.yaml")).unwrap();
+    std::process::Command::new("mkfifo")
+        .arg(r.join("site.yaml"))
+        .status()
+        .unwrap();
+    assert_errors(
+        &site,
+        &["site.yaml: error: `site.yaml` is not a regular file (a device, a pipe or a socket)"],
+    );
+}
+
+#[test]
+fn script_capable_static_files_are_errors_unless_named_in_site_yaml() {
+    let site = hostile();
+    let r = site.root();
+    for f in [
+        "x.html",
+        "x.HTM",
+        "x.svg",
+        "x.js",
+        "x.mjs",
+        "x.xml",
+        "x.xhtml",
+        "CNAME",
+        "sub/y.js",
+        "sub/ok.js",
+        "fine.css",
+        "Fine.PNG",
+        "data/extra.json",
+        "feed.xml",
+        ".hidden.html",
+    ] {
+        site.write(&format!("static/{f}"), "<script>alert(1)</script>");
+    }
+    site.edit(
+        "site.yaml",
+        "static_scripts: [notes.js, search.js, favicon.svg]",
+        "static_scripts: [notes.js, search.js, favicon.svg, sub/ok.js]",
+    );
+    let script = |f: &str, kind: &str| {
+        format!("static/{f}: error: `static/{f}` is {kind}, a type that could run script on the site's origin")
+    };
+    let reserved = |f: &str| {
+        format!("static/{f}: error: `static/{f}` would land on /{f}, which the site writes itself")
+    };
+    assert_errors(
+        &site,
+        &[
+            &script("CNAME", "a file without an extension"),
+            &reserved("CNAME"),
+            &reserved("data/extra.json"),
+            &script("feed.xml", "a .xml file"),
+            &reserved("feed.xml"),
+            &script("sub/y.js", "a .js file"),
+            &script("x.HTM", "a .htm file"),
+            &script("x.html", "a .html file"),
+            &script("x.js", "a .js file"),
+            &script("x.mjs", "a .mjs file"),
+            &script("x.svg", "a .svg file"),
+            &script("x.xhtml", "a .xhtml file"),
+            &script("x.xml", "a .xml file"),
+        ],
+    );
+    let out = site.run(&["check"]);
+    assert!(out.stderr.contains(
+        "hint: remove it, or after review name it in site.yaml: `static_scripts: [x.js]`"
+    ));
+    // Named and passive files are published; nothing else is.
+    for f in [
+        "x.html",
+        "x.HTM",
+        "x.svg",
+        "x.js",
+        "x.mjs",
+        "x.xml",
+        "x.xhtml",
+        "CNAME",
+        "sub/y.js",
+        "data/extra.json",
+        "feed.xml",
+    ] {
+        fs::remove_file(r.join("static").join(f)).unwrap();
+    }
+    site.build_ok(&["--no-search"]);
+    for f in [
+        "sub/ok.js",
+        "fine.css",
+        "Fine.PNG",
+        "notes.js",
+        "figure.png",
+    ] {
+        file_exists!(site, f);
+    }
+    assert!(!site.out(".hidden.html").exists());
+}
