@@ -255,6 +255,44 @@ pub fn walk(
     (files, diags)
 }
 
+/// Checks that an image path from the site root (`/figure.png`) names an
+/// image file of `static/` (inside the root, a regular file, of an image type).
+pub fn check_image(root: &Path, site_path: &str) -> Result<(), (String, String)> {
+    let rel = site_path.trim_start_matches('/');
+    let plain = !rel.is_empty()
+        && !rel.contains('\\')
+        && rel
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != ".." && !seg.starts_with('.'));
+    if !plain {
+        return Err((
+            format!("image path `{site_path}` does not name a file of static/"),
+            "write the path from the site root of a file in static/, such as /figure.png".into(),
+        ));
+    }
+    if !crate::allow::extension(rel)
+        .is_some_and(|e| crate::allow::IMAGE_TYPES.contains(&e.as_str()))
+    {
+        return Err((
+            format!("`{site_path}` is not an image"),
+            format!("images may be {}", crate::allow::IMAGE_TYPES.join(", ")),
+        ));
+    }
+    let path = root.join("static").join(rel);
+    match inside_root(root, &path) {
+        Ok(real) if real.is_file() => Ok(()),
+        Ok(_) => Err((
+            format!("`static/{rel}` is not a regular file"),
+            "point the image at a file in static/".into(),
+        )),
+        Err(ReadError::NotFound) => Err((
+            format!("image `{site_path}` not found: there is no static/{rel}"),
+            "put the image in static/ (it is served at the site root)".into(),
+        )),
+        Err(ReadError::Refused(m, h)) => Err((m, h.unwrap_or_default())),
+    }
+}
+
 /// A file of `static/` that may be published.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaticFile {

@@ -305,6 +305,15 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
         ($meta:expr, $annotations:expr) => {{
             let meta = $meta;
             let body = markdown::render_body(&file, body_offset, $annotations, &spans, &mut diags);
+            for l in body
+                .links
+                .iter()
+                .filter(|l| l.kind == markdown::LinkKind::Asset)
+            {
+                if let Err((message, hint)) = files::check_image(root, &l.target) {
+                    diags.push(file.error_at(l.offset, message).with_hint(hint));
+                }
+            }
             Entry {
                 slug: stem.clone(),
                 file,

@@ -236,7 +236,8 @@ fn images_must_be_served_by_the_site() {
             "![n](https://evil.example/n.png)",
             "![a](https://evil.example/a.png) ![b](HTTP://evil.example/b.png)\n\
              ![c](//evil.example/c.png) ![d](data:image/svg+xml,<svg/onload=alert(1)>)\n\
-             ![e](figure.png) ![f][img] ![g](/figure.png) ![h](javascript:alert(1))\n\n\
+             ![e](figure.png) ![f][img] ![g](/figure.png) ![h](javascript:alert(1))\n\
+             ![m](/missing.png) ![j](/notes.js) ![u](/../site.yaml)\n\n\
              [img]: https://evil.example/f.png",
         ),
     );
@@ -261,6 +262,15 @@ fn images_must_be_served_by_the_site() {
             &at(
                 "16:51",
                 "`javascript:` images are not allowed (`javascript:alert(1)`)",
+            ),
+            &at(
+                "17:1",
+                "image `/missing.png` not found: there is no static/missing.png",
+            ),
+            &at("17:20", "`/notes.js` is not an image"),
+            &at(
+                "17:36",
+                "image path `/../site.yaml` does not name a file of static/",
             ),
         ],
     );
@@ -413,6 +423,31 @@ fn yaml_escapes_cannot_forge_internal_markers() {
                 "9:7",
                 "file contains the control character U+0001",
             ),
+        ],
+    );
+}
+
+#[test]
+fn character_references_cannot_write_control_characters() {
+    let site = hostile();
+    site.write(
+        ATTACK,
+        &attack_report(
+            "A boundary &#1; and `code` and an opaque &#x2; mark.",
+            "Text &#1; and &#2; and &#x85; and &#0; (NUL reads as U+FFFD).",
+        ),
+    );
+    let at = |lc: &str, c: &str| {
+        format!("{ATTACK}:{lc}: error: a character reference writes the control character {c}")
+    };
+    assert_errors(
+        &site,
+        &[
+            &at("12:18", "U+0001"),
+            &at("12:48", "U+0002"),
+            &at("14:6", "U+0001"),
+            &at("14:15", "U+0002"),
+            &at("14:24", "U+0085"),
         ],
     );
 }
