@@ -550,8 +550,14 @@ pub const RELATION_COLUMNS: &[(&str, &str)] = &[
     ("to_url", "The page of to."),
 ];
 
-/// One CSV field, quoted when RFC 4180 requires it.
+/// One CSV field, quoted when RFC 4180 requires it. A field a spreadsheet
+/// would read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return) is neutralised as OWASP recommends: a `'` is put in front
+/// and the field is quoted, so it opens as text (see the `/data/` page).
 pub fn csv_field(s: &str) -> String {
+    if let Some(safe) = crate::allow::neutralise_formula(s) {
+        return format!("\"{}\"", safe.replace('"', "\"\""));
+    }
     if s.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -839,6 +845,19 @@ mod tests {
         assert_eq!(csv_field("a, b"), "\"a, b\"");
         assert_eq!(csv_field("say \"no\""), "\"say \"\"no\"\"\"");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn csv_formula_injection_is_neutralised() {
+        assert_eq!(csv_field("=1+1"), "\"'=1+1\"");
+        assert_eq!(
+            csv_field("=HYPERLINK(\"https://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"https://x\"\",\"\"y\"\")\""
+        );
+        for c in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_field(c), format!("\"'{c}\""));
+        }
+        assert_eq!(csv_field("2015-09-25"), "2015-09-25");
     }
 
     #[test]

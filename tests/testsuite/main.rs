@@ -16,6 +16,7 @@ mod link_check;
 mod new_command;
 mod pipeline;
 mod search;
+mod security;
 mod serve_http;
 mod serve_incremental;
 mod timeline;
