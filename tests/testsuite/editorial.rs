@@ -3,7 +3,7 @@
 //! `parties_confidence`) are checked and shown to readers, and `--deny-warnings`
 //! turns warnings into a failed run.
 
-use crate::support::TestSite;
+use crate::support::{repo, TestSite};
 
 const REPORT: &str = "content/articles/2015-10-22-firm-reports.md";
 const AGREEMENT: &str = "content/agreements/first-pact.md";
@@ -109,6 +109,30 @@ fn requires_source_outside_annotation_kinds_is_an_error() {
             "`requires_source` applies to annotation kinds",
         ],
     );
+}
+
+#[test]
+fn the_archive_requires_sources_on_fact_checks_corrections_and_disputes() {
+    // The published archive's own rule: dropping it from site.yaml is not a fix.
+    let yaml = std::fs::read_to_string(repo().join("site.yaml")).unwrap();
+    for kind in ["fact-check", "correction", "dispute"] {
+        let line = yaml
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{kind}:")))
+            .unwrap_or_else(|| panic!("site.yaml has no annotation kind `{kind}`"));
+        assert!(
+            line.contains("requires_source: true"),
+            "site.yaml: `{kind}` must keep `requires_source: true`: {line}"
+        );
+    }
+}
+
+#[test]
+fn the_archive_passes_the_strict_check() {
+    // What the pull-request workflow runs: no error, no warning, no unsourced note.
+    let site = TestSite::from_repo();
+    let r = site.run(&["check", "--deny-warnings"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
 #[test]
