@@ -185,7 +185,7 @@ fn uncertainty_marks_reach_readers_and_the_data() {
         "{note2}"
     );
     assert!(
-        note2.contains("the editors could not confirm this against a source they read"),
+        note2.contains("the sources the editors could read do not settle this"),
         "{note2}"
     );
     // The agreement: both marks, and one sentence explaining them.
