@@ -85,6 +85,10 @@ pub struct Term {
     /// What it means, shown on the about and index pages.
     #[serde(default)]
     pub description: Option<String>,
+    /// Annotation kinds only: a note of this kind must list at least one URL
+    /// in `sources:` (an error otherwise).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub requires_source: bool,
 }
 
 fn default_language() -> String {
@@ -211,6 +215,24 @@ impl SiteConfig {
                     )
                     .with_hint("add `inverse: …` or `symmetric: true`"),
                 );
+            }
+        }
+        for (section, terms) in [
+            ("agreement_forms", &config.agreement_forms),
+            ("agreement_statuses", &config.agreement_statuses),
+        ] {
+            for (key, t) in terms {
+                if t.requires_source {
+                    errors.push(
+                        at(
+                            &format!("{section}.{key}.requires_source"),
+                            format!(
+                                "`requires_source` applies to annotation kinds, not to {section}"
+                            ),
+                        )
+                        .with_hint("remove it here; set it under annotation_kinds"),
+                    );
+                }
             }
         }
         if errors.is_empty() {

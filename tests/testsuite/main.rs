@@ -10,6 +10,7 @@ mod anchoring_props;
 mod annotations;
 mod cross_links;
 mod diagnostics;
+mod editorial;
 mod feeds_and_data;
 mod html_valid;
 mod link_check;
