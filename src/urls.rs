@@ -67,6 +67,7 @@ pub mod routes {
         "robots.txt",
         "CNAME",
         ".annals-output",
+        ".nojekyll",
     ];
 
     /// The output a page slug would clash with: a section (`data/`), or a file

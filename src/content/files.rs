@@ -374,6 +374,34 @@ pub fn static_files(root: &Path, allowed: &[String]) -> (Vec<StaticFile>, Vec<Di
             files.push(StaticFile { rel, path });
         }
     }
+    // A name allowed for a file that is gone would let a later file of that
+    // name in without review.
+    for name in allowed {
+        if files.iter().any(|f| f.rel == *name) || !dir.is_dir() {
+            continue;
+        }
+        let mut d = Diagnostic::warning(
+            "site.yaml",
+            format!("static_scripts names `{name}`, which is not a file of static/"),
+        )
+        .with_hint("remove it from static_scripts, so a file added later under that name is reviewed first");
+        if let Ok(text) = read_text(root, &root.join("site.yaml"), MAX_CONFIG_BYTES) {
+            if let Some((i, line)) = text
+                .lines()
+                .enumerate()
+                .skip_while(|(_, l)| !l.starts_with("static_scripts"))
+                .take_while(|(_, l)| l.starts_with("static_scripts") || l.starts_with([' ', '-']))
+                .find(|(_, l)| l.contains(name.as_str()))
+            {
+                let col = line[..line.find(name.as_str()).unwrap_or(0)]
+                    .chars()
+                    .count()
+                    + 1;
+                d = d.at(i + 1, col).with_source_line(line);
+            }
+        }
+        diags.push(d);
+    }
     (files, diags)
 }
 

@@ -1123,6 +1123,15 @@ fn script_capable_static_files_are_errors_unless_named_in_site_yaml() {
     assert!(out.stderr.contains(
         "hint: remove it, or after review name it in site.yaml: `static_scripts: [x.js]`"
     ));
+    // A name allowed for a file that is gone is a warning.
+    fs::remove_file(r.join("static/sub/ok.js")).unwrap();
+    let out = site.run(&["check"]);
+    assert!(
+        out.stderr.contains("site.yaml:9:52: warning: static_scripts names `sub/ok.js`, which is not a file of static/"),
+        "{}",
+        out.stderr
+    );
+    site.write("static/sub/ok.js", "// reviewed");
     // Named and passive files are published; nothing else is.
     for f in [
         "x.html",
@@ -1150,4 +1159,30 @@ fn script_capable_static_files_are_errors_unless_named_in_site_yaml() {
         file_exists!(site, f);
     }
     assert!(!site.out(".hidden.html").exists());
+}
+
+#[test]
+fn the_route_table_names_every_top_level_output() {
+    // With the search index, so pagefind/ is there too.
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let mut unknown = vec![];
+    for e in fs::read_dir(site.root().join("public")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        let known = annals::urls::routes::SECTIONS.contains(&name.as_str())
+            || annals::urls::routes::FILES.contains(&name.as_str())
+            || site.root().join("static").join(&name).exists()
+            || site
+                .root()
+                .join("content/pages")
+                .join(format!("{name}.md"))
+                .exists();
+        if !known {
+            unknown.push(name);
+        }
+    }
+    assert!(
+        unknown.is_empty(),
+        "outputs missing from the route table in src/urls.rs: {unknown:?}"
+    );
 }
