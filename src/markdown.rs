@@ -448,7 +448,13 @@ impl Origin<'_> {
 }
 
 fn reserved_id_error(origin: &Origin<'_>, range: Range<usize>, id: &str, what: &str) -> Diagnostic {
-    let delta = origin.snippet(range.clone()).find(id).unwrap_or(0);
+    let snippet = origin.snippet(range.clone());
+    // The `{#id}` of a heading (at its end), or the `[^id]` of a footnote.
+    let delta = snippet
+        .rfind(&format!("#{id}"))
+        .map(|i| i + 1)
+        .or_else(|| snippet.find(id))
+        .unwrap_or(0);
     origin
         .error(
             range,

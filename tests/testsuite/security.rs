@@ -98,7 +98,7 @@ fn heading_and_footnote_ids_cannot_take_the_pages_own_ids() {
         ATTACK,
         &attack_report(
             "## In a note {#title}",
-            "## a {#notes}\n## b {#title}\n## c {#main}\n## d {#note-1}\n## e {#ref-2}\n\
+            "## notes {#notes}\n## b {#title}\n## c {#main}\n## d {#note-1}\n## e {#ref-2}\n\
              ## f {#notes-heading}\n## g {#ok}\n\n\
              Text.[^main] More.[^mark-1] And.[^ok]\n\n[^main]: x\n[^mark-1]: y\n[^ok]: z",
         ),
@@ -109,7 +109,7 @@ fn heading_and_footnote_ids_cannot_take_the_pages_own_ids() {
         &site,
         &[
             &at("12:22", &used("heading", "title")),
-            &at("14:8", &used("heading", "notes")),
+            &at("14:12", &used("heading", "notes")),
             &at("15:8", &used("heading", "title")),
             &at("16:8", &used("heading", "main")),
             &at("17:8", &used("heading", "note-1")),
