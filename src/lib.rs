@@ -15,6 +15,7 @@ pub mod resolve;
 pub mod search;
 pub mod serve;
 pub mod source;
+pub mod sources;
 pub mod urls;
 pub mod write;
 pub mod yaml;

@@ -45,6 +45,18 @@ enum Command {
         /// Diagnostic format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Also check that every external source still answers (uses the network;
+        /// results are cached for a day in .annals-cache/sources.json).
+        #[arg(long)]
+        sources: bool,
+        /// With --sources: seconds to wait for one answer.
+        #[arg(
+            long,
+            default_value_t = 15.0,
+            value_name = "SECS",
+            requires = "sources"
+        )]
+        source_timeout: f64,
     },
     /// Write a new report or agreement file with every required field, as a draft.
     ///
@@ -137,12 +149,15 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 no_search,
+                sources: None,
             })
         }
         Command::Check {
             root,
             drafts,
             format,
+            sources,
+            source_timeout,
         } => cmd::check(
             &BuildOptions {
                 root,
@@ -150,6 +165,10 @@ fn main() -> ExitCode {
                 base_url: None,
                 drafts,
                 no_search: true,
+                sources: sources.then(|| annals::sources::Options {
+                    timeout: std::time::Duration::from_secs_f64(source_timeout.max(0.1)),
+                    ..Default::default()
+                }),
             },
             matches!(format, Format::Github),
         ),

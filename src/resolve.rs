@@ -308,10 +308,21 @@ fn check_vocabularies(a: &Archive, diags: &mut Vec<Diagnostic>) {
                 ));
             }
             for (j, s) in an.sources.iter().enumerate() {
-                check_url(e, &format!("annotations.{i}.sources.{j}"), s, diags);
+                let at = format!("annotations.{i}.sources.{j}");
+                if s.archived.is_some() {
+                    check_url(e, &format!("{at}.url"), &s.url, diags);
+                } else {
+                    check_url(e, &at, &s.url, diags);
+                }
+                if let Some(arch) = &s.archived {
+                    check_url(e, &format!("{at}.archived"), arch, diags);
+                }
             }
         }
         check_url(e, "source.url", &e.meta.source.url, diags);
+        if let Some(arch) = &e.meta.source.archived {
+            check_url(e, "source.archived", arch, diags);
+        }
         for (i, t) in e.meta.tags.iter().enumerate() {
             if !is_valid_slug(t) {
                 diags.push(

@@ -21,6 +21,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Skip the search index (the `/search/` page is still written).
     pub no_search: bool,
+    /// `check --sources`: also probe every external source over the network.
+    pub sources: Option<crate::sources::Options>,
 }
 
 /// What a run produced.
@@ -55,6 +57,14 @@ pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diag
     let (mut archive, d) = resolve::resolve(config, content);
     diags.extend(d);
     diags.extend(crate::lint::lint(&archive));
+    if let Some(o) = &opts.sources {
+        let r = crate::sources::check(&archive, &opts.root, o);
+        diags.extend(r.diagnostics.clone());
+        eprintln!("{}", r.summary());
+        for (url, why) in &r.unknown {
+            eprintln!("  unknown: {url}: {why} (look at it in a browser)");
+        }
+    }
     archive.content.release_sources();
     timer.lap("resolve");
     if diags.has_errors() {

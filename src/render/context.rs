@@ -207,7 +207,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|n| {
                 let decl = &e.meta.annotations[n.index];
-                let fragment = if decl.sources.iter().any(|s| s == &e.meta.source.url) {
+                let fragment = if decl.sources.iter().any(|s| s.url == e.meta.source.url) {
                     Some(text_fragment_url(
                         &e.meta.source.url,
                         &n.prefix,
@@ -336,6 +336,7 @@ impl<'a> Ctx<'a> {
         let m = item.as_object_mut().unwrap();
         m.insert("body".into(), json!(self.body_html(key)));
         m.insert("text_url".into(), json!(e.meta.text_url));
+        m.insert("text_archived".into(), json!(e.meta.text_archived));
         m.insert("relations".into(), json!(relations));
         m.insert("assessments".into(), json!(groups(report_groups)));
         m.insert(

@@ -672,11 +672,9 @@ pub fn annotations_jsonld(a: &Archive) -> Value {
                 }),
                 json!({"type": "TextualBody", "value": decl.kind, "purpose": "tagging"}),
             ];
-            body.extend(
-                decl.sources.iter().map(
-                    |s| json!({"type": "SpecificResource", "source": s, "purpose": "linking"}),
-                ),
-            );
+            body.extend(decl.sources.iter().map(
+                |s| json!({"type": "SpecificResource", "source": s.url, "purpose": "linking"}),
+            ));
             items.push(json!({
                 "id": format!("{page}#note-{}", n.number),
                 "type": "Annotation",
