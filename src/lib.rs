@@ -8,6 +8,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod history;
 pub mod lint;
 pub mod markdown;
 pub mod render;

@@ -128,6 +128,8 @@ pub struct Archive {
     pub related: Vec<Vec<usize>>,
     /// Clause id → (agreement index, clause index), in date order.
     pub clauses: BTreeMap<String, Vec<(usize, usize)>>,
+    /// Each content file's git history (empty without a full git checkout).
+    pub history: std::sync::Arc<crate::history::History>,
     slug_index: HashMap<(Kind, String), usize>,
 }
 
@@ -235,6 +237,7 @@ pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic
         tags: BTreeMap::new(),
         years: BTreeMap::new(),
         clauses: BTreeMap::new(),
+        history: Default::default(),
         slug_index,
     };
 

@@ -56,6 +56,11 @@ pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diag
     timer.lap("load");
     let (mut archive, d) = resolve::resolve(config, content);
     diags.extend(d);
+    // Revision history for the pages, from git in one pass.
+    match crate::history::read(&opts.root) {
+        Ok(h) => archive.history = std::sync::Arc::new(h),
+        Err(missing) => eprintln!("{}", missing.note()),
+    }
     diags.extend(crate::lint::lint(&archive));
     if let Some(o) = &opts.sources {
         let r = crate::sources::check(&archive, &opts.root, o);

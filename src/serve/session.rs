@@ -72,6 +72,8 @@ pub struct Session {
     config: Option<SiteConfig>,
     config_diags: Vec<Diagnostic>,
     content: Content,
+    /// Git history, read once at start (edits are not commits).
+    history: std::sync::Arc<crate::history::History>,
     load_diags: BTreeMap<PathBuf, Vec<Diagnostic>>,
     tera: Option<Tera>,
     template_diags: Vec<Diagnostic>,
@@ -99,6 +101,7 @@ impl Session {
             config: None,
             config_diags: vec![],
             content: Content::default(),
+            history: std::sync::Arc::new(crate::history::read(root).unwrap_or_default()),
             load_diags: BTreeMap::new(),
             tera: None,
             template_diags: vec![],
@@ -237,7 +240,8 @@ impl Session {
             return self.finish(diags, None, start);
         };
         let content = std::mem::take(&mut self.content);
-        let (archive, d) = resolve::resolve(config, content);
+        let (mut archive, d) = resolve::resolve(config, content);
+        archive.history = self.history.clone();
         diags.extend(d);
         diags.extend(crate::lint::lint(&archive));
         if diags.has_errors() {

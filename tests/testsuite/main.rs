@@ -11,6 +11,7 @@ mod annotations;
 mod cross_links;
 mod diagnostics;
 mod feeds_and_data;
+mod history;
 mod html_valid;
 mod link_check;
 mod new_command;
