@@ -149,6 +149,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 no_search,
+                history: true,
                 sources: None,
             })
         }
@@ -165,6 +166,7 @@ fn main() -> ExitCode {
                 base_url: None,
                 drafts,
                 no_search: true,
+                history: false,
                 sources: sources.then(|| annals::sources::Options {
                     timeout: std::time::Duration::from_secs_f64(source_timeout.max(0.1)),
                     ..Default::default()

@@ -21,6 +21,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Skip the search index (the `/search/` page is still written).
     pub no_search: bool,
+    /// Read the revision history from git for the pages (`build`, not `check`).
+    pub history: bool,
     /// `check --sources`: also probe every external source over the network.
     pub sources: Option<crate::sources::Options>,
 }
@@ -56,11 +58,6 @@ pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diag
     timer.lap("load");
     let (mut archive, d) = resolve::resolve(config, content);
     diags.extend(d);
-    // Revision history for the pages, from git in one pass.
-    match crate::history::read(&opts.root) {
-        Ok(h) => archive.history = std::sync::Arc::new(h),
-        Err(missing) => eprintln!("{}", missing.note()),
-    }
     diags.extend(crate::lint::lint(&archive));
     if let Some(o) = &opts.sources {
         let r = crate::sources::check(&archive, &opts.root, o);
@@ -74,6 +71,13 @@ pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diag
     timer.lap("resolve");
     if diags.has_errors() {
         return (0, diags);
+    }
+    // Revision history for the pages, from git in one pass.
+    if opts.history {
+        match crate::history::read(&opts.root) {
+            Ok(h) => archive.history = std::sync::Arc::new(h),
+            Err(missing) => eprintln!("{}", missing.note()),
+        }
     }
     let (count, d) = render::render_to(&archive, &opts.root, sink);
     diags.extend(d);

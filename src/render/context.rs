@@ -177,6 +177,13 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// `page.cite`: the reference and citation files of a report or agreement.
+    fn cite(&self, key: Key) -> Value {
+        super::cite::citation(self.archive, key)
+            .map(|c| c.context(self.archive, &self.archive.rel_path(key)))
+            .unwrap_or(Value::Null)
+    }
+
     /// "Suggest a correction": a new issue from the correction form, pre-filled
     /// with the page's title and address.
     pub fn correction_url(&self, title: &str, rel: &str) -> Option<String> {
@@ -299,6 +306,7 @@ impl<'a> Ctx<'a> {
         );
         m.insert("edit_url".into(), json!(self.edit_url(&e.file.path)));
         m.insert("history".into(), self.history(&e.file.path));
+        m.insert("cite".into(), self.cite(key));
         item
     }
 
@@ -389,6 +397,7 @@ impl<'a> Ctx<'a> {
         );
         m.insert("edit_url".into(), json!(self.edit_url(&e.file.path)));
         m.insert("history".into(), self.history(&e.file.path));
+        m.insert("cite".into(), self.cite(key));
         item
     }
 

@@ -3,6 +3,7 @@
 //! besides reading templates; pages render in parallel.
 
 pub mod annotations;
+pub mod cite;
 pub mod clauses;
 pub mod context;
 pub mod data;
@@ -94,7 +95,7 @@ pub fn render_to(archive: &Archive, root: &Path, sink: Sink<'_>) -> (usize, Vec<
 /// The modules that render their own outputs. They read only front matter,
 /// notes and links (never bodies), so the live server can skip them when none
 /// of those changed.
-const MODULES: [&str; 4] = ["timeline", "annotations", "feeds", "data"];
+const MODULES: [&str; 5] = ["timeline", "annotations", "feeds", "data", "cite"];
 
 /// Decides, from a page's template name, site-relative path and context,
 /// whether it can be skipped because its output cannot have changed.
@@ -195,6 +196,7 @@ pub fn render_with(
                 "timeline" => timeline::render_each(tera, &ctx, &emit),
                 "annotations" => annotations::render(tera, &ctx).into_iter().for_each(&emit),
                 "feeds" => feeds::render(tera, &ctx).into_iter().for_each(&emit),
+                "cite" => cite::render(tera, &ctx).into_iter().for_each(&emit),
                 _ => data::render(tera, &ctx).into_iter().for_each(&emit),
             }
             if std::env::var_os("ANNALS_TIMINGS").is_some() {
