@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostics;
 use crate::render::{self, Output};
-use crate::{content, resolve, write};
+use crate::site::{Site, SiteOptions};
+use crate::write;
 
 /// Options shared by build and check.
 #[derive(Debug, Clone, Default)]
@@ -34,40 +34,23 @@ pub enum Outcome {
     Usage(String),
 }
 
-/// Runs load → resolve; on success, render into `sink`. Returns the number of
-/// files rendered and every diagnostic.
+/// Loads, resolves and lints the site; on success renders every route into
+/// `sink`. Returns the number of pages rendered and every diagnostic.
 pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diagnostics) {
-    let mut diags = Diagnostics::new();
-    let mut config = match SiteConfig::load(&opts.root) {
-        Ok(c) => c,
-        Err(d) => {
-            diags.extend(d);
-            return (0, diags);
-        }
-    };
-    if let Some(b) = &opts.base_url {
-        config.base_url = b.clone();
-    }
-    let timer = StageTimer::new();
-    let (content, d) = content::load(&opts.root, opts.drafts);
-    diags.extend(d);
-    timer.lap("load");
-    let (mut archive, d) = resolve::resolve(config, content);
-    diags.extend(d);
-    diags.extend(crate::lint::lint(&archive));
-    archive.content.release_sources();
-    timer.lap("resolve");
+    let mut site = Site::load(SiteOptions {
+        root: opts.root.clone(),
+        base_url: opts.base_url.clone(),
+        drafts: opts.drafts,
+        search: !opts.no_search,
+    });
+    let mut diags = site.resolve();
+    site.release_sources();
     if diags.has_errors() {
         return (0, diags);
     }
-    let (count, d) = render::render_to(&archive, &opts.root, sink);
+    let (count, d) = site.render(&site.plan(), &|_, o| sink(o));
     diags.extend(d);
-    timer.lap("render+write");
-    let with_index = !opts.no_search && !diags.has_errors();
-    let (pages, d) = crate::search::render_to(&archive, &opts.root, sink, with_index);
-    diags.extend(d);
-    timer.lap("search");
-    (count + pages, diags)
+    (count, diags)
 }
 
 /// `annals check`: everything but writing.
@@ -113,37 +96,6 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         display(&out)
     );
     Outcome::Ok(count)
-}
-
-/// With `ANNALS_TIMINGS=1`, prints each stage's time and the peak memory so far
-/// to stderr (for the benchmark; Linux only for memory).
-struct StageTimer {
-    start: Option<Instant>,
-}
-
-impl StageTimer {
-    fn new() -> Self {
-        let on = std::env::var_os("ANNALS_TIMINGS").is_some_and(|v| v != "0");
-        StageTimer {
-            start: on.then(Instant::now),
-        }
-    }
-
-    fn lap(&self, stage: &str) {
-        let Some(start) = self.start else { return };
-        let peak = std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with("VmHWM:"))
-                    .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
-            })
-            .unwrap_or_else(|| "?".into());
-        eprintln!(
-            "timing: {stage:<12} done at {:>6.0} ms, peak memory {peak}",
-            start.elapsed().as_secs_f64() * 1000.0
-        );
-    }
 }
 
 fn display(p: &Path) -> String {
