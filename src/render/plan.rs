@@ -42,6 +42,8 @@ pub enum Dep<'a> {
     Coverage(usize),
     /// A party's reports and agreements.
     PartyEntries(usize),
+    /// How many reports and agreements each party has.
+    PartyCounts,
     /// A report's related reports.
     Related(usize),
     /// What links to an entry.
@@ -52,8 +54,10 @@ pub enum Dep<'a> {
     Clauses,
     /// The number of reports, agreements, parties and notes.
     Counts,
-    /// Anything but the bodies (front matter, notes, links, lists): the modules.
-    AnyMeta,
+    /// Any entry's front matter (but its notes), or the set of entries.
+    AnyFrontMatter,
+    /// Any note (its words, sources, place or links), or the set of entries.
+    AnyNotes,
     /// Anything at all (the search index).
     AnyContent,
 }
@@ -222,7 +226,7 @@ pub fn reads<'a>(a: &'a Archive, r: &'a Route) -> Vec<Dep<'a>> {
         }
         Route::PartiesIndex => {
             let mut v = summaries(Kind::Party, &mut (0..c.parties.len()));
-            v.extend((0..c.parties.len()).map(PartyEntries));
+            v.push(PartyCounts);
             v
         }
         Route::TagsIndex => vec![TagsIndex],
@@ -247,9 +251,8 @@ pub fn reads<'a>(a: &'a Archive, r: &'a Route) -> Vec<Dep<'a>> {
         }
         Route::ClausesIndex => vec![Clauses],
         Route::NotFound => vec![],
-        Route::Timeline | Route::Annotations | Route::Feeds | Route::Data | Route::Search => {
-            vec![AnyMeta]
-        }
+        Route::Timeline | Route::Feeds | Route::Search => vec![AnyFrontMatter],
+        Route::Annotations | Route::Data => vec![AnyFrontMatter, AnyNotes],
         Route::SearchIndex => vec![AnyContent],
     }
 }
@@ -293,32 +296,47 @@ fn summary_of(c: &Content, k: Key) -> Value {
     }
 }
 
-/// Everything of an entry but its body: front matter and anchored notes.
-fn meta_of(c: &Content, k: Key) -> Value {
-    fn notes(b: &crate::markdown::RenderedBody) -> Value {
-        b.notes
-            .iter()
-            .map(|n| {
-                json!([
-                    n.number,
-                    n.index,
-                    n.exact,
-                    n.prefix,
-                    n.suffix,
-                    n.start,
-                    n.end,
-                    n.note_html
-                ])
-            })
-            .collect()
-    }
+/// An entry's front matter but its notes.
+fn front_of(c: &Content, k: Key) -> Value {
     match k.kind {
-        Kind::Article => json!([c.articles[k.idx].meta, notes(&c.articles[k.idx].body)]),
+        Kind::Article => {
+            let mut v = json!(c.articles[k.idx].meta);
+            if let Some(m) = v.as_object_mut() {
+                m.remove("annotations");
+            }
+            v
+        }
         Kind::Agreement => json!(c.agreements[k.idx].meta),
         Kind::Party => json!(c.parties[k.idx].meta),
         Kind::Page => json!(c.pages[k.idx].meta),
         Kind::Home => json!(c.home.as_ref().map(|h| &h.meta)),
     }
+}
+
+/// An entry's notes: as declared, and as anchored in the body.
+fn notes_of(c: &Content, k: Key) -> Value {
+    if k.kind != Kind::Article {
+        return Value::Null;
+    }
+    let e = &c.articles[k.idx];
+    let anchored: Vec<Value> = e
+        .body
+        .notes
+        .iter()
+        .map(|n| {
+            json!([
+                n.number,
+                n.index,
+                n.exact,
+                n.prefix,
+                n.suffix,
+                n.start,
+                n.end,
+                n.note_html
+            ])
+        })
+        .collect();
+    json!([e.meta.annotations, anchored])
 }
 
 fn body_of(c: &Content, k: Key) -> Option<&str> {
@@ -356,8 +374,8 @@ pub fn entry_of(c: &Content, file: &std::path::Path) -> Option<Key> {
 pub struct Before {
     /// The file.
     pub file: std::path::PathBuf,
-    /// Its summary, front matter and notes, and body, if it existed.
-    pub entry: Option<(Value, Value, String)>,
+    /// Its summary, front matter, notes and body, if it existed.
+    pub entry: Option<(Value, Value, Value, String)>,
 }
 
 /// Records an entry before an edit replaces it.
@@ -367,7 +385,8 @@ pub fn before(c: &Content, file: &std::path::Path) -> Before {
         entry: entry_of(c, file).map(|k| {
             (
                 summary_of(c, k),
-                meta_of(c, k),
+                front_of(c, k),
+                notes_of(c, k),
                 body_of(c, k).unwrap_or("").to_string(),
             )
         }),
@@ -435,15 +454,19 @@ pub fn diff<'a>(
     for b in edits {
         let now = entry_of(c, &b.file);
         match (&b.entry, now) {
-            (Some((summary, meta, body)), Some(k)) => {
-                let meta_changed = *meta != meta_of(c, k);
+            (Some((summary, front, notes, body)), Some(k)) => {
+                let front_changed = *front != front_of(c, k);
+                let notes_changed = *notes != notes_of(c, k);
                 let body_changed = body_of(c, k).unwrap_or("") != body;
-                if meta_changed || body_changed {
+                if front_changed || notes_changed || body_changed {
                     d.insert(Entry(k));
                     d.insert(AnyContent);
                 }
-                if meta_changed {
-                    d.insert(AnyMeta);
+                if front_changed {
+                    d.insert(AnyFrontMatter);
+                }
+                if notes_changed {
+                    d.insert(AnyNotes);
                 }
                 if *summary != summary_of(c, k) {
                     d.insert(Summary(k));
@@ -455,7 +478,8 @@ pub fn diff<'a>(
                     d.insert(Entry(k));
                     d.insert(Summary(k));
                 }
-                d.insert(AnyMeta);
+                d.insert(AnyFrontMatter);
+                d.insert(AnyNotes);
                 d.insert(AnyContent);
             }
         }
@@ -551,6 +575,9 @@ pub fn diff<'a>(
             same(Kind::Article, oa, arts) && same(Kind::Agreement, og, agrs)
         }) {
             d.insert(PartyEntries(p));
+            if before.map(|(a, g)| (a.len(), g.len())) != Some((arts.len(), agrs.len())) {
+                d.insert(PartyCounts);
+            }
         }
     }
     for (i, v) in new.related.iter().enumerate() {
@@ -602,7 +629,7 @@ pub fn diff<'a>(
         }
     }
     if links_changed {
-        d.insert(AnyMeta);
+        d.insert(AnyNotes);
         d.insert(AnyContent);
     }
     // Relations and clause families.
@@ -681,7 +708,7 @@ fn old_notes(_old: &Facts, edits: &[Before], new: &Archive) -> usize {
         let before = b
             .entry
             .as_ref()
-            .and_then(|(s, _, _)| s.get(5).and_then(Value::as_u64))
+            .and_then(|(s, _, _, _)| s.get(5).and_then(Value::as_u64))
             .unwrap_or(0) as i64;
         let now = match entry_of(&new.content, &b.file) {
             Some(k) if k.kind == Kind::Article => {

@@ -18,4 +18,5 @@ mod pipeline;
 mod search;
 mod serve_http;
 mod serve_incremental;
+mod serve_plan;
 mod timeline;

@@ -96,6 +96,20 @@ fn incremental_rebuilds_equal_a_clean_build_after_each_edit() {
     s.apply(&[PathBuf::from(report)]);
     assert_same_as_full_build(&site, &s, "body edit moving the notes");
 
+    // Move the report to another year and swap one of its tags: both years,
+    // both tags and the indexes follow.
+    site.edit(report, "date: 2015-10-22", "date: 2014-06-01");
+    site.edit(
+        report,
+        "tags: [economic-espionage, attribution]",
+        "tags: [economic-espionage, indictment]",
+    );
+    s.apply(&[PathBuf::from(report)]);
+    assert_same_as_full_build(&site, &s, "move between years and tags");
+    site.edit(report, "date: 2014-06-01", "date: 2015-10-22");
+    s.apply(&[PathBuf::from(report)]);
+    assert_same_as_full_build(&site, &s, "move back");
+
     // Add a report with a new tag.
     let added = "content/articles/2016-02-02-new-report.md";
     site.write(added, "---\ntitle: A new report\ndate: 2016-02-02\nsource:\n  publisher: X\n  url: https://example.org/new\nsummary: New.\nagreements: [third-pact]\nparties: [\"no\"]\ntags: [brand-new]\nannotations:\n  - quote: fresh words\n    kind: context\n    note: A note.\n---\nSome fresh words about [[third-pact]].\n");
