@@ -21,7 +21,12 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Skip the search index (the `/search/` page is still written).
     pub no_search: bool,
+    /// Print every warning (otherwise a few per rule, then a count).
+    pub verbose: bool,
 }
+
+/// Warnings of one rule printed before the rest are summed up in one line.
+pub const WARNINGS_PER_RULE: usize = 5;
 
 /// What a run produced.
 #[derive(Debug)]
@@ -35,22 +40,85 @@ pub enum Outcome {
 }
 
 /// Loads, resolves and lints the site; on success renders every route into
-/// `sink`. Returns the number of pages rendered and every diagnostic.
+/// `sink`. Returns the number of pages rendered and every diagnostic. On a
+/// terminal (and not under CI) shows the stages' progress.
 pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diagnostics) {
+    let progress = Progress::new();
+    progress.stage("loading");
     let mut site = Site::load(SiteOptions {
         root: opts.root.clone(),
         base_url: opts.base_url.clone(),
         drafts: opts.drafts,
         search: !opts.no_search,
     });
+    progress.stage("resolving");
     let mut diags = site.resolve();
     site.release_sources();
     if diags.has_errors() {
+        progress.done();
         return (0, diags);
     }
-    let (count, d) = site.render(&site.plan(), &|_, o| sink(o));
+    let routes = site.plan();
+    progress.rendering(routes.len() as u64);
+    let (count, d) = site.render(&routes, &|r, o| {
+        if !r.is_module() {
+            progress.tick();
+        }
+        sink(o)
+    });
+    progress.done();
     diags.extend(d);
     (count, diags)
+}
+
+/// A progress line on stderr while a long build runs; nothing when stderr
+/// is not a terminal or under CI.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new() -> Self {
+        use std::io::IsTerminal;
+        let on = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        Progress {
+            bar: on.then(|| {
+                let bar = indicatif::ProgressBar::new_spinner();
+                bar.enable_steady_tick(std::time::Duration::from_millis(120));
+                bar
+            }),
+        }
+    }
+
+    fn stage(&self, name: &str) {
+        if let Some(b) = &self.bar {
+            b.set_message(name.to_string());
+        }
+    }
+
+    fn rendering(&self, pages: u64) {
+        if let Some(b) = &self.bar {
+            b.set_length(pages);
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "rendering {bar:30} {human_pos}/{human_len} pages, {eta} left",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+        }
+    }
+
+    fn tick(&self) {
+        if let Some(b) = &self.bar {
+            b.inc(1);
+        }
+    }
+
+    fn done(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
 }
 
 /// `annals check`: everything but writing.
@@ -60,7 +128,7 @@ pub fn check(opts: &BuildOptions, github: bool) -> Outcome {
         ..opts.clone()
     };
     let (count, diags) = run_pipeline(opts, &|_| Ok(()));
-    print_diagnostics(&diags, github);
+    print_diagnostics(&diags, github, opts.verbose);
     if diags.has_errors() {
         Outcome::ContentErrors
     } else {
@@ -81,7 +149,7 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         Err(e) => return Outcome::Usage(e.to_string()),
     };
     let (count, diags) = run_pipeline(opts, &|o: Output| staging.write(&o));
-    print_diagnostics(&diags, false);
+    print_diagnostics(&diags, false, opts.verbose);
     if diags.has_errors() {
         drop(staging);
         eprintln!("build failed; {} left unchanged", display(&out));
@@ -102,13 +170,17 @@ fn display(p: &Path) -> String {
     p.display().to_string()
 }
 
-fn print_diagnostics(diags: &Diagnostics, github: bool) {
+/// Errors always in full; warnings in full with `verbose` (or for GitHub's
+/// annotations), otherwise a few per rule and a count of the rest.
+fn print_diagnostics(diags: &Diagnostics, github: bool, verbose: bool) {
     if diags.is_empty() {
         return;
     }
     if github {
         print!("{}", diags.render_github());
-    } else {
+    } else if verbose {
         eprint!("{}", diags.render_human());
+    } else {
+        eprint!("{}", diags.render_human_grouped(WARNINGS_PER_RULE));
     }
 }
