@@ -33,6 +33,12 @@ enum Command {
         /// Skip the search index for a quicker build (/search/ then says search is unavailable).
         #[arg(long)]
         no_search: bool,
+        /// Fail (exit 1, previous output kept) when there are warnings, as for errors.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Print every warning (by default a few per rule, then how many more).
+        #[arg(long)]
+        verbose: bool,
     },
     /// Everything build does except writing; exit 0 when the content is clean.
     Check {
@@ -57,6 +63,12 @@ enum Command {
             requires = "sources"
         )]
         source_timeout: f64,
+        /// Fail (exit 1) when there are warnings, as for errors: for pull requests.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Print every warning (by default a few per rule, then how many more).
+        #[arg(long)]
+        verbose: bool,
     },
     /// Write a new report or agreement file with every required field, as a draft.
     ///
@@ -136,6 +148,8 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             no_search,
+            deny_warnings,
+            verbose,
         } => {
             if let Some(b) = &base_url {
                 if !(b.starts_with("http://") || b.starts_with("https://")) {
@@ -151,6 +165,8 @@ fn main() -> ExitCode {
                 no_search,
                 history: true,
                 sources: None,
+                deny_warnings,
+                verbose,
             })
         }
         Command::Check {
@@ -159,6 +175,8 @@ fn main() -> ExitCode {
             format,
             sources,
             source_timeout,
+            deny_warnings,
+            verbose,
         } => cmd::check(
             &BuildOptions {
                 root,
@@ -171,6 +189,8 @@ fn main() -> ExitCode {
                     timeout: std::time::Duration::from_secs_f64(source_timeout.max(0.1)),
                     ..Default::default()
                 }),
+                deny_warnings,
+                verbose,
             },
             matches!(format, Format::Github),
         ),

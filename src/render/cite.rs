@@ -11,14 +11,10 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{json, Value};
-use tera::Tera;
-
-use super::context::Ctx;
 use super::Output;
-use crate::diagnostics::Diagnostic;
 use crate::resolve::{Archive, Key, Kind};
 use crate::urls::paths;
+use serde_json::{json, Value};
 
 /// The file formats offered, as (extension, label).
 pub const FORMATS: [(&str, &str); 3] = [("bib", "BibTeX"), ("ris", "RIS"), ("json", "CSL-JSON")];
@@ -364,36 +360,25 @@ impl Citation {
     }
 }
 
-/// Renders `cite.bib`, `cite.ris` and `cite.json` next to every report and
-/// agreement page.
-pub fn render(_tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
-    let a = ctx.archive;
-    let keys = (0..a.content.articles.len())
-        .map(|idx| Key {
-            kind: Kind::Article,
-            idx,
-        })
-        .chain((0..a.content.agreements.len()).map(|idx| Key {
-            kind: Kind::Agreement,
-            idx,
-        }));
-    let mut out = vec![];
-    for key in keys {
-        let Some(c) = citation(a, key) else { continue };
-        let rel = a.rel_path(key);
-        for (ext, _) in FORMATS {
-            let text = match ext {
+/// `cite.bib`, `cite.ris` and `cite.json` of a report or agreement page
+/// (rendered with the page, so an edit to the entry renews them).
+pub fn files(a: &Archive, key: Key) -> Vec<Output> {
+    let Some(c) = citation(a, key) else {
+        return vec![];
+    };
+    let rel = a.rel_path(key);
+    FORMATS
+        .iter()
+        .map(|(ext, _)| Output {
+            path: paths::citation(&rel, ext),
+            bytes: match *ext {
                 "bib" => c.bibtex(),
                 "ris" => c.ris(),
                 _ => c.csl_json(),
-            };
-            out.push(Ok(Output {
-                path: paths::citation(&rel, ext),
-                bytes: text.into_bytes(),
-            }));
-        }
-    }
-    out
+            }
+            .into_bytes(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
