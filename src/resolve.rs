@@ -57,7 +57,7 @@ impl Key {
 }
 
 /// A link placeholder, resolved.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResolvedLink {
     /// The href, with base path.
     pub href: String,

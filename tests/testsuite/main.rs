@@ -20,4 +20,5 @@ mod search;
 mod security;
 mod serve_http;
 mod serve_incremental;
+mod serve_plan;
 mod timeline;
