@@ -23,6 +23,17 @@ pub fn parse<T: DeserializeOwned>(
     text: &str,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
+    if let Some((line, col)) = too_deep(text) {
+        return Err(file
+            .error_at_line_col(
+                line + first_line - 1,
+                col,
+                format!("YAML nested more than {MAX_FLOW_DEPTH} levels deep"),
+            )
+            .with_hint(
+                "front matter needs only a few levels of `[` and `{`: close the brackets opened before this one",
+            ));
+    }
     // An empty front matter is an empty mapping, so "missing field" errors name the field.
     let text_for_parse = if text.trim().is_empty() { "{}" } else { text };
     backend::from_str::<T>(text_for_parse).map_err(|err| {
@@ -47,6 +58,66 @@ pub fn parse<T: DeserializeOwned>(
         }
         d
     })
+}
+
+/// Deepest nesting of flow collections (`[`, `{`) accepted. The YAML parser's
+/// cost grows faster than linearly with depth (40,000 levels took 8 s), and real
+/// front matter uses two or three.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
+/// 1-based (line, column) of the bracket that opens level [`MAX_FLOW_DEPTH`] + 1,
+/// if any: a linear pre-scan, so the parser never sees such input.
+///
+/// It over-counts rather than under-counts: brackets inside plain scalars and
+/// block scalars count too (they close again in real text), quoted strings and
+/// comments do not.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let (mut line, mut col) = (1usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut prev = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        col += 1;
+        if c == '\n' {
+            (line, col) = (line + 1, 0);
+            if quote == Some('#') {
+                quote = None;
+            }
+            prev = c;
+            continue;
+        }
+        match quote {
+            Some('"') if c == '\\' => {
+                chars.next();
+                col += 1;
+            }
+            Some(q) if c == q && q != '#' => {
+                if q == '\'' && chars.peek() == Some(&'\'') {
+                    chars.next();
+                    col += 1;
+                } else {
+                    quote = None;
+                }
+            }
+            Some(_) => {}
+            None => match c {
+                // A quote opens a string only where a scalar starts.
+                '"' | '\'' if prev.is_whitespace() || "[{,:-".contains(prev) => quote = Some(c),
+                '#' if prev.is_whitespace() => quote = Some('#'),
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some((line, col));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        prev = c;
+    }
+    None
 }
 
 /// Parses a stand-alone YAML file (such as `site.yaml`).
@@ -350,6 +421,28 @@ mod tests {
         assert_eq!(idx.get("relations.1"), Some((15, 1)));
         assert_eq!(idx.get("relations.1.to"), Some((16, 3)));
         assert_eq!(idx.value("relations.1.to"), Some((16, 7)));
+    }
+
+    #[test]
+    fn flow_nesting_is_limited_before_parsing() {
+        let ok = format!(
+            "a: {}{}",
+            "[".repeat(MAX_FLOW_DEPTH),
+            "]".repeat(MAX_FLOW_DEPTH)
+        );
+        assert_eq!(too_deep(&ok), None);
+        let deep = format!("title: x\nparties: {}", "[".repeat(40_000));
+        assert_eq!(
+            too_deep(&deep),
+            Some((2, "parties: ".len() + MAX_FLOW_DEPTH + 1))
+        );
+        // Brackets in quoted strings and comments do not count; apostrophes in
+        // plain text do not open strings.
+        let quoted = format!(
+            "a: \"{0}\"\nb: '{0}'\n# {0}\nc: China's [[x]] {{y}}\n",
+            "[".repeat(100)
+        );
+        assert_eq!(too_deep(&quoted), None);
     }
 
     #[test]

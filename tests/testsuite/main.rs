@@ -12,6 +12,7 @@ mod cross_links;
 mod diagnostics;
 mod feeds_and_data;
 mod html_valid;
+mod limits;
 mod link_check;
 mod new_command;
 mod pipeline;
