@@ -42,6 +42,9 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// The offending source line, shown under the message.
     pub source_line: Option<String>,
+    /// The file could not be read or parsed, so its entry is missing and other
+    /// errors may follow from that: reported before all others.
+    pub file_failed: bool,
 }
 
 impl Diagnostic {
@@ -55,6 +58,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             source_line: None,
+            file_failed: false,
         }
     }
 
@@ -76,6 +80,12 @@ impl Diagnostic {
     /// Adds a hint saying what to do.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Marks the diagnostic as one that kept its file from loading (it leads the output).
+    pub fn file_failed(mut self) -> Self {
+        self.file_failed = true;
         self
     }
 
@@ -247,13 +257,24 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    /// The diagnostics sorted by file, position, severity and message, duplicates removed.
+    /// The diagnostics sorted by file, position, severity and message, duplicates
+    /// removed; files that failed to load come first, since later errors may
+    /// follow from them.
     pub fn sorted(&self) -> Vec<Diagnostic> {
         let mut v = self.items.clone();
-        v.sort_by(|a, b| {
-            (&a.file, a.line, a.col, a.severity, &a.message)
-                .cmp(&(&b.file, b.line, b.col, b.severity, &b.message))
-        });
+        // (A failed file's notes follow its errors.)
+        let key = |d: &Diagnostic| {
+            let note = d.file_failed && d.severity == Severity::Warning;
+            (
+                !d.file_failed,
+                d.file.clone(),
+                note,
+                d.line,
+                d.col,
+                d.severity,
+            )
+        };
+        v.sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message)));
         v.dedup();
         v
     }

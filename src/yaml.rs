@@ -32,7 +32,8 @@ pub fn parse<T: DeserializeOwned>(
             )
             .with_hint(
                 "front matter needs only a few levels of `[` and `{`: close the brackets opened before this one",
-            ));
+            )
+            .file_failed());
     }
     // An empty front matter is an empty mapping, so "missing field" errors name the field.
     let text_for_parse = if text.trim().is_empty() { "{}" } else { text };
@@ -52,7 +53,20 @@ pub fn parse<T: DeserializeOwned>(
             _ => (line, col),
         };
         let (message, hint) = explain(&message);
-        let mut d = file.error_at_line_col(line, col, message);
+        // A quote left open swallows the lines after it, and the parser complains
+        // only where it gives up: point at the quote instead.
+        let syntax = !["unknown field", "missing", "invalid", "duplicate"]
+            .iter()
+            .any(|m| message.starts_with(m));
+        if let Some((l, c, q)) = unclosed_quote(text).filter(|(l, _, _)| syntax && *l + first_line - 1 <= line) {
+            return file
+                .error_at_line_col(l + first_line - 1, c, "this quoted value is never closed")
+                .with_hint(format!(
+                    "end it with {q} on the same line (the YAML parser then reported: {message} at line {line})"
+                ))
+                .file_failed();
+        }
+        let mut d = file.error_at_line_col(line, col, message).file_failed();
         if let Some(h) = hint {
             d = d.with_hint(h);
         }
@@ -116,6 +130,43 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
             },
         }
         prev = c;
+    }
+    None
+}
+
+/// 1-based (line, column, quote) of the first quote that opens a value and is
+/// not closed on its line (front matter values are one line long).
+fn unclosed_quote(text: &str) -> Option<(usize, usize, char)> {
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        // The value after `key: ` or `- `.
+        let start = match (line.find(": "), trimmed.starts_with("- ")) {
+            (Some(p), _) => p + 2,
+            (None, true) => line.len() - trimmed.len() + 2,
+            _ => continue,
+        };
+        let value = line[start..].trim_start();
+        let Some(q) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let open = line.len() - value.len();
+        let rest = &value[1..];
+        let closed = if q == '"' {
+            let mut esc = false;
+            rest.chars().any(|c| {
+                let end = c == '"' && !esc;
+                esc = c == '\\' && !esc;
+                end
+            })
+        } else {
+            rest.contains('\'')
+        };
+        if !closed {
+            return Some((i + 1, line[..open].chars().count() + 1, q));
+        }
     }
     None
 }
