@@ -11,6 +11,7 @@ mod annotations;
 mod cross_links;
 mod diagnostics;
 mod feeds_and_data;
+mod fuzz;
 mod html_valid;
 mod limits;
 mod link_check;
