@@ -341,11 +341,7 @@ es.addEventListener(\"state\",function(e){{if(JSON.parse(e.data).generation!==ge
     );
     let mut extra = String::new();
     if session.diagnostics().has_errors() {
-        extra.push_str(&format!(
-            "<div id=\"annals-errors\" role=\"alert\" style=\"position:fixed;inset:0;z-index:99999;overflow:auto;background:rgba(20,0,0,.94);color:#fff;padding:2rem;font:14px/1.5 ui-monospace,monospace\">\
-<h2 style=\"margin-top:0;color:#ff9b9b\">The site has errors: this page is the last good build</h2><pre style=\"white-space:pre-wrap\">{}</pre><p>Fix the files; this page reloads by itself.</p></div>",
-            escape_html(&session.diagnostics().render_human())
-        ));
+        extra.push_str(&overlay(session.diagnostics()));
     }
     extra.push_str(&script);
     match s.rfind("</body>") {
@@ -354,6 +350,73 @@ es.addEventListener(\"state\",function(e){{if(JSON.parse(e.data).generation!==ge
     }
     s.into_bytes()
 }
+
+/// The error overlay: the diagnostics in a declarative shadow root, so no site
+/// style reaches it, on an opaque dark panel with its own colours in either
+/// theme. The column is marked on the character itself, so wrapped long lines
+/// keep the mark in place.
+fn overlay(diags: &crate::diagnostics::Diagnostics) -> String {
+    use crate::diagnostics::{printable, Severity};
+    let mut items = String::new();
+    for d in diags.sorted() {
+        let sev = if d.severity == Severity::Error {
+            "error"
+        } else {
+            "warning"
+        };
+        items.push_str(&format!(
+            "<li class=\"{sev}\"><p class=\"msg\">{}: {sev}: {}</p>",
+            escape_html(&printable(&d.location(), false)),
+            escape_html(&printable(&d.message, true))
+        ));
+        if let Some(src) = &d.source_line {
+            let chars: Vec<char> = src.trim_end().chars().collect();
+            let col = d.col.saturating_sub(1).min(chars.len());
+            let before: String = chars[..col].iter().collect();
+            let (at, after): (String, String) = if d.col == 0 {
+                (String::new(), chars[col..].iter().collect())
+            } else if col < chars.len() {
+                (chars[col].to_string(), chars[col + 1..].iter().collect())
+            } else {
+                (" ".to_string(), String::new())
+            };
+            let mark = if d.col == 0 {
+                String::new()
+            } else {
+                format!("<mark>{}</mark>", escape_html(&printable(&at, false)))
+            };
+            items.push_str(&format!(
+                "<pre><span class=\"ln\">{}</span>{}{mark}{}</pre>",
+                d.line,
+                escape_html(&printable(&before, false)),
+                escape_html(&printable(&after, false))
+            ));
+        }
+        if let Some(h) = &d.hint {
+            items.push_str(&format!(
+                "<p class=\"hint\">hint: {}</p>",
+                escape_html(&printable(h, true))
+            ));
+        }
+        items.push_str("</li>");
+    }
+    format!(
+        "<div id=\"annals-errors\" role=\"alert\" style=\"all:initial;position:fixed;inset:0;z-index:2147483647\">\
+<template shadowrootmode=\"open\"><style>{OVERLAY_CSS}</style><section>\
+<h2>The site has errors: this page is the last good build</h2><ol>{items}</ol>\
+<p>Fix the files; this page reloads by itself.</p></section></template></div>"
+    )
+}
+
+const OVERLAY_CSS: &str = ":host{all:initial;position:fixed;inset:0;z-index:2147483647;display:block}\
+section{box-sizing:border-box;height:100%;overflow:auto;margin:0;padding:1.5rem;background:#18181b;color:#f4f4f5;\
+font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color-scheme:dark}\
+h2{margin:0 0 1rem;font:bold 1.15rem/1.3 system-ui,sans-serif;color:#fca5a5}\
+ol{list-style:none;margin:0;padding:0}li{margin:0 0 1.25rem;padding:0 0 0 .75rem;border-left:3px solid #f87171}\
+li.warning{border-left-color:#fbbf24}p{margin:0 0 .35rem;overflow-wrap:anywhere}\
+pre{margin:0 0 .35rem;padding:.4rem .6rem;background:#27272a;color:#e4e4e7;white-space:pre-wrap;overflow-wrap:anywhere;font:inherit}\
+.ln{color:#a1a1aa;user-select:none;margin-right:1ch}.ln::after{content:\" |\"}\
+mark{background:#fde047;color:#18181b;outline:2px solid #fde047;border-radius:2px}.hint{color:#93c5fd}";
 
 /// Streams `state` events: one now, then one per change, with keep-alive comments.
 fn stream_events(request: Request, shared: &Shared) {

@@ -149,6 +149,10 @@ fn serves_pages_and_reloads_after_an_edit() {
     assert!(body.contains("id=\"annals-errors\""));
     assert!(body
         .contains("content/agreements/first-pact.md:7:9: error: unknown agreement status `bogus`"));
+    // Isolated from the site's styles in a shadow root; the column is marked on
+    // the character itself (so wrapping cannot misalign it).
+    assert!(body.contains("<template shadowrootmode=\"open\">"));
+    assert!(body.contains("status: <mark>b</mark>ogus"), "{body}");
 }
 
 /// Sends raw bytes and reads the whole answer: (status, lowercased head, body).
