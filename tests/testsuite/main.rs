@@ -8,6 +8,7 @@ mod support;
 
 mod anchoring_props;
 mod annotations;
+mod clauses;
 mod cross_links;
 mod diagnostics;
 mod feeds_and_data;
