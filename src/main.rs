@@ -33,6 +33,12 @@ enum Command {
         /// Skip the search index for a quicker build (/search/ then says search is unavailable).
         #[arg(long)]
         no_search: bool,
+        /// Fail (exit 1, previous output kept) when there are warnings, as for errors.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Print every warning (by default a few per rule, then how many more).
+        #[arg(long)]
+        verbose: bool,
     },
     /// Everything build does except writing; exit 0 when the content is clean.
     Check {
@@ -45,6 +51,12 @@ enum Command {
         /// Diagnostic format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Fail (exit 1) when there are warnings, as for errors: for pull requests.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Print every warning (by default a few per rule, then how many more).
+        #[arg(long)]
+        verbose: bool,
     },
     /// Write a new report or agreement file with every required field, as a draft.
     ///
@@ -124,6 +136,8 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             no_search,
+            deny_warnings,
+            verbose,
         } => {
             if let Some(b) = &base_url {
                 if !(b.starts_with("http://") || b.starts_with("https://")) {
@@ -137,12 +151,16 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 no_search,
+                deny_warnings,
+                verbose,
             })
         }
         Command::Check {
             root,
             drafts,
             format,
+            deny_warnings,
+            verbose,
         } => cmd::check(
             &BuildOptions {
                 root,
@@ -150,6 +168,8 @@ fn main() -> ExitCode {
                 base_url: None,
                 drafts,
                 no_search: true,
+                deny_warnings,
+                verbose,
             },
             matches!(format, Format::Github),
         ),
