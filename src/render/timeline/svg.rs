@@ -295,10 +295,18 @@ pub fn draw(
         let want = (14.0 + (0.3 * dy).min(70.0) + (0.1 * dx).min(12.0)).min(MAX_BULGE);
         let room = (x_end - m - DOT_R).max(DOT_R * 2.0);
         let cx = m + want * (room / MAX_BULGE).min(1.0);
-        let (sx, ex) = (
-            x1 + DOT_R + if both_ways { 2.5 } else { 0.0 },
-            x2 + DOT_R + 2.5,
-        );
+        // The control points lean towards the other end, more for a longer
+        // arc, so arcs meeting at one dot fan out instead of sharing the
+        // last stretch; each end sits on the dot's rim, along its tangent.
+        let lean = (0.4 * dy).min(40.0) * if y1 > y2 { -1.0 } else { 1.0 };
+        let (c1y, c2y) = (y1 + lean, y2 - lean);
+        let rim = |x: f64, y: f64, towards: (f64, f64), r: f64| {
+            let (vx, vy) = (towards.0 - x, towards.1 - y);
+            let len = vx.hypot(vy).max(1e-9);
+            (x + r * vx / len, y + r * vy / len)
+        };
+        let (sx, sy) = rim(x1, y1, (cx, c1y), DOT_R + if both_ways { 2.5 } else { 0.5 });
+        let (ex, ey) = rim(x2, y2, (cx, c2y), DOT_R + 2.5);
         let st = style(a, &r.kind);
         used.insert(st.class.clone());
         let dash = if st.dash.is_empty() {
@@ -320,14 +328,16 @@ pub fn draw(
         );
         let _ = write!(
             rel_svg,
-            "<g class=\"tl-rel {class}\"><title>{tip}</title><path d=\"M{sx} {y1}C{cx} {y1} {cx} {y2} {ex} {y2}\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.75\" stroke-linecap=\"round\"{dash}{start} marker-end=\"{marker}\"/></g>",
+            "<g class=\"tl-rel {class}\"><title>{tip}</title><path d=\"M{sx} {sy}C{cx} {c1y} {cx} {c2y} {ex} {ey}\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.75\" stroke-linecap=\"round\"{dash}{start} marker-end=\"{marker}\"/></g>",
             class = st.class,
             tip = escape_html(&tip),
             sx = fmt(sx),
-            y1 = fmt(y1),
+            sy = fmt(sy),
             cx = fmt(cx),
-            y2 = fmt(y2),
+            c1y = fmt(c1y),
+            c2y = fmt(c2y),
             ex = fmt(ex),
+            ey = fmt(ey),
         );
     }
     let width = (x_end + 12.0).ceil();
@@ -434,7 +444,7 @@ pub fn draw(
     marks.sort_by(|p, q| p.0.total_cmp(&q.0));
     let mut free_from = f64::MIN;
     for (x, text, kind) in marks {
-        if x < free_from {
+        if x < free_from || x + text_width(&text, SMALL) > x_end + 10.0 {
             continue;
         }
         free_from = x + text_width(&text, SMALL) + 4.0;
