@@ -51,6 +51,18 @@ enum Command {
         /// Diagnostic format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Also check that every external source still answers (uses the network;
+        /// results are cached for a day in .annals-cache/sources.json).
+        #[arg(long)]
+        sources: bool,
+        /// With --sources: seconds to wait for one answer.
+        #[arg(
+            long,
+            default_value_t = 15.0,
+            value_name = "SECS",
+            requires = "sources"
+        )]
+        source_timeout: f64,
         /// Fail (exit 1) when there are warnings, as for errors: for pull requests.
         #[arg(long)]
         deny_warnings: bool,
@@ -151,6 +163,8 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 no_search,
+                history: true,
+                sources: None,
                 deny_warnings,
                 verbose,
             })
@@ -159,6 +173,8 @@ fn main() -> ExitCode {
             root,
             drafts,
             format,
+            sources,
+            source_timeout,
             deny_warnings,
             verbose,
         } => cmd::check(
@@ -168,6 +184,11 @@ fn main() -> ExitCode {
                 base_url: None,
                 drafts,
                 no_search: true,
+                history: false,
+                sources: sources.then(|| annals::sources::Options {
+                    timeout: std::time::Duration::from_secs_f64(source_timeout.max(0.1)),
+                    ..Default::default()
+                }),
                 deny_warnings,
                 verbose,
             },
