@@ -9,6 +9,7 @@ mod support;
 mod anchoring_props;
 mod annotations;
 mod citations;
+mod clauses;
 mod cross_links;
 mod diagnostics;
 mod editorial;
