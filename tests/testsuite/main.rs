@@ -15,6 +15,7 @@ mod html_valid;
 mod link_check;
 mod new_command;
 mod pipeline;
+mod reading;
 mod search;
 mod serve_http;
 mod serve_incremental;
