@@ -3,6 +3,7 @@
 //! The pipeline runs one way: [`content`] (load) → [`resolve`] → [`render`] →
 //! [`write`]. Every stage reports problems as [`diagnostics::Diagnostic`]s.
 
+pub mod allow;
 pub mod anchor;
 pub mod cmd;
 pub mod config;

@@ -33,6 +33,9 @@ enum Command {
         /// Skip the search index for a quicker build (/search/ then says search is unavailable).
         #[arg(long)]
         no_search: bool,
+        /// Fail (exit 1, previous output kept) when there are warnings, as for errors.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Everything build does except writing; exit 0 when the content is clean.
     Check {
@@ -45,6 +48,9 @@ enum Command {
         /// Diagnostic format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Fail (exit 1) when there are warnings, as for errors: for pull requests.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Write a new report or agreement file with every required field, as a draft.
     ///
@@ -124,6 +130,7 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             no_search,
+            deny_warnings,
         } => {
             if let Some(b) = &base_url {
                 if !(b.starts_with("http://") || b.starts_with("https://")) {
@@ -137,12 +144,14 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 no_search,
+                deny_warnings,
             })
         }
         Command::Check {
             root,
             drafts,
             format,
+            deny_warnings,
         } => cmd::check(
             &BuildOptions {
                 root,
@@ -150,6 +159,7 @@ fn main() -> ExitCode {
                 base_url: None,
                 drafts,
                 no_search: true,
+                deny_warnings,
             },
             matches!(format, Format::Github),
         ),

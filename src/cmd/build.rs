@@ -21,6 +21,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Skip the search index (the `/search/` page is still written).
     pub no_search: bool,
+    /// Fail the run (exit 1) when there are warnings, as for errors.
+    pub deny_warnings: bool,
 }
 
 /// What a run produced.
@@ -78,7 +80,7 @@ pub fn check(opts: &BuildOptions, github: bool) -> Outcome {
     };
     let (count, diags) = run_pipeline(opts, &|_| Ok(()));
     print_diagnostics(&diags, github);
-    if diags.has_errors() {
+    if failed(&diags, opts) {
         Outcome::ContentErrors
     } else {
         Outcome::Ok(count)
@@ -99,7 +101,7 @@ pub fn build(opts: &BuildOptions) -> Outcome {
     };
     let (count, diags) = run_pipeline(opts, &|o: Output| staging.write(&o));
     print_diagnostics(&diags, false);
-    if diags.has_errors() {
+    if failed(&diags, opts) {
         drop(staging);
         eprintln!("build failed; {} left unchanged", display(&out));
         return Outcome::ContentErrors;
@@ -113,6 +115,23 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         display(&out)
     );
     Outcome::Ok(count)
+}
+
+/// Whether the run fails: on any error, or on any warning under
+/// `--deny-warnings` (which it then says, since warnings alone never fail).
+fn failed(diags: &Diagnostics, opts: &BuildOptions) -> bool {
+    if diags.has_errors() {
+        return true;
+    }
+    let warnings = diags.warning_count();
+    if opts.deny_warnings && warnings > 0 {
+        eprintln!(
+            "error: {warnings} warning{} and --deny-warnings is set: fix them or run without the flag",
+            if warnings == 1 { "" } else { "s" }
+        );
+        return true;
+    }
+    false
 }
 
 /// With `ANNALS_TIMINGS=1`, prints each stage's time and the peak memory so far
