@@ -34,7 +34,6 @@
     b.type = "button";
     b.className = "note-more";
     b.setAttribute("aria-expanded", "false");
-    if (text.id) b.setAttribute("aria-controls", text.id);
     b.innerHTML = '<span class="note-more-label">More</span><span class="visually-hidden"> of note ' + li.id.replace("note-", "") + "</span>";
     b.addEventListener("click", function () {
       li.dataset.open = li.classList.contains("clamped") ? "1" : "";
