@@ -95,6 +95,14 @@ pub fn render_to(
     if !indexed || !diags.is_empty() {
         return (count, render::attach_sources(root, diags));
     }
+    diags.extend(render_index(archive, sink));
+    (count, diags)
+}
+
+/// Builds the Pagefind bundle of `archive` and hands each file to `sink`.
+/// Returns the diagnostics (none on success).
+pub fn render_index(archive: &Archive, sink: Sink<'_>) -> Vec<Diagnostic> {
+    let mut diags = vec![];
     lap("search: start");
     let records = records(archive);
     lap("search: records");
@@ -119,7 +127,7 @@ pub fn render_to(
             ),
         ),
     }
-    (count, diags)
+    diags
 }
 
 /// With `ANNALS_TIMINGS=1`, prints the time since the previous lap to stderr

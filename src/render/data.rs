@@ -38,7 +38,7 @@ pub fn render(tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
     let a = ctx.archive;
     let schema = archive_schema(a);
     vec![
-        Ok(json_file(ARCHIVE_JSON, &archive_json(a))),
+        Ok(streamed_json_file(ARCHIVE_JSON, &archive_json(a))),
         Ok(json_file(ARCHIVE_SCHEMA, &schema)),
         Ok(Output {
             path: AGREEMENTS_CSV.into(),
@@ -48,7 +48,10 @@ pub fn render(tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
             path: RELATIONS_CSV.into(),
             bytes: relations_csv(a).into_bytes(),
         }),
-        Ok(json_file(ANNOTATIONS_JSONLD, &annotations_jsonld(a))),
+        Ok(streamed_json_file(
+            ANNOTATIONS_JSONLD,
+            &annotations_jsonld(a),
+        )),
         render_page(tera, ctx, "data.html", PAGE, &page(a, &schema)),
     ]
 }
@@ -59,6 +62,56 @@ fn json_file(path: &str, v: &Value) -> Output {
     Output {
         path: path.into(),
         bytes: s.into_bytes(),
+    }
+}
+
+/// A JSON object whose large arrays are made one element at a time while
+/// they are written, so the archive-wide exports never sit in memory as one
+/// tree. Keys are written sorted, as `serde_json::Map` writes them.
+pub struct Streamed<'a>(Vec<(&'static str, Field<'a>)>);
+
+/// A value of a [`Streamed`] object.
+pub enum Field<'a> {
+    /// A small value, made up front.
+    Value(Value),
+    /// An object with streamed fields.
+    Object(Streamed<'a>),
+    /// An array whose elements are made as they are written.
+    Items(Box<dyn Fn() -> Box<dyn Iterator<Item = Value> + 'a> + 'a>),
+}
+
+impl serde::Serialize for Streamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut fields: Vec<&(&str, Field<'_>)> = self.0.iter().collect();
+        fields.sort_by_key(|(k, _)| *k);
+        let mut m = ser.serialize_map(Some(fields.len()))?;
+        for (k, f) in fields {
+            match f {
+                Field::Value(v) => m.serialize_entry(k, v)?,
+                Field::Object(o) => m.serialize_entry(k, o)?,
+                Field::Items(items) => m.serialize_entry(k, &Items(items))?,
+            }
+        }
+        m.end()
+    }
+}
+
+struct Items<'s, 'a>(&'s (dyn Fn() -> Box<dyn Iterator<Item = Value> + 'a> + 'a));
+
+impl serde::Serialize for Items<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_seq((self.0)())
+    }
+}
+
+fn streamed_json_file(path: &str, v: &Streamed<'_>) -> Output {
+    let mut bytes = Vec::with_capacity(1 << 16);
+    let _ = serde_json::to_writer_pretty(&mut bytes, v);
+    bytes.push(b'\n');
+    Output {
+        path: path.into(),
+        bytes,
     }
 }
 
@@ -135,13 +188,12 @@ fn relation_rows(a: &Archive) -> Vec<RelationRow<'_>> {
 }
 
 /// `archive.json`.
-pub fn archive_json(a: &Archive) -> Value {
+pub fn archive_json(a: &Archive) -> Streamed<'_> {
     let c = &a.content;
     let u = &a.urls;
     let cfg = &a.config;
-    let reports: Vec<Value> = reports_in_order(a)
-        .into_iter()
-        .map(|i| {
+    let reports = move || -> Box<dyn Iterator<Item = Value> + '_> {
+        Box::new(reports_in_order(a).into_iter().map(move |i| {
             let e = &c.articles[i];
             json!({
                 "id": e.slug,
@@ -161,8 +213,8 @@ pub fn archive_json(a: &Archive) -> Value {
                 "agreements": e.meta.agreements,
                 "note_count": e.body.notes.len(),
             })
-        })
-        .collect();
+        }))
+    };
     let agreements: Vec<Value> = a
         .agreements_by_date
         .iter()
@@ -252,24 +304,27 @@ pub fn archive_json(a: &Archive) -> Value {
             )
         })
         .collect();
-    json!({
-        "$schema": u.absolute(ARCHIVE_SCHEMA),
-        "title": cfg.title,
-        "description": cfg.description,
-        "url": u.absolute(""),
-        "language": cfg.language,
-        "licence": cfg.licence,
-        "reports": reports,
-        "agreements": agreements,
-        "parties": parties,
-        "relations": relations,
-        "vocabularies": {
-            "relation_types": relation_types,
-            "annotation_kinds": terms(&cfg.annotation_kinds),
-            "agreement_forms": terms(&cfg.agreement_forms),
-            "agreement_statuses": terms(&cfg.agreement_statuses),
-        },
-    })
+    Streamed(vec![
+        ("$schema", Field::Value(json!(u.absolute(ARCHIVE_SCHEMA)))),
+        ("title", Field::Value(json!(cfg.title))),
+        ("description", Field::Value(json!(cfg.description))),
+        ("url", Field::Value(json!(u.absolute("")))),
+        ("language", Field::Value(json!(cfg.language))),
+        ("licence", Field::Value(json!(cfg.licence))),
+        ("reports", Field::Items(Box::new(reports))),
+        ("agreements", Field::Value(json!(agreements))),
+        ("parties", Field::Value(json!(parties))),
+        ("relations", Field::Value(json!(relations))),
+        (
+            "vocabularies",
+            Field::Value(json!({
+                "relation_types": relation_types,
+                "annotation_kinds": terms(&cfg.annotation_kinds),
+                "agreement_forms": terms(&cfg.agreement_forms),
+                "agreement_statuses": terms(&cfg.agreement_statuses),
+            })),
+        ),
+    ])
 }
 
 fn prop(schema: Value, description: &str) -> Value {
@@ -653,12 +708,50 @@ pub fn motivation(kind: &str) -> &'static str {
 }
 
 /// `annotations.jsonld`: an AnnotationCollection of every editor's note.
-pub fn annotations_jsonld(a: &Archive) -> Value {
+pub fn annotations_jsonld(a: &Archive) -> Streamed<'_> {
+    let u = &a.urls;
+    let cfg = &a.config;
+    let items = move || -> Box<dyn Iterator<Item = Value> + '_> {
+        Box::new(
+            reports_in_order(a)
+                .into_iter()
+                .flat_map(move |i| note_items(a, i)),
+        )
+    };
+    let total: usize = a.content.articles.iter().map(|e| e.body.notes.len()).sum();
+    let id = u.absolute(ANNOTATIONS_JSONLD);
+    Streamed(vec![
+        (
+            "@context",
+            Field::Value(json!("http://www.w3.org/ns/anno.jsonld")),
+        ),
+        ("id", Field::Value(json!(id))),
+        ("type", Field::Value(json!("AnnotationCollection"))),
+        (
+            "label",
+            Field::Value(json!(format!("Editors’ notes: {}", cfg.title))),
+        ),
+        ("total", Field::Value(json!(total))),
+        (
+            "first",
+            Field::Object(Streamed(vec![
+                ("id", Field::Value(json!(format!("{id}#page-1")))),
+                ("type", Field::Value(json!("AnnotationPage"))),
+                ("partOf", Field::Value(json!(id))),
+                ("startIndex", Field::Value(json!(0))),
+                ("items", Field::Items(Box::new(items))),
+            ])),
+        ),
+    ])
+}
+
+/// The Web Annotations of one report's notes.
+fn note_items(a: &Archive, i: usize) -> Vec<Value> {
     let u = &a.urls;
     let cfg = &a.config;
     let base_path = u.base_path().to_string();
     let mut items = vec![];
-    for i in reports_in_order(a) {
+    {
         let e = &a.content.articles[i];
         let page = u.absolute(&paths::article(&e.slug));
         let key = Key {
@@ -699,11 +792,9 @@ pub fn annotations_jsonld(a: &Archive) -> Value {
             if let Some(c) = &decl.confidence {
                 body.push(json!({"type": "TextualBody", "value": c, "purpose": "assessing"}));
             }
-            body.extend(
-                decl.sources.iter().map(
-                    |s| json!({"type": "SpecificResource", "source": s, "purpose": "linking"}),
-                ),
-            );
+            body.extend(decl.sources.iter().map(
+                |s| json!({"type": "SpecificResource", "source": s.url, "purpose": "linking"}),
+            ));
             items.push(json!({
                 "id": format!("{page}#note-{}", n.number),
                 "type": "Annotation",
@@ -733,21 +824,7 @@ pub fn annotations_jsonld(a: &Archive) -> Value {
             }));
         }
     }
-    let id = u.absolute(ANNOTATIONS_JSONLD);
-    json!({
-        "@context": "http://www.w3.org/ns/anno.jsonld",
-        "id": id,
-        "type": "AnnotationCollection",
-        "label": format!("Editors’ notes: {}", cfg.title),
-        "total": items.len(),
-        "first": {
-            "id": format!("{id}#page-1"),
-            "type": "AnnotationPage",
-            "partOf": id,
-            "startIndex": 0,
-            "items": items,
-        },
-    })
+    items
 }
 
 /// Fields of a `$defs` entry of the schema, for the data page.
