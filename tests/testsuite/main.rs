@@ -21,6 +21,7 @@ mod limits;
 mod link_check;
 mod new_command;
 mod pipeline;
+mod reading;
 mod search;
 mod security;
 mod serve_http;
