@@ -6,7 +6,7 @@ pub mod files;
 pub mod frontmatter;
 pub mod model;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -60,6 +60,20 @@ pub struct Content {
     pub agreements: Vec<Entry<AgreementMeta>>,
     /// `content/parties/*.md`.
     pub parties: Vec<Entry<PartyMeta>>,
+    /// Files whose front matter could not be split or parsed (their errors lead
+    /// the output; links to them are not reported as unknown).
+    pub failed: Vec<Failed>,
+}
+
+/// A file of a section that failed to load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failed {
+    /// `articles`, `agreements`, `parties`, `pages` or `home`.
+    pub section: String,
+    /// The slug it would have had.
+    pub slug: String,
+    /// The file, relative to the site root.
+    pub path: PathBuf,
 }
 
 /// The folders of `content/` and what they hold.
@@ -77,8 +91,10 @@ pub enum Loaded {
     Agreement(Entry<AgreementMeta>),
     /// `content/parties/*.md`.
     Party(Entry<PartyMeta>),
-    /// Left out (draft) or failed (see the diagnostics).
+    /// Left out (a draft, or a file outside the sections).
     Skipped,
+    /// Its front matter could not be split or parsed (see the diagnostics).
+    Failed(Failed),
 }
 
 impl AnnotationSpans for SpanIndex {
@@ -138,7 +154,19 @@ impl Content {
                 Err(i) => v.insert(i, e),
             }
         }
+        let path = match &loaded {
+            Loaded::Home(e) | Loaded::Page(e) => Some(e.file.path.clone()),
+            Loaded::Article(e) => Some(e.file.path.clone()),
+            Loaded::Agreement(e) => Some(e.file.path.clone()),
+            Loaded::Party(e) => Some(e.file.path.clone()),
+            Loaded::Failed(f) => Some(f.path.clone()),
+            Loaded::Skipped => None,
+        };
+        if let Some(path) = path {
+            self.failed.retain(|f| f.path != path);
+        }
         match loaded {
+            Loaded::Failed(f) => self.failed.push(f),
             Loaded::Home(e) => self.home = Some(e),
             Loaded::Page(e) => put(&mut self.pages, e),
             Loaded::Article(e) => put(&mut self.articles, e),
@@ -178,6 +206,7 @@ impl Content {
         drop_from(&mut self.articles, file);
         drop_from(&mut self.agreements, file);
         drop_from(&mut self.parties, file);
+        self.failed.retain(|f| f.path != file);
     }
 }
 
@@ -254,22 +283,24 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
         );
         return (Loaded::Skipped, diags);
     }
-    let split = match frontmatter::split(&file.text) {
-        Ok(s) => s,
-        Err(frontmatter::SplitError::NoOpeningFence) => {
-            diags.push(file.error_at(0, "missing front matter").with_hint(
+    let split =
+        match frontmatter::split(&file.text) {
+            Ok(s) => s,
+            Err(frontmatter::SplitError::NoOpeningFence) => {
+                diags.push(file.error_at(0, "missing front matter").with_hint(
                 "start the file with a `---` line, the YAML fields, and another `---` line",
-            ));
-            return (Loaded::Skipped, diags);
-        }
-        Err(frontmatter::SplitError::NoClosingFence) => {
-            diags.push(
-                file.error_at(0, "front matter is not closed")
-                    .with_hint("add a `---` line after the last front-matter field"),
-            );
-            return (Loaded::Skipped, diags);
-        }
-    };
+            ).file_failed());
+                return (failed(section, &stem, &rel), diags);
+            }
+            Err(frontmatter::SplitError::NoClosingFence) => {
+                diags.push(
+                    file.error_at(0, "front matter is not closed")
+                        .with_hint("add a `---` line after the last front-matter field")
+                        .file_failed(),
+                );
+                return (failed(section, &stem, &rel), diags);
+            }
+        };
     let fm = split.front_matter.to_string();
     let fm_line = split.front_matter_line;
     let body_offset = split.body_offset;
@@ -356,7 +387,18 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
         },
         _ => Loaded::Skipped,
     };
+    if matches!(loaded, Loaded::Skipped) && diags.iter().any(|d| d.file_failed) {
+        return (failed(section, &stem, &rel), diags);
+    }
     (loaded, diags)
+}
+
+fn failed(section: &str, slug: &str, path: &Path) -> Loaded {
+    Loaded::Failed(Failed {
+        section: section.to_string(),
+        slug: slug.to_string(),
+        path: path.to_path_buf(),
+    })
 }
 
 #[cfg(test)]
