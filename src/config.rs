@@ -171,6 +171,23 @@ impl SiteConfig {
                 );
             }
         }
+        // The branch goes into every edit link, after the repository's address.
+        let branch_ok = !config.branch.is_empty()
+            && !config.branch.contains("..")
+            && !config.branch.starts_with(['/', '-'])
+            && config
+                .branch
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'));
+        if !branch_ok {
+            errors.push(
+                at(
+                    "branch",
+                    format!("branch `{}` is not a branch name", config.branch),
+                )
+                .with_hint("write the branch content is edited on, like main"),
+            );
+        }
         if config.language.is_empty()
             || !config
                 .language

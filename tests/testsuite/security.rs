@@ -367,13 +367,14 @@ fn site_yaml_url_settings_are_checked() {
     site.edit(
         "site.yaml",
         "branch: main",
-        "branch: main\ncname: \"evil.example/<script>\"",
+        "branch: \"main/../../evil?x\"\ncname: \"evil.example/<script>\"",
     );
     assert_errors(
         &site,
         &[
             "site.yaml:4:11: error: base_url: protocol-relative URL `//evil.example/` is not allowed",
             "site.yaml:5:13: error: repository: `JaVaScRiPt:alert(document.domain)//` is not an absolute http(s) URL",
+            "site.yaml:6:9: error: branch `main/../../evil?x` is not a branch name",
             "site.yaml:7:8: error: cname `evil.example/<script>` is not a domain name",
         ],
     );
