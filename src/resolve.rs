@@ -13,6 +13,10 @@ use crate::markdown::{escape_html, LinkKind, RenderedBody};
 use crate::urls::{paths, Urls};
 use crate::yaml::closest;
 
+/// Most words a clause's text may have: a clause quotes one commitment, and a
+/// word-by-word comparison of longer texts helps no reader (see `render::clauses`).
+pub const MAX_CLAUSE_WORDS: usize = 1_000;
+
 /// Which collection an entry is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
@@ -324,6 +328,19 @@ fn check_vocabularies(a: &Archive, diags: &mut Vec<Diagnostic>) {
                         format!("invalid clause id `{}`", c.id),
                     )
                     .with_hint("use lowercase letters, digits and hyphens, like `ip-theft`"),
+                );
+            }
+            let words = c.text.split_whitespace().count();
+            if words > MAX_CLAUSE_WORDS {
+                diags.push(
+                    e.error_at(
+                        &format!("clauses.{i}.text"),
+                        format!(
+                            "clause text is {words} words long, more than the limit of {}",
+                            MAX_CLAUSE_WORDS
+                        ),
+                    )
+                    .with_hint("quote only the words of the one commitment; link the full text with `text_url`"),
                 );
             }
         }
@@ -817,7 +834,7 @@ fn resolve_path(a: &Archive, target: &str) -> Result<Target, LinkError> {
     let ok = match segs.as_slice() {
         [] => true,
         [s] => {
-            (crate::urls::routes::SECTIONS.contains(s) && *s != "pagefind")
+            (crate::urls::routes::sections().iter().any(|x| x == s) && *s != "pagefind")
                 || a.find(Kind::Page, s).is_some()
                 || ["feed.xml", "sitemap.xml", "404.html", "robots.txt"].contains(s)
         }

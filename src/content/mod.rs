@@ -2,10 +2,11 @@
 //! parallel. Nothing here knows about other files.
 
 pub mod date;
+pub mod files;
 pub mod frontmatter;
 pub mod model;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -108,32 +109,19 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
     let content_dir = root.join("content");
     let mut diags = vec![];
     if !content_dir.is_dir() {
+        if let Err(d) = files::check_folder(root, "content") {
+            return (Content::default(), vec![d]);
+        }
         diags.push(
             Diagnostic::error("content", "content/ folder not found")
                 .with_hint("create content/ with _index.md and the articles/, agreements/ and parties/ folders"),
         );
         return (Content::default(), diags);
     }
-    let mut paths: Vec<PathBuf> = vec![];
-    for entry in walkdir::WalkDir::new(&content_dir).sort_by_file_name() {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let p = e.path();
-                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                if name.starts_with('.') {
-                    continue;
-                }
-                if p.extension().and_then(|x| x.to_str()) == Some("md") {
-                    paths.push(p.to_path_buf());
-                }
-            }
-            Ok(_) => {}
-            Err(e) => diags.push(Diagnostic::error(
-                "content",
-                format!("cannot read content/: {e}"),
-            )),
-        }
-    }
+    let (paths, walk_diags) = files::walk(root, "content", &|p| {
+        p.extension().and_then(|x| x.to_str()) == Some("md")
+    });
+    diags.extend(walk_diags);
     let results: Vec<(Loaded, Vec<Diagnostic>)> = paths
         .par_iter()
         .map(|p| load_file(root, p, drafts))
@@ -230,7 +218,7 @@ pub fn load_one(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnost
 fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>) {
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let mut diags = vec![];
-    let text = match std::fs::read(path) {
+    let text = match files::read(root, path, files::MAX_CONTENT_BYTES) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -247,7 +235,7 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
             }
         },
         Err(e) => {
-            diags.push(Diagnostic::error(rel, format!("cannot read file: {e}")));
+            diags.push(e.diagnostic(&rel));
             return (Loaded::Skipped, diags);
         }
     };
@@ -348,6 +336,15 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
         ($meta:expr, $annotations:expr) => {{
             let meta = $meta;
             let body = markdown::render_body(&file, body_offset, $annotations, &spans, &mut diags);
+            for l in body
+                .links
+                .iter()
+                .filter(|l| l.kind == markdown::LinkKind::Asset)
+            {
+                if let Err((message, hint)) = files::check_image(root, &l.target) {
+                    diags.push(file.error_at(l.offset, message).with_hint(hint));
+                }
+            }
             Entry {
                 slug: stem.clone(),
                 file,
