@@ -7,6 +7,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+/// Characters of a long source line shown on each side of the column.
+pub const SOURCE_WINDOW: usize = 60;
+
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -115,17 +118,18 @@ impl Diagnostic {
             self.severity.as_str(),
             printable(&self.message, true)
         );
-        if let Some(src) = &self.source_line {
+        if let Some((src, col)) = self.source_window() {
+            let src = src.as_str();
             let gutter = self.line.to_string();
             let pad = " ".repeat(gutter.len());
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{gutter} | {}", printable(src.trim_end(), false));
-            if self.col > 0 {
+            if col > 0 {
                 // Keep tabs so the caret lines up under tabbed source, and as
                 // many spaces as an escaped character takes.
                 let lead: String = src
                     .chars()
-                    .take(self.col - 1)
+                    .take(col - 1)
                     .map(|c| match c {
                         '\t' => "\t".to_string(),
                         c if is_unsafe(c) => " ".repeat(escaped(c).chars().count()),
@@ -139,6 +143,31 @@ impl Diagnostic {
             let _ = writeln!(out, "  = hint: {}", printable(hint, true));
         }
         out
+    }
+
+    /// The source line to show and the 1-based column in it: a long line is cut
+    /// to [`SOURCE_WINDOW`] characters on each side of the column, with `…`, so
+    /// each message costs a bounded amount however long the line (many errors
+    /// on one long line would otherwise print the line each time).
+    pub fn source_window(&self) -> Option<(String, usize)> {
+        let src = self.source_line.as_deref()?.trim_end();
+        let n = src.chars().count();
+        if n <= 2 * SOURCE_WINDOW + 1 {
+            return Some((src.to_string(), self.col));
+        }
+        let c = self.col.saturating_sub(1).min(n);
+        let start = c.saturating_sub(SOURCE_WINDOW);
+        let end = (c + SOURCE_WINDOW + 1).min(n);
+        let mut w: String = src.chars().skip(start).take(end - start).collect();
+        let mut col = if self.col == 0 { 0 } else { c - start + 1 };
+        if start > 0 {
+            w.insert(0, '…');
+            col += usize::from(col > 0);
+        }
+        if end < n {
+            w.push('…');
+        }
+        Some((w, col))
     }
 
     /// A GitHub Actions workflow command, so the message shows on the PR diff.
@@ -464,6 +493,24 @@ mod tests {
         );
         assert!(out.contains("`annals check --verbose` lists them all"));
         assert!(out.ends_with("5 errors, 1205 warnings\n"));
+    }
+
+    #[test]
+    fn a_long_source_line_is_cut_around_the_column() {
+        // 2,880 errors on one 14 KB line printed the line 2,880 times (40 MB).
+        let line = "<div>".repeat(2880);
+        let d = Diagnostic::error("a.md", "raw HTML")
+            .at(1, 5001)
+            .with_source_line(line);
+        let out = d.render_human();
+        assert!(out.len() < 400, "{}", out.len());
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[2].starts_with("1 | …") && lines[2].ends_with('…'));
+        // The caret is under the column's character.
+        let caret = lines[3].find('^').unwrap();
+        let shown: Vec<char> = lines[2].chars().collect();
+        let before: String = lines[3][..caret].to_string();
+        assert_eq!(shown[before.chars().count()], '<');
     }
 
     #[test]

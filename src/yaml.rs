@@ -55,9 +55,17 @@ pub fn parse<T: DeserializeOwned>(
         let (message, hint) = explain(&message);
         // A quote left open swallows the lines after it, and the parser complains
         // only where it gives up: point at the quote instead.
-        let syntax = !["unknown field", "missing", "invalid", "duplicate"]
-            .iter()
-            .any(|m| message.starts_with(m));
+        let syntax = [
+            "did not find expected",
+            "could not find expected",
+            "found unexpected end of stream",
+            "mapping values are not allowed",
+            "found character that cannot start",
+            "while scanning",
+            "while parsing",
+        ]
+        .iter()
+        .any(|m| message.contains(m));
         if let Some((l, c, q)) = unclosed_quote(text).filter(|(l, _, _)| syntax && *l + first_line - 1 <= line) {
             return file
                 .error_at_line_col(l + first_line - 1, c, "this quoted value is never closed")

@@ -73,7 +73,7 @@ pub struct Failed {
     /// The slug it would have had.
     pub slug: String,
     /// The file, relative to the site root.
-    pub path: PathBuf,
+    pub path: std::path::PathBuf,
 }
 
 /// The folders of `content/` and what they hold.

@@ -369,18 +369,18 @@ fn overlay(diags: &crate::diagnostics::Diagnostics) -> String {
             escape_html(&printable(&d.location(), false)),
             escape_html(&printable(&d.message, true))
         ));
-        if let Some(src) = &d.source_line {
-            let chars: Vec<char> = src.trim_end().chars().collect();
-            let col = d.col.saturating_sub(1).min(chars.len());
+        if let Some((src, dcol)) = d.source_window() {
+            let chars: Vec<char> = src.chars().collect();
+            let col = dcol.saturating_sub(1).min(chars.len());
             let before: String = chars[..col].iter().collect();
-            let (at, after): (String, String) = if d.col == 0 {
+            let (at, after): (String, String) = if dcol == 0 {
                 (String::new(), chars[col..].iter().collect())
             } else if col < chars.len() {
                 (chars[col].to_string(), chars[col + 1..].iter().collect())
             } else {
                 (" ".to_string(), String::new())
             };
-            let mark = if d.col == 0 {
+            let mark = if dcol == 0 {
                 String::new()
             } else {
                 format!("<mark>{}</mark>", escape_html(&printable(&at, false)))

@@ -67,18 +67,25 @@ enum Mutation {
     Splice(usize, usize),
     /// A run of one fragment: deep nesting or a long line of `<`, `[`, `{`.
     Run(usize, usize, usize),
+    /// A run of `<` or `[` that takes the file past the 2 MiB content limit.
+    Huge(usize, bool),
+    /// A clause (id `ip-theft`, which the archive's agreements share) of this
+    /// many words, around the 1,000-word limit, to reach the clause diff and its bound.
+    Clause(usize),
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
-        (any::<usize>(), prop::collection::vec(any::<u8>(), 1..8))
+        5 => (any::<usize>(), prop::collection::vec(any::<u8>(), 1..8))
             .prop_map(|(at, b)| Mutation::Insert(at, b)),
-        (any::<usize>(), 1usize..64).prop_map(|(at, n)| Mutation::Delete(at, n)),
-        (any::<usize>(), 1usize..256, 1usize..4)
+        5 => (any::<usize>(), 1usize..64).prop_map(|(at, n)| Mutation::Delete(at, n)),
+        5 => (any::<usize>(), 1usize..256, 1usize..4)
             .prop_map(|(at, n, k)| Mutation::Duplicate(at, n, k)),
-        (any::<usize>(), 0..FRAGMENTS.len()).prop_map(|(at, f)| Mutation::Splice(at, f)),
-        (any::<usize>(), 0..FRAGMENTS.len(), 1usize..5000)
+        5 => (any::<usize>(), 0..FRAGMENTS.len()).prop_map(|(at, f)| Mutation::Splice(at, f)),
+        5 => (any::<usize>(), 0..FRAGMENTS.len(), 1usize..5000)
             .prop_map(|(at, f, n)| Mutation::Run(at, f, n)),
+        1 => (any::<usize>(), any::<bool>()).prop_map(|(at, b)| Mutation::Huge(at, b)),
+        2 => (1usize..1500).prop_map(Mutation::Clause),
     ]
 }
 
@@ -107,6 +114,27 @@ fn apply(bytes: &mut Vec<u8>, m: &Mutation) {
         Mutation::Run(p, f, n) => {
             let i = at(*p, bytes.len());
             bytes.splice(i..i, FRAGMENTS[*f].repeat(*n).into_bytes());
+        }
+        Mutation::Huge(p, angle) => {
+            let i = at(*p, bytes.len());
+            let c = if *angle { b'<' } else { b'[' };
+            bytes.splice(i..i, std::iter::repeat_n(c, 2 * 1024 * 1024 + 1));
+        }
+        Mutation::Clause(words) => {
+            let text: String = (0..*words).map(|w| format!(" w{w}")).collect();
+            let item = format!("  - id: ip-theft\n    text:{text}\n");
+            let s = String::from_utf8_lossy(bytes).into_owned();
+            let out = match s.find("\nclauses:\n") {
+                Some(i) => {
+                    let at = i + "\nclauses:\n".len();
+                    format!("{}{item}{}", &s[..at], &s[at..])
+                }
+                None => match s.find('\n') {
+                    Some(i) => format!("{}clauses:\n{item}{}", &s[..=i], &s[i + 1..]),
+                    None => s,
+                },
+            };
+            *bytes = out.into_bytes();
         }
     }
 }
@@ -158,12 +186,8 @@ fn mutated_archive_files_never_panic_and_cost_stays_bounded() {
         .unwrap_or(200);
     let site = TestSite::from_repo();
     let files = seeds(&site);
-    let total_input: usize = files
-        .iter()
-        .map(|f| std::fs::metadata(site.root().join(f)).unwrap().len() as usize)
-        .sum();
     // The unmutated archive: the baseline for the work bound.
-    let (_, base_out, _) = run_case(
+    let (_, base_out, base_diag) = run_case(
         &site,
         &files[0],
         &std::fs::read(site.root().join(&files[0])).unwrap(),
@@ -192,23 +216,35 @@ fn mutated_archive_files_never_panic_and_cost_stays_bounded() {
         let mut s = stats.borrow_mut();
         s.0 += 1;
         if secs > s.1 .0 {
-            s.1 = (secs, format!("{} ({} bytes)", file.display(), input));
+            s.1 = (
+                secs,
+                format!("{} ({} bytes) after {muts:?}", file.display(), input),
+            );
         }
         if input > s.2 .0 {
             s.2 = (input, file.display().to_string());
         }
+        if s.0.is_multiple_of(100) {
+            eprintln!(
+                "fuzz: {} cases so far; slowest {:.3} s: {}",
+                s.0, s.1 .0, s.1 .1
+            );
+        }
         // Work bound: a case may render at most the clean archive's output plus
-        // a generous 200 bytes per byte of input, and report at most 200 bytes
-        // of diagnostics per byte of input.
-        let bound = base_out + 200 * (total_input + input);
+        // a generous 200 bytes per byte of the mutated file, and report at most
+        // the clean archive's diagnostics plus 300 bytes per byte of it (each
+        // message shows a bounded window of its line: one long line with 2,880
+        // errors on it used to print the line 2,880 times, 40 MB).
+        let bound = base_out + 200 * input;
         prop_assert!(
             out <= bound,
             "{} rendered {out} bytes (bound {bound})",
             file.display()
         );
+        let bound = base_diag + 300 * input;
         prop_assert!(
-            diag <= 200 * (total_input + input),
-            "{} reported {diag} bytes",
+            diag <= bound,
+            "{} reported {diag} bytes (bound {bound})",
             file.display()
         );
         Ok(())

@@ -52,3 +52,29 @@ fn terminal_escape_sequences_in_content_are_escaped_in_human_diagnostics() {
         .stderr
         .contains("\\u{1b}[2J\\u{1b}]52;c;aGk=\\u{7}\\u{9b}31m\\u{202e}"));
 }
+
+/// Found by the fuzz harness (`fuzz.rs`): 2,880 `<div>`s on one line of a report
+/// gave 2,880 errors that each printed the whole 14 KB line: 40 MB of output.
+#[test]
+fn many_errors_on_one_long_line_print_a_window_of_it_not_the_whole_line() {
+    let site = TestSite::new("basic");
+    site.edit(
+        REPORT,
+        "Five officers were charged.",
+        &format!("Five officers were charged. {}", "<div>".repeat(2880)),
+    );
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, 1);
+    let errors = r.stderr.matches(": error: ").count();
+    assert_eq!(errors, 2880, "{}", &r.stderr[..2000.min(r.stderr.len())]);
+    // About 600 bytes per error, not 14 KB.
+    assert!(
+        r.stderr.len() < 2880 * 700,
+        "{} bytes of output",
+        r.stderr.len()
+    );
+    assert!(
+        r.stderr.contains(" | …<div><div>"),
+        "the line is cut with …"
+    );
+}
