@@ -18,6 +18,7 @@ mod html_valid;
 mod link_check;
 mod new_command;
 mod pipeline;
+mod regressions;
 mod search;
 mod security;
 mod serve_http;
