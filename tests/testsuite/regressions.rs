@@ -140,11 +140,10 @@ fn nested_links(html: &str) -> Vec<String> {
     nested.into_inner()
 }
 
-#[test]
-fn note_on_linked_words_nested_its_reference_in_the_link() {
-    // Notes ending inside a wiki link with text, inside an external link,
-    // inside emphasis inside a link, and one ending just after a link.
-    let site = site_with_report(
+/// Notes ending inside a wiki link with text, inside an external link,
+/// inside emphasis inside a link, and one ending just after a link.
+fn linked_words_site() -> TestSite {
+    site_with_report(
         "  - quote: \"September pact\"\n    kind: context\n    note: One.\n\
          \x20 - quote: \"mirrors the September\"\n    kind: context\n    note: Two.\n\
          \x20 - quote: \"firm's words\"\n    kind: context\n    note: Three.\n\
@@ -152,7 +151,12 @@ fn note_on_linked_words_nested_its_reference_in_the_link() {
          \x20 - quote: \"claim and more\"\n    kind: context\n    note: Five.\n",
         "The deal mirrors [[first-pact|the September pact]], in the \
          [firm's words](https://example.org/firm), a [*strong claim*](https://example.org/c) and more.",
-    );
+    )
+}
+
+#[test]
+fn note_on_linked_words_nested_its_reference_in_the_link() {
+    let site = linked_words_site();
     site.build_ok(&["--no-search"]);
     let html = site.read(PAGE);
     assert_eq!(
@@ -211,4 +215,25 @@ fn note_on_linked_words_nested_its_reference_in_the_link() {
             suffix
         );
     }
+}
+
+#[test]
+#[ignore = "needs Java and npm's vnu-jar (`npm ci --ignore-scripts`); .ci/run runs it"]
+fn note_on_linked_words_page_passes_the_nu_checker() {
+    let jar = crate::support::vnu_jar();
+    let site = linked_words_site();
+    site.build_ok(&["--no-search"]);
+    let out = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--format", "gnu"])
+        .arg(site.out(PAGE))
+        .output()
+        .unwrap();
+    let report =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && report.trim().is_empty(),
+        "the Nu HTML Checker found errors:\n{report}"
+    );
 }
