@@ -993,8 +993,55 @@ fn flat_to_source(
     p.map(|p| events[p.event].1.start).unwrap_or(0)
 }
 
+/// For each event inside a link, the index of the event that closes the
+/// outermost link around it (`None` outside links). Links are the ones
+/// pulldown-cmark still renders and the placeholder anchors of
+/// [`rewrite_links`]; dropped links render nothing and do not count.
+fn enclosing_link_ends(events: &[(Event<'_>, Range<usize>)]) -> Vec<Option<usize>> {
+    let mut ends = vec![None; events.len()];
+    let mut depth = 0usize;
+    let mut outer_start = 0;
+    for (i, (e, _)) in events.iter().enumerate() {
+        let opens = match e {
+            Event::Start(Tag::Link { .. }) => Some(true),
+            Event::End(TagEnd::Link) => Some(false),
+            Event::InlineHtml(h) if h.starts_with("<a href=\"\0H") => Some(true),
+            Event::InlineHtml(h) if h.as_ref() == "</a>" => Some(false),
+            _ => None,
+        };
+        match opens {
+            Some(true) => {
+                if depth == 0 {
+                    outer_start = i;
+                }
+                depth += 1;
+            }
+            Some(false) if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    for end in &mut ends[outer_start..i] {
+                        *end = Some(i);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    ends
+}
+
+/// The note reference put after an anchored range.
+fn note_ref(html: &mut String, n: usize) {
+    let _ = write!(
+        html,
+        "<sup class=\"noteref\"><a href=\"#note-{n}\" id=\"ref-{n}\" role=\"doc-noteref\" aria-label=\"Note {n}\">{n}</a></sup>"
+    );
+}
+
 /// Wraps the text of each anchored range in `<mark>`s, split at event borders
-/// so elements nest properly, and puts a note reference after each range.
+/// so elements nest properly, and puts a note reference after each range. A
+/// range that ends inside link text gets its reference right after that link
+/// closes: the reference is a link itself, and links may not nest.
 fn apply_marks(
     events: &mut [(Event<'_>, Range<usize>)],
     pieces: &[Piece],
@@ -1003,6 +1050,9 @@ fn apply_marks(
     if marks.is_empty() {
         return;
     }
+    let link_ends = enclosing_link_ends(events);
+    // Link-closing event → note references to put after it.
+    let mut after_link: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
     for piece in pieces {
         let hits: Vec<&(usize, Range<usize>)> = marks
             .iter()
@@ -1060,17 +1110,23 @@ fn apply_marks(
                 .map(|(n, _)| *n)
                 .collect();
             ending.sort_unstable();
-            for n in ending {
-                let _ = write!(
-                    html,
-                    "<sup class=\"noteref\"><a href=\"#note-{n}\" id=\"ref-{n}\" role=\"doc-noteref\" aria-label=\"Note {n}\">{n}</a></sup>"
-                );
+            match link_ends[piece.event] {
+                Some(end) => after_link.entry(end).or_default().extend(ending),
+                None => ending.into_iter().for_each(|n| note_ref(&mut html, n)),
             }
         }
         if is_code {
             html.push_str("</code>");
         }
         events[piece.event].0 = Event::InlineHtml(html.into());
+    }
+    for (end, mut numbers) in after_link {
+        numbers.sort_unstable();
+        let mut html = String::from("</a>");
+        for n in numbers {
+            note_ref(&mut html, n);
+        }
+        events[end].0 = Event::InlineHtml(html.into());
     }
 }
 

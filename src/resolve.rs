@@ -710,6 +710,19 @@ fn resolve_all_links(
                         ..Default::default()
                     });
                 }
+                Ok(Target::Clause(id)) => {
+                    let mut href = a.urls.path(&paths::clause(&id));
+                    if let Some(f) = &l.fragment {
+                        href.push('#');
+                        href.push_str(f);
+                    }
+                    let title = clause_link_title(&id);
+                    resolved.push(ResolvedLink {
+                        href,
+                        text: escape_html(&title),
+                        title,
+                    });
+                }
                 Err((msg, hint)) => {
                     let mut d = file.error_at(l.offset, msg);
                     d.hint = hint;
@@ -724,8 +737,18 @@ fn resolve_all_links(
 }
 
 enum Target {
+    /// An entry of the archive; its short title is the default link text.
     Entry(Key),
+    /// Any other page of the site (path links only: they always have text).
     Path(String),
+    /// A clause comparison page, by clause id.
+    Clause(String),
+}
+
+/// Default text of a `[[clauses/id]]` link: the clause family's name as its
+/// comparison page titles it (`ip-theft` → `IP theft clause`).
+fn clause_link_title(id: &str) -> String {
+    format!("{} clause", crate::render::clauses::clause_title(id))
 }
 
 fn has_anchor(a: &Archive, target: Key, frag: &str) -> bool {
@@ -758,7 +781,7 @@ fn resolve_wiki(a: &Archive, target: &str) -> Result<Target, LinkError> {
                 .iter()
                 .any(|g| g.meta.clauses.iter().any(|c| c.id == slug))
             {
-                Ok(Target::Path(paths::clause(slug)))
+                Ok(Target::Clause(slug.to_string()))
             } else {
                 Err((
                     format!("unknown clause `{slug}` in wiki link"),

@@ -22,6 +22,7 @@ mod link_check;
 mod new_command;
 mod pipeline;
 mod reading;
+mod regressions;
 mod search;
 mod security;
 mod serve_http;
