@@ -5,6 +5,7 @@
 //! and `serve` drive it. Every stage reports problems as
 //! [`diagnostics::Diagnostic`]s.
 
+pub mod allow;
 pub mod anchor;
 pub mod cmd;
 pub mod config;

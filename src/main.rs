@@ -36,6 +36,9 @@ enum Command {
         /// Print every warning (by default a few per rule, then how many more).
         #[arg(long)]
         verbose: bool,
+        /// Fail (exit 1, previous output kept) when there are warnings, as for errors.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Everything build does except writing; exit 0 when the content is clean.
     Check {
@@ -51,6 +54,9 @@ enum Command {
         /// Print every warning (by default a few per rule, then how many more).
         #[arg(long)]
         verbose: bool,
+        /// Fail (exit 1) when there are warnings, as for errors: for pull requests.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Write a new report or agreement file with every required field, as a draft.
     ///
@@ -131,6 +137,7 @@ fn main() -> ExitCode {
             drafts,
             no_search,
             verbose,
+            deny_warnings,
         } => {
             if let Some(b) = &base_url {
                 if !(b.starts_with("http://") || b.starts_with("https://")) {
@@ -145,6 +152,7 @@ fn main() -> ExitCode {
                 drafts,
                 no_search,
                 verbose,
+                deny_warnings,
             })
         }
         Command::Check {
@@ -152,6 +160,7 @@ fn main() -> ExitCode {
             drafts,
             format,
             verbose,
+            deny_warnings,
         } => cmd::check(
             &BuildOptions {
                 root,
@@ -160,6 +169,7 @@ fn main() -> ExitCode {
                 drafts,
                 no_search: true,
                 verbose,
+                deny_warnings,
             },
             matches!(format, Format::Github),
         ),

@@ -38,6 +38,67 @@ impl Urls {
     }
 }
 
+/// The route table's top level: every folder and file at the root of the
+/// output that Annals writes itself. A content page (`content/pages/<name>.md`
+/// → `<name>/`) or a file of `static/` may not take one of these names.
+pub mod routes {
+    /// Folders Annals writes at the site root (`articles/…`, the search
+    /// index `pagefind/`, the open data `data/`, …).
+    pub const SECTIONS: &[&str] = &[
+        "articles",
+        "agreements",
+        "parties",
+        "tags",
+        "years",
+        "clauses",
+        "timeline",
+        "annotations",
+        "search",
+        "pagefind",
+        "data",
+    ];
+
+    /// Files Annals writes at the site root.
+    pub const FILES: &[&str] = &[
+        "index.html",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "CNAME",
+        ".annals-output",
+    ];
+
+    /// The output a page slug would clash with: a section (`data/`), or a file
+    /// of the same name without its extension (`/feed/` beside `/feed.xml`
+    /// would only confuse).
+    pub fn reserved_page_output(slug: &str) -> Option<String> {
+        if SECTIONS.contains(&slug) {
+            return Some(format!("{slug}/"));
+        }
+        FILES
+            .iter()
+            .find(|f| !slug.is_empty() && f.split('.').next() == Some(slug))
+            .map(|f| f.to_string())
+    }
+
+    /// True when a page slug would give a URL Annals uses itself.
+    pub fn is_reserved_page(slug: &str) -> bool {
+        reserved_page_output(slug).is_some()
+    }
+
+    /// True when a file of `static/` at this site-relative path (with `/`
+    /// separators) would land on, or inside, output Annals writes itself.
+    pub fn is_reserved_output(rel: &str) -> bool {
+        let first = rel.split('/').next().unwrap_or(rel);
+        if rel.contains('/') {
+            SECTIONS.contains(&first)
+        } else {
+            FILES.contains(&rel) || SECTIONS.contains(&rel)
+        }
+    }
+}
+
 /// Site-relative paths of each page kind (no base path, no leading slash).
 pub mod paths {
     /// A report.
@@ -214,6 +275,12 @@ mod tests {
             "https://o.github.io/archive/feed.xml"
         );
         let r = Urls::new("https://example.org");
+        assert!(routes::is_reserved_page("pagefind"));
+        assert!(routes::is_reserved_page("feed"));
+        assert!(!routes::is_reserved_page("about"));
+        assert!(routes::is_reserved_output("data/archive.json"));
+        assert!(routes::is_reserved_output("feed.xml"));
+        assert!(!routes::is_reserved_output("style.css"));
         assert_eq!(r.path("/"), "/");
         assert_eq!(r.absolute(""), "https://example.org/");
     }

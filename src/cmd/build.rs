@@ -23,6 +23,8 @@ pub struct BuildOptions {
     pub no_search: bool,
     /// Print every warning (otherwise a few per rule, then a count).
     pub verbose: bool,
+    /// Fail the run (exit 1) when there are warnings, as for errors.
+    pub deny_warnings: bool,
 }
 
 /// Warnings of one rule printed before the rest are summed up in one line.
@@ -129,7 +131,7 @@ pub fn check(opts: &BuildOptions, github: bool) -> Outcome {
     };
     let (count, diags) = run_pipeline(opts, &|_| Ok(()));
     print_diagnostics(&diags, github, opts.verbose);
-    if diags.has_errors() {
+    if failed(&diags, opts) {
         Outcome::ContentErrors
     } else {
         Outcome::Ok(count)
@@ -150,7 +152,7 @@ pub fn build(opts: &BuildOptions) -> Outcome {
     };
     let (count, diags) = run_pipeline(opts, &|o: Output| staging.write(&o));
     print_diagnostics(&diags, false, opts.verbose);
-    if diags.has_errors() {
+    if failed(&diags, opts) {
         drop(staging);
         eprintln!("build failed; {} left unchanged", display(&out));
         return Outcome::ContentErrors;
@@ -164,6 +166,23 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         display(&out)
     );
     Outcome::Ok(count)
+}
+
+/// Whether the run fails: on any error, or on any warning under
+/// `--deny-warnings` (which it then says, since warnings alone never fail).
+fn failed(diags: &Diagnostics, opts: &BuildOptions) -> bool {
+    if diags.has_errors() {
+        return true;
+    }
+    let warnings = diags.warning_count();
+    if opts.deny_warnings && warnings > 0 {
+        eprintln!(
+            "error: {warnings} warning{} and --deny-warnings is set: fix them or run without the flag",
+            if warnings == 1 { "" } else { "s" }
+        );
+        return true;
+    }
+    false
 }
 
 fn display(p: &Path) -> String {

@@ -53,6 +53,10 @@ pub struct AnnotationDecl {
     /// URLs backing the note.
     #[serde(default)]
     pub sources: Vec<String>,
+    /// `unverified` when the editors could not check the note against a source
+    /// they read; shown to readers. Checked in `lint`.
+    #[serde(default)]
+    pub confidence: Option<String>,
 }
 
 /// A clause's official wording, compared across agreements.
@@ -115,10 +119,16 @@ pub struct AgreementMeta {
     pub date_note: Option<String>,
     /// Party codes.
     pub parties: Vec<String>,
+    /// `unverified` when the list of parties is not settled by the sources.
+    #[serde(default)]
+    pub parties_confidence: Option<String>,
     /// A key of `agreement_forms`.
     pub form: String,
     /// A key of `agreement_statuses`.
     pub status: String,
+    /// `unverified` when the status is the editors' best reading, not settled.
+    #[serde(default)]
+    pub status_confidence: Option<String>,
     /// Link to the primary text.
     pub text_url: String,
     /// One-sentence dek.
@@ -148,6 +158,10 @@ pub struct PartyMeta {
     #[serde(default)]
     pub draft: bool,
 }
+
+/// The values accepted in `confidence:`, `status_confidence:` and
+/// `parties_confidence:` (leaving the field out means the fact is verified).
+pub const CONFIDENCE_VALUES: &[&str] = &["unverified"];
 
 /// The party kinds accepted in `kind:`.
 pub const PARTY_KINDS: &[&str] = &["state", "organisation", "company"];

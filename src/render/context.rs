@@ -99,6 +99,8 @@ impl<'a> Ctx<'a> {
             "parties": self.parties(&e.meta.parties),
             "form": Self::term(&a.config.agreement_forms, &e.meta.form),
             "status": Self::term(&a.config.agreement_statuses, &e.meta.status),
+            "status_confidence": e.meta.status_confidence,
+            "parties_confidence": e.meta.parties_confidence,
             "coverage_count": a.coverage[i].len(),
         })
     }
@@ -224,6 +226,7 @@ impl<'a> Ctx<'a> {
                     "exact": n.exact,
                     "quoted": quoted(&n.exact),
                     "sources": decl.sources,
+                    "confidence": decl.confidence,
                     "original_passage_url": fragment,
                 })
             })

@@ -243,8 +243,10 @@ pub fn archive_json(a: &Archive) -> Streamed<'_> {
                 "date_note": e.meta.date_note,
                 "summary": e.meta.summary,
                 "parties": e.meta.parties,
+                "parties_confidence": e.meta.parties_confidence,
                 "form": e.meta.form,
                 "status": e.meta.status,
+                "status_confidence": e.meta.status_confidence,
                 "text_url": e.meta.text_url,
                 "clauses": clauses,
                 "reports": a.coverage[i].iter().map(|&r| c.articles[r].slug.as_str()).collect::<Vec<_>>(),
@@ -350,6 +352,7 @@ pub fn archive_schema(a: &Archive) -> Value {
     let slug = || json!({"$ref": "#/$defs/slug"});
     let slugs = || json!({"type": "array", "items": {"$ref": "#/$defs/slug"}});
     let date = || json!({"$ref": "#/$defs/date"});
+    let confidence = || json!({"enum": ["unverified", null]});
     let report = object(
         &[
             "id",
@@ -398,8 +401,10 @@ pub fn archive_schema(a: &Archive) -> Value {
             "date_note",
             "summary",
             "parties",
+            "parties_confidence",
             "form",
             "status",
+            "status_confidence",
             "text_url",
             "clauses",
             "reports",
@@ -414,8 +419,10 @@ pub fn archive_schema(a: &Archive) -> Value {
             "date_note": prop(nullable(), "Why the date is uncertain, when it is."),
             "summary": prop(string(), "One-sentence summary by the editors."),
             "parties": prop(slugs(), "Ids of its parties."),
+            "parties_confidence": prop(confidence(), "\"unverified\" when the sources do not settle the list of parties; null when they do."),
             "form": prop(slug(), "What kind of instrument it is: a key of vocabularies.agreement_forms."),
             "status": prop(slug(), "Where it stands: a key of vocabularies.agreement_statuses."),
+            "status_confidence": prop(confidence(), "\"unverified\" when the sources do not settle the status; null when they do."),
             "text_url": prop(url(), "The primary text."),
             "clauses": prop(json!({"type": "array", "items": {"$ref": "#/$defs/clause"}}), "Official wordings of its key clauses."),
             "reports": prop(slugs(), "Ids of the reports covering it, oldest first."),
@@ -581,6 +588,14 @@ pub const AGREEMENT_COLUMNS: &[(&str, &str)] = &[
     ("url", "The agreement's page in the archive."),
     ("report_count", "How many archived reports cover it."),
     ("summary", "One-sentence summary by the editors."),
+    (
+        "status_confidence",
+        "unverified when the sources do not settle the status; empty when they do.",
+    ),
+    (
+        "parties_confidence",
+        "unverified when the sources do not settle the list of parties; empty when they do.",
+    ),
 ];
 
 /// Columns of `relations.csv`: name and meaning.
@@ -605,8 +620,14 @@ pub const RELATION_COLUMNS: &[(&str, &str)] = &[
     ("to_url", "The page of to."),
 ];
 
-/// One CSV field, quoted when RFC 4180 requires it.
+/// One CSV field, quoted when RFC 4180 requires it. A field a spreadsheet
+/// would read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return) is neutralised as OWASP recommends: a `'` is put in front
+/// and the field is quoted, so it opens as text (see the `/data/` page).
 pub fn csv_field(s: &str) -> String {
+    if let Some(safe) = crate::allow::neutralise_formula(s) {
+        return format!("\"{}\"", safe.replace('"', "\"\""));
+    }
     if s.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -645,6 +666,8 @@ pub fn agreements_csv(a: &Archive) -> String {
                 &url,
                 &count,
                 &e.meta.summary,
+                e.meta.status_confidence.as_deref().unwrap_or(""),
+                e.meta.parties_confidence.as_deref().unwrap_or(""),
             ],
         );
     }
@@ -765,6 +788,10 @@ fn note_items(a: &Archive, i: usize) -> Vec<Value> {
                 }),
                 json!({"type": "TextualBody", "value": decl.kind, "purpose": "tagging"}),
             ];
+            // The editors' own reservation about the note.
+            if let Some(c) = &decl.confidence {
+                body.push(json!({"type": "TextualBody", "value": c, "purpose": "assessing"}));
+            }
             body.extend(
                 decl.sources.iter().map(
                     |s| json!({"type": "SpecificResource", "source": s, "purpose": "linking"}),
@@ -835,7 +862,7 @@ fn type_label(p: &Value) -> String {
         return format!(
             "one of {}",
             e.iter()
-                .filter_map(Value::as_str)
+                .map(|v| v.as_str().unwrap_or("null"))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
@@ -918,6 +945,19 @@ mod tests {
         assert_eq!(csv_field("a, b"), "\"a, b\"");
         assert_eq!(csv_field("say \"no\""), "\"say \"\"no\"\"\"");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn csv_formula_injection_is_neutralised() {
+        assert_eq!(csv_field("=1+1"), "\"'=1+1\"");
+        assert_eq!(
+            csv_field("=HYPERLINK(\"https://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"https://x\"\",\"\"y\"\")\""
+        );
+        for c in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_field(c), format!("\"'{c}\""));
+        }
+        assert_eq!(csv_field("2015-09-25"), "2015-09-25");
     }
 
     #[test]
