@@ -13,6 +13,7 @@ mod diagnostics;
 mod editorial;
 mod feeds_and_data;
 mod html_valid;
+mod large_archive;
 mod link_check;
 mod new_command;
 mod pipeline;
