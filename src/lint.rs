@@ -86,7 +86,7 @@ pub fn lint(a: &Archive) -> Vec<Diagnostic> {
             );
         }
         for (i, an) in e.meta.annotations.iter().enumerate() {
-            for (j, s) in an.sources.iter().enumerate() {
+            for (j, s) in an.sources.iter().map(|s| &s.url).enumerate() {
                 if !s.starts_with("https://") {
                     out.push(
                         warn(e.error_at(

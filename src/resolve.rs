@@ -111,6 +111,8 @@ pub struct Archive {
     pub related: Vec<Vec<usize>>,
     /// Clause id → (agreement index, clause index), in date order.
     pub clauses: BTreeMap<String, Vec<(usize, usize)>>,
+    /// Each content file's git history (empty without a full git checkout).
+    pub history: std::sync::Arc<crate::history::History>,
     slug_index: HashMap<(Kind, String), usize>,
 }
 
@@ -223,6 +225,7 @@ pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic
         tags: BTreeMap::new(),
         years: BTreeMap::new(),
         clauses: BTreeMap::new(),
+        history: Default::default(),
         slug_index,
     };
 
@@ -296,10 +299,21 @@ fn check_vocabularies(a: &Archive, diags: &mut Vec<Diagnostic>) {
                 ));
             }
             for (j, s) in an.sources.iter().enumerate() {
-                check_url(e, &format!("annotations.{i}.sources.{j}"), s, diags);
+                let at = format!("annotations.{i}.sources.{j}");
+                if s.archived.is_some() {
+                    check_url(e, &format!("{at}.url"), &s.url, diags);
+                } else {
+                    check_url(e, &at, &s.url, diags);
+                }
+                if let Some(arch) = &s.archived {
+                    check_url(e, &format!("{at}.archived"), arch, diags);
+                }
             }
         }
         check_url(e, "source.url", &e.meta.source.url, diags);
+        if let Some(arch) = &e.meta.source.archived {
+            check_url(e, "source.archived", arch, diags);
+        }
         for (i, t) in e.meta.tags.iter().enumerate() {
             if !is_valid_slug(t) {
                 diags.push(

@@ -30,6 +30,8 @@ pub struct SiteOptions {
     pub drafts: bool,
     /// Build the search index.
     pub search: bool,
+    /// Read the revision history from git for the pages (not needed to check).
+    pub history: bool,
 }
 
 /// What changed in the files of a site, as [`Site::apply`] found it.
@@ -62,6 +64,10 @@ pub struct Site {
     /// The slugs of the resolved archive before the edits since, to compare
     /// its facts with the next one's.
     slugs_before: Option<Slugs>,
+    /// Git history of the content files, read once (edits are not commits).
+    history: std::sync::Arc<crate::history::History>,
+    /// Why there is no history, when it was asked for.
+    history_missing: Option<crate::history::Missing>,
     timer: StageTimer,
 }
 
@@ -78,8 +84,16 @@ impl Site {
             content: Content::default(),
             archive: None,
             slugs_before: None,
+            history: Default::default(),
+            history_missing: None,
             timer: StageTimer::new(),
         };
+        if s.opts.history {
+            match crate::history::read(&s.opts.root) {
+                Ok(h) => s.history = std::sync::Arc::new(h),
+                Err(m) => s.history_missing = Some(m),
+            }
+        }
         s.reload_config();
         s.reload_templates();
         if s.config.is_some() {
@@ -153,7 +167,8 @@ impl Site {
             Some(a) => a.content,
             None => std::mem::take(&mut self.content),
         };
-        let (archive, d) = resolve::resolve(config, content);
+        let (mut archive, d) = resolve::resolve(config, content);
+        archive.history = self.history.clone();
         diags.extend(d);
         self.timer.lap("resolve");
         diags.extend(crate::lint::lint(&archive));
@@ -161,6 +176,12 @@ impl Site {
         diags.extend(self.template_diags.iter().cloned());
         self.archive = Some(archive);
         diags
+    }
+
+    /// Why pages have no revision history, when it was asked for and git could
+    /// not give it: one line to print.
+    pub fn history_note(&self) -> Option<&'static str> {
+        self.history_missing.as_ref().map(|m| m.note())
     }
 
     /// Frees the source texts once no diagnostic can need them (a one-shot

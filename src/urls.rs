@@ -125,6 +125,10 @@ pub mod paths {
     pub fn clause(id: &str) -> String {
         format!("clauses/{id}/")
     }
+    /// A citation file (`bib`, `ris`, `json`) next to the page at `page_rel`.
+    pub fn citation(page_rel: &str, ext: &str) -> String {
+        format!("{page_rel}cite.{ext}")
+    }
     /// A free-standing page.
     pub fn page(slug: &str) -> String {
         format!("{slug}/")

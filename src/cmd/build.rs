@@ -21,10 +21,14 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Skip the search index (the `/search/` page is still written).
     pub no_search: bool,
-    /// Print every warning (otherwise a few per rule, then a count).
-    pub verbose: bool,
     /// Fail the run (exit 1) when there are warnings, as for errors.
     pub deny_warnings: bool,
+    /// Print every warning (otherwise a few per rule, then a count).
+    pub verbose: bool,
+    /// Read the revision history from git for the pages (`build`, not `check`).
+    pub history: bool,
+    /// `check --sources`: also probe every external source over the network.
+    pub sources: Option<crate::sources::Options>,
 }
 
 /// Warnings of one rule printed before the rest are summed up in one line.
@@ -52,13 +56,26 @@ pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diag
         base_url: opts.base_url.clone(),
         drafts: opts.drafts,
         search: !opts.no_search,
+        history: opts.history,
     });
     progress.stage("resolving");
     let mut diags = site.resolve();
+    if let (Some(o), Some(archive)) = (&opts.sources, site.archive()) {
+        progress.stage("checking sources");
+        let r = crate::sources::check(archive, &opts.root, o);
+        diags.extend(r.diagnostics.clone());
+        eprintln!("{}", r.summary());
+        for (url, why) in &r.unknown {
+            eprintln!("  unknown: {url}: {why} (look at it in a browser)");
+        }
+    }
     site.release_sources();
     if diags.has_errors() {
         progress.done();
         return (0, diags);
+    }
+    if let Some(note) = site.history_note() {
+        eprintln!("{note}");
     }
     let routes = site.plan();
     progress.rendering(routes.len() as u64);

@@ -155,6 +155,47 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// "Last updated" and the latest changes of a content file, from git, with
+    /// links to the commits when the repository is known. `null` without history.
+    fn history(&self, file: &std::path::Path) -> Value {
+        const SHOWN: usize = 8;
+        let changes = self.archive.history.of(file);
+        let Some(last) = changes.first() else {
+            return Value::Null;
+        };
+        let repo = self.archive.config.repository.as_deref();
+        let list: Vec<Value> = changes
+            .iter()
+            .take(SHOWN)
+            .map(|c| {
+                json!({
+                    "date": c.date,
+                    "subject": c.subject,
+                    "short": &c.hash[..c.hash.len().min(7)],
+                    "url": repo.map(|r| format!("{}/commit/{}", r.trim_end_matches('/'), c.hash)),
+                })
+            })
+            .collect();
+        json!({
+            "updated": last.date,
+            "changes": list,
+            "more": changes.len().saturating_sub(SHOWN),
+            "log_url": repo.map(|r| format!(
+                "{}/commits/{}/{}",
+                r.trim_end_matches('/'),
+                self.archive.config.branch,
+                file.to_string_lossy().replace('\\', "/")
+            )),
+        })
+    }
+
+    /// `page.cite`: the reference and citation files of a report or agreement.
+    fn cite(&self, key: Key) -> Value {
+        super::cite::citation(self.archive, key)
+            .map(|c| c.context(self.archive, &self.archive.rel_path(key)))
+            .unwrap_or(Value::Null)
+    }
+
     /// "Suggest a correction": a new issue from the correction form, pre-filled
     /// with the page's title and address.
     pub fn correction_url(&self, title: &str, rel: &str) -> Option<String> {
@@ -219,7 +260,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|n| {
                 let decl = &e.meta.annotations[n.index];
-                let fragment = if decl.sources.iter().any(|s| s == &e.meta.source.url) {
+                let fragment = if decl.sources.iter().any(|s| s.url == e.meta.source.url) {
                     Some(text_fragment_url(
                         &e.meta.source.url,
                         &n.prefix,
@@ -277,6 +318,8 @@ impl<'a> Ctx<'a> {
             json!(e.body.html.contains("footnote-definition")),
         );
         m.insert("edit_url".into(), json!(self.edit_url(&e.file.path)));
+        m.insert("history".into(), self.history(&e.file.path));
+        m.insert("cite".into(), self.cite(key));
         item
     }
 
@@ -349,6 +392,7 @@ impl<'a> Ctx<'a> {
         let m = item.as_object_mut().unwrap();
         m.insert("body".into(), json!(self.body_html(key)));
         m.insert("text_url".into(), json!(e.meta.text_url));
+        m.insert("text_archived".into(), json!(e.meta.text_archived));
         m.insert("relations".into(), json!(relations));
         m.insert("assessments".into(), json!(groups(report_groups)));
         m.insert(
@@ -365,6 +409,8 @@ impl<'a> Ctx<'a> {
             json!(a.urls.path(&format!("{rel}feed.xml"))),
         );
         m.insert("edit_url".into(), json!(self.edit_url(&e.file.path)));
+        m.insert("history".into(), self.history(&e.file.path));
+        m.insert("cite".into(), self.cite(key));
         item
     }
 
@@ -387,6 +433,7 @@ impl<'a> Ctx<'a> {
             "agreements": agrs.iter().map(|&g| self.agreement_summary_item(g).clone()).collect::<Vec<_>>(),
             "backlinks": self.backlinks(key),
             "edit_url": self.edit_url(&e.file.path),
+            "history": self.history(&e.file.path),
         })
     }
 
@@ -403,6 +450,7 @@ impl<'a> Ctx<'a> {
             "summary": e.meta.summary,
             "body": self.body_html(key),
             "edit_url": self.edit_url(&e.file.path),
+            "history": self.history(&e.file.path),
             "vocabularies": {
                 "annotation_kinds": a.config.annotation_kinds.keys().map(|k| Self::term(&a.config.annotation_kinds, k)).collect::<Vec<_>>(),
                 "agreement_forms": a.config.agreement_forms.keys().map(|k| Self::term(&a.config.agreement_forms, k)).collect::<Vec<_>>(),

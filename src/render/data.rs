@@ -792,11 +792,9 @@ fn note_items(a: &Archive, i: usize) -> Vec<Value> {
             if let Some(c) = &decl.confidence {
                 body.push(json!({"type": "TextualBody", "value": c, "purpose": "assessing"}));
             }
-            body.extend(
-                decl.sources.iter().map(
-                    |s| json!({"type": "SpecificResource", "source": s, "purpose": "linking"}),
-                ),
-            );
+            body.extend(decl.sources.iter().map(
+                |s| json!({"type": "SpecificResource", "source": s.url, "purpose": "linking"}),
+            ));
             items.push(json!({
                 "id": format!("{page}#note-{}", n.number),
                 "type": "Annotation",

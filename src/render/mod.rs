@@ -3,6 +3,7 @@
 //! besides reading templates; pages render in parallel.
 
 pub mod annotations;
+pub mod cite;
 pub mod clauses;
 pub mod context;
 pub mod data;
@@ -110,7 +111,22 @@ pub fn render_routes(
                 )),
                 _ => {
                     let (template, rel, page) = route_page(&ctx, route);
-                    out(render_page(tera, &ctx, template, &rel, &page))
+                    out(render_page(tera, &ctx, template, &rel, &page));
+                    // Reports and agreements have their citation files beside them.
+                    let entry = match route {
+                        Route::Article(idx) => Some(Key {
+                            kind: Kind::Article,
+                            idx: *idx,
+                        }),
+                        Route::Agreement(idx) => Some(Key {
+                            kind: Kind::Agreement,
+                            idx: *idx,
+                        }),
+                        _ => None,
+                    };
+                    if let Some(key) = entry {
+                        cite::files(archive, key).into_iter().map(Ok).for_each(out);
+                    }
                 }
             }
             if timings && route.is_module() {

@@ -72,6 +72,7 @@ impl Session {
             base_url,
             drafts,
             search: true,
+            history: true,
         });
         let mut s = Session {
             site,

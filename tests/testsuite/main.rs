@@ -8,10 +8,12 @@ mod support;
 
 mod anchoring_props;
 mod annotations;
+mod citations;
 mod cross_links;
 mod diagnostics;
 mod editorial;
 mod feeds_and_data;
+mod history;
 mod html_valid;
 mod large_archive;
 mod link_check;
@@ -22,4 +24,5 @@ mod security;
 mod serve_http;
 mod serve_incremental;
 mod serve_plan;
+mod sources;
 mod timeline;

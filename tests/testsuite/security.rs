@@ -465,10 +465,10 @@ fn csv_cells_that_spreadsheets_run_are_neutralised() {
     let rows: Vec<&str> = agreements.split("\r\n").collect();
     assert_eq!(
         rows[1],
-        "first-pact,\"'=1+1 pact\",The first pact </a><script>alert(1)</script>,2015-09-25,joint-statement,active,us;cn,https://example.org/first?a=1&b=<script>,https://example.org/agreements/first-pact/,1,\"'-2+3 \"\" onmouseover=\"\"alert(1)\""
+        "first-pact,\"'=1+1 pact\",The first pact </a><script>alert(1)</script>,2015-09-25,joint-statement,active,us;cn,https://example.org/first?a=1&b=<script>,https://example.org/agreements/first-pact/,1,\"'-2+3 \"\" onmouseover=\"\"alert(1)\",,"
     );
     assert!(rows[2].starts_with("second-pact,\"'+Second pact\","));
-    assert!(rows[2].ends_with(",\"'\tTab-led summary.\""));
+    assert!(rows[2].ends_with(",\"'\tTab-led summary.\",,"));
     let relations = site.read("data/relations.csv");
     assert!(relations.contains(",\"'@mirror </a><script>alert(1)</script> javascript:alert(1)\","));
     assert!(relations.contains(",\"'=cmd|' /C calc'!A0\","));

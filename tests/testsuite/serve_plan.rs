@@ -10,12 +10,41 @@ use annals::serve::session::{Rebuild, Session};
 const REPORT: &str = "content/articles/2015-10-22-uk-china-deal.md";
 
 /// The files a rebuild rendered, without the search index's bundle (it reads
-/// every entry and is rebuilt on any content change of a small archive).
+/// every entry and is rebuilt on any content change of a small archive) and
+/// without the citation files, which are checked here to come exactly with
+/// their report or agreement page.
 fn rendered(r: &Rebuild) -> Vec<&str> {
-    r.rendered_files
+    let files: Vec<&str> = r
+        .rendered_files
         .iter()
         .map(String::as_str)
         .filter(|f| !f.starts_with("pagefind/"))
+        .collect();
+    let cites: Vec<&str> = files
+        .iter()
+        .copied()
+        .filter(|f| f.contains("/cite."))
+        .collect();
+    let mut expected: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            (f.starts_with("articles/") || f.starts_with("agreements/"))
+                && f.ends_with("/index.html")
+                && f.matches('/').count() == 2
+        })
+        .flat_map(|f| {
+            let dir = f.trim_end_matches("index.html").to_string();
+            ["bib", "json", "ris"].map(|ext| format!("{dir}cite.{ext}"))
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(
+        cites, expected,
+        "citation files rendered without their page, or missing"
+    );
+    files
+        .into_iter()
+        .filter(|f| !f.contains("/cite."))
         .collect()
 }
 
