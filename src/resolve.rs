@@ -29,6 +29,17 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// What readers call an entry of this kind: `report`, `agreement`,
+    /// `party`, `page` (the home page is a page).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Article => "report",
+            Kind::Agreement => "agreement",
+            Kind::Party => "party",
+            Kind::Page | Kind::Home => "page",
+        }
+    }
+
     /// The content folder name.
     pub fn section(self) -> &'static str {
         match self {
@@ -122,48 +133,91 @@ impl Archive {
         self.slug_index.get(&(kind, slug.to_string())).copied()
     }
 
+    /// The handle of an entry: what every kind of entry has (`None` only for
+    /// a missing home page).
+    pub fn entry(&self, key: Key) -> Option<EntryRef<'_>> {
+        fn of<'a, M>(key: Key, e: &'a crate::content::Entry<M>, title: &'a str) -> EntryRef<'a> {
+            EntryRef {
+                key,
+                slug: &e.slug,
+                file: &e.file,
+                title,
+                short_title: title,
+                date: None,
+                body: &e.body,
+            }
+        }
+        let c = &self.content;
+        let i = key.idx;
+        Some(match key.kind {
+            Kind::Article => EntryRef {
+                date: Some(c.articles[i].meta.date),
+                ..of(key, &c.articles[i], &c.articles[i].meta.title)
+            },
+            Kind::Agreement => EntryRef {
+                date: Some(c.agreements[i].meta.date),
+                short_title: &c.agreements[i].meta.short_title,
+                ..of(key, &c.agreements[i], &c.agreements[i].meta.title)
+            },
+            Kind::Party => of(key, &c.parties[i], &c.parties[i].meta.title),
+            Kind::Page => of(key, &c.pages[i], &c.pages[i].meta.title),
+            Kind::Home => {
+                let h = c.home.as_ref()?;
+                of(key, h, &h.meta.title)
+            }
+        })
+    }
+
     /// Site-relative path of an entry.
     pub fn rel_path(&self, key: Key) -> String {
-        let c = &self.content;
-        match key.kind {
-            Kind::Article => paths::article(&c.articles[key.idx].slug),
-            Kind::Agreement => paths::agreement(&c.agreements[key.idx].slug),
-            Kind::Party => paths::party(&c.parties[key.idx].slug),
-            Kind::Page => paths::page(&c.pages[key.idx].slug),
-            Kind::Home => String::new(),
-        }
+        self.entry(key).map(|e| e.rel()).unwrap_or_default()
     }
 
     /// Short title of an entry (used as default link text).
     pub fn short_title(&self, key: Key) -> &str {
-        let c = &self.content;
-        match key.kind {
-            Kind::Article => &c.articles[key.idx].meta.title,
-            Kind::Agreement => &c.agreements[key.idx].meta.short_title,
-            Kind::Party => &c.parties[key.idx].meta.title,
-            Kind::Page => &c.pages[key.idx].meta.title,
-            Kind::Home => c.home.as_ref().map(|h| h.meta.title.as_str()).unwrap_or(""),
-        }
+        self.entry(key).map(|e| e.short_title).unwrap_or("")
     }
 
     /// Date of an entry, for ordering (parties and pages have none).
     pub fn date_of(&self, key: Key) -> Option<crate::content::date::Date> {
-        match key.kind {
-            Kind::Article => Some(self.content.articles[key.idx].meta.date),
-            Kind::Agreement => Some(self.content.agreements[key.idx].meta.date),
-            _ => None,
-        }
+        self.entry(key).and_then(|e| e.date)
     }
 
     /// The rendered body of an entry.
     pub fn body(&self, key: Key) -> Option<&RenderedBody> {
-        let c = &self.content;
-        match key.kind {
-            Kind::Article => Some(&c.articles[key.idx].body),
-            Kind::Agreement => Some(&c.agreements[key.idx].body),
-            Kind::Party => Some(&c.parties[key.idx].body),
-            Kind::Page => Some(&c.pages[key.idx].body),
-            Kind::Home => c.home.as_ref().map(|h| &h.body),
+        self.entry(key).map(|e| e.body)
+    }
+}
+
+/// One handle per entry, whatever its kind: its slug, file, title, date,
+/// body and URL, so code that treats entries alike needs no match on kinds.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryRef<'a> {
+    /// Kind and index.
+    pub key: Key,
+    /// File stem (empty for the home page's URL).
+    pub slug: &'a str,
+    /// The source file.
+    pub file: &'a crate::source::SourceFile,
+    /// Full title.
+    pub title: &'a str,
+    /// Short title (agreements have one; otherwise the title).
+    pub short_title: &'a str,
+    /// Date (reports and agreements).
+    pub date: Option<crate::content::date::Date>,
+    /// Rendered body.
+    pub body: &'a RenderedBody,
+}
+
+impl EntryRef<'_> {
+    /// Site-relative path of the entry's page.
+    pub fn rel(&self) -> String {
+        match self.key.kind {
+            Kind::Article => paths::article(self.slug),
+            Kind::Agreement => paths::agreement(self.slug),
+            Kind::Party => paths::party(self.slug),
+            Kind::Page => paths::page(self.slug),
+            Kind::Home => String::new(),
         }
     }
 }
@@ -751,11 +805,8 @@ fn resolve_wiki(a: &Archive, target: &str) -> Result<Target, LinkError> {
 
 fn kind_name(k: Kind) -> &'static str {
     match k {
-        Kind::Article => "report",
-        Kind::Agreement => "agreement",
-        Kind::Party => "party",
-        Kind::Page => "page",
         Kind::Home => "home page",
+        k => k.name(),
     }
 }
 

@@ -121,7 +121,7 @@ impl<'a> Ctx<'a> {
         json!({
             "title": a.short_title(key),
             "url": a.urls.path(&a.rel_path(key)),
-            "kind": match key.kind { Kind::Article => "report", Kind::Agreement => "agreement", Kind::Party => "party", Kind::Page | Kind::Home => "page" },
+            "kind": key.kind.name(),
             "date": a.date_of(key).map(|d| d.iso()),
         })
     }
