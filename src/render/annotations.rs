@@ -30,7 +30,8 @@ pub fn render(tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
 /// Every page of the notes index as (site-relative path, `page`), each with
 /// at most `per_page` notes, kinds in the vocabulary's order.
 pub fn pages(ctx: &Ctx<'_>, per_page: usize) -> Vec<(String, Value)> {
-    let whole = page(ctx);
+    let mut whole = page(ctx);
+    let all_groups = std::mem::take(&mut whole["groups"]);
     let total = whole["total"].as_u64().unwrap_or(0) as usize;
     let n_pages = total.div_ceil(per_page.max(1)).max(1);
     let a = ctx.archive;
@@ -38,7 +39,7 @@ pub fn pages(ctx: &Ctx<'_>, per_page: usize) -> Vec<(String, Value)> {
     // Each kind's first note's page, for the kinds' links.
     let mut seen = 0;
     let mut first_page = vec![];
-    for g in whole["groups"].as_array().into_iter().flatten() {
+    for g in all_groups.as_array().into_iter().flatten() {
         first_page.push(seen / per_page.max(1) + 1);
         seen += g["count"].as_u64().unwrap_or(0) as usize;
     }
@@ -46,7 +47,7 @@ pub fn pages(ctx: &Ctx<'_>, per_page: usize) -> Vec<(String, Value)> {
     for n in 1..=n_pages {
         let (from, to) = ((n - 1) * per_page, n * per_page);
         let mut start = 0;
-        let groups: Vec<Value> = whole["groups"]
+        let groups: Vec<Value> = all_groups
             .as_array()
             .into_iter()
             .flatten()
@@ -62,7 +63,12 @@ pub fn pages(ctx: &Ctx<'_>, per_page: usize) -> Vec<(String, Value)> {
                     .as_array()
                     .map(|v| v[lo.min(v.len())..hi.max(lo).min(v.len())].to_vec())
                     .unwrap_or_default();
-                let mut g = g.clone();
+                let mut g = json!({
+                    "key": g["key"],
+                    "label": g["label"],
+                    "description": g["description"],
+                    "count": g["count"],
+                });
                 g["url"] = json!(format!(
                     "{}#kind-{}",
                     url(first),
