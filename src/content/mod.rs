@@ -80,6 +80,21 @@ pub enum Loaded {
     Skipped,
 }
 
+impl markdown::NoteSource for AnnotationDecl {
+    fn quote(&self) -> &str {
+        &self.quote
+    }
+    fn prefix(&self) -> Option<&str> {
+        self.prefix.as_deref()
+    }
+    fn suffix(&self) -> Option<&str> {
+        self.suffix.as_deref()
+    }
+    fn note(&self) -> &str {
+        &self.note
+    }
+}
+
 impl AnnotationSpans for SpanIndex {
     fn position(&self, i: usize, field: &str) -> (usize, usize) {
         self.get(&format!("annotations.{i}.{field}"))

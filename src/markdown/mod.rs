@@ -26,7 +26,6 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::allow::{check_url, is_reserved_id, UrlKind, UrlUse, HEADING_CLASSES};
 use crate::anchor::{self, Anchoring, NormalizedText, BLOCK_BOUNDARY, OPAQUE};
-use crate::content::model::AnnotationDecl;
 use crate::diagnostics::Diagnostic;
 use crate::source::SourceFile;
 
@@ -133,6 +132,19 @@ pub struct RenderedBody {
     pub word_count: usize,
 }
 
+/// An annotation as declared in front matter: what anchoring needs of it
+/// (implemented by the content model, so Markdown does not depend on it).
+pub trait NoteSource {
+    /// The exact words commented on.
+    fn quote(&self) -> &str;
+    /// Words right before, to pick one of several occurrences.
+    fn prefix(&self) -> Option<&str>;
+    /// Words right after.
+    fn suffix(&self) -> Option<&str>;
+    /// The note, in Markdown.
+    fn note(&self) -> &str;
+}
+
 /// Where a file's annotations start, to point diagnostics at them.
 pub trait AnnotationSpans {
     /// 1-based (line, col) of annotation `i`, or of its `field`.
@@ -149,10 +161,10 @@ fn options() -> Options {
 }
 
 /// Renders a body; `body_offset` is where it starts in `file`.
-pub fn render_body(
+pub fn render_body<A: NoteSource>(
     file: &SourceFile,
     body_offset: usize,
-    annotations: &[AnnotationDecl],
+    annotations: &[A],
     spans: &dyn AnnotationSpans,
     diags: &mut Vec<Diagnostic>,
 ) -> RenderedBody {
@@ -190,7 +202,7 @@ pub fn render_body(
     let mut anchored: Vec<(usize, Range<usize>)> = vec![]; // (annotation index, flat range)
     let mut note_meta: Vec<(usize, Range<usize>)> = vec![]; // (index, normalized range)
     for (i, a) in annotations.iter().enumerate() {
-        match anchor::find(&norm, &a.quote, a.prefix.as_deref(), a.suffix.as_deref()) {
+        match anchor::find(&norm, a.quote(), a.prefix(), a.suffix()) {
             Anchoring::Found(r) => {
                 let fr = norm.original(r.start)..norm.original_end(r.end, &flat);
                 anchored.push((i, fr));
@@ -203,9 +215,9 @@ pub fn render_body(
                     Anchoring::Missing => {
                         d.message = format!(
                             "annotation quote not found in the text: \"{}\"",
-                            a.quote.trim()
+                            a.quote().trim()
                         );
-                        d.hint = Some(match anchor::closest_passage(&norm, &a.quote) {
+                        d.hint = Some(match anchor::closest_passage(&norm, a.quote()) {
                             Some(p) => format!("the closest passage in the text is \"{}\"", p.replace([BLOCK_BOUNDARY, OPAQUE], " ")),
                             None => "copy the words exactly as they read on the page (Markdown syntax is not part of the text)".into(),
                         });
@@ -220,7 +232,7 @@ pub fn render_body(
                             .collect();
                         d.message = format!(
                             "annotation quote \"{}\" matches {} times (lines {})",
-                            a.quote.trim(),
+                            a.quote().trim(),
                             at.len(),
                             lines.join(", ")
                         );
@@ -229,7 +241,7 @@ pub fn render_body(
                     Anchoring::ContextMismatch(n) => {
                         d.message = format!(
                             "annotation quote \"{}\" occurs {} time{}, but never with the given prefix/suffix",
-                            a.quote.trim(),
+                            a.quote().trim(),
                             n,
                             if n == 1 { "" } else { "s" }
                         );
@@ -262,7 +274,7 @@ pub fn render_body(
         let r = note_meta[k].1.clone();
         let a = &annotations[i];
         let (line, _) = spans.position(i, "note");
-        let note_html = render_note(file, &a.note, line, &mut links, diags);
+        let note_html = render_note(file, a.note(), line, &mut links, diags);
         // Selector texts as the page reads (quotation marks unfolded). Prefix
         // and suffix stop at block borders, so only the quote's block is needed;
         // folding is one character for one, so character positions carry over.
