@@ -99,6 +99,8 @@ fn split_by_year(ctx: &Ctx<'_>, rel: &str, mut page: Value) -> Vec<(String, Valu
     let mut out = vec![];
     let title = page["title"].as_str().unwrap_or("").to_string();
     let years = std::mem::take(&mut page["years"]);
+    // The year pages have no chart: keep it out of their copies.
+    let chart = std::mem::take(&mut page["chart"]);
     let mut index = vec![];
     for mut y in years.as_array().cloned().unwrap_or_default() {
         let year = y["year"].as_i64().unwrap_or(0);
@@ -113,7 +115,6 @@ fn split_by_year(ctx: &Ctx<'_>, rel: &str, mut page: Value) -> Vec<(String, Valu
                 "entries"
             )
         ));
-        yp["chart"] = Value::Null;
         yp["up"] = json!({"title": title, "url": a.urls.path(rel)});
         yp["years"] = json!([y.clone()]);
         out.push((year_rel.clone(), yp));
@@ -122,6 +123,7 @@ fn split_by_year(ctx: &Ctx<'_>, rel: &str, mut page: Value) -> Vec<(String, Valu
         index.push(y);
     }
     page["years"] = json!(index);
+    page["chart"] = chart;
     out.insert(0, (rel.to_string(), page));
     out
 }
