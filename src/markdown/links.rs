@@ -208,3 +208,46 @@ pub(super) fn is_reference(t: LinkType) -> bool {
             | LinkType::ShortcutUnknown
     )
 }
+
+/// Character references decode to any character (`&#1;`, `&#x2;`): the
+/// control characters among them are errors, as in the file itself, and are
+/// replaced, so none reaches a page or stands in for an internal mark.
+pub(super) fn check_decoded_controls(
+    events: &mut [(Event<'_>, Range<usize>)],
+    origin: &Origin<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (e, range) in events.iter_mut() {
+        let (Event::Text(t) | Event::Code(t)) = e else {
+            continue;
+        };
+        let Some((_, c)) = crate::allow::find_forbidden_control(t) else {
+            continue;
+        };
+        let snippet = origin.snippet(range.clone());
+        let delta = snippet.find("&#").unwrap_or(0);
+        diags.push(
+            origin
+                .error(
+                    range.clone(),
+                    delta,
+                    format!(
+                        "a character reference writes the control character {}",
+                        crate::allow::control_name(c)
+                    ),
+                )
+                .with_hint("remove it: text may not contain control characters"),
+        );
+        let cleaned: String = t
+            .chars()
+            .map(|c| {
+                if crate::allow::is_forbidden_control(c) {
+                    '\u{fffd}'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        *t = cleaned.into();
+    }
+}

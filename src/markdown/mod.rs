@@ -179,6 +179,7 @@ pub fn render_body<A: NoteSource>(
     check_reference_definitions(parser.reference_definitions(), &origin, diags);
 
     drop_raw_html(&mut events, &origin, diags);
+    check_decoded_controls(&mut events, &origin, diags);
     check_heading_attributes(&mut events, &origin, diags);
     assign_heading_ids(&mut events, &mut out.headings, &origin, diags);
     check_footnote_names(&events, &out.headings, &origin, diags);
@@ -354,6 +355,7 @@ fn render_note(
     let mut events: Vec<(Event<'_>, Range<usize>)> = parser.by_ref().collect();
     check_reference_definitions(parser.reference_definitions(), &origin, diags);
     drop_raw_html(&mut events, &origin, diags);
+    check_decoded_controls(&mut events, &origin, diags);
     check_heading_attributes(&mut events, &origin, diags);
     // A note has no heading ids of its own: an explicit one must still not
     // take an id of the page.
@@ -467,7 +469,13 @@ impl Origin<'_> {
 }
 
 fn reserved_id_error(origin: &Origin<'_>, range: Range<usize>, id: &str, what: &str) -> Diagnostic {
-    let delta = origin.snippet(range.clone()).find(id).unwrap_or(0);
+    let snippet = origin.snippet(range.clone());
+    // The `{#id}` of a heading (at its end), or the `[^id]` of a footnote.
+    let delta = snippet
+        .rfind(&format!("#{id}"))
+        .map(|i| i + 1)
+        .or_else(|| snippet.find(id))
+        .unwrap_or(0);
     origin
         .error(
             range,

@@ -27,6 +27,10 @@ use links::*;
 use references::*;
 use vocabularies::*;
 
+/// Most words a clause's text may have: a clause quotes one commitment, and a
+/// word-by-word comparison of longer texts helps no reader (see `render::clauses`).
+pub const MAX_CLAUSE_WORDS: usize = 1_000;
+
 /// Which collection an entry is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
@@ -304,5 +308,47 @@ pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic
     resolve_all_links(&mut archive, &mut backlinks, &mut diags);
     complete_note_selectors(&mut archive);
     build_indexes(&mut archive, backlinks);
+    suppress_links_to_failed(&archive.content.failed, &mut diags);
     (archive, diags)
+}
+
+/// Drops "unknown …" errors about entries whose file failed to parse (they
+/// exist; their own error says what to fix) and says once, at each such file,
+/// how many references wait on it.
+fn suppress_links_to_failed(failed: &[crate::content::Failed], diags: &mut Vec<Diagnostic>) {
+    if failed.is_empty() {
+        return;
+    }
+    let mut waiting = vec![0usize; failed.len()];
+    diags.retain(|d| {
+        let m = d.message.as_str();
+        if !(m.starts_with("wiki link to unknown ")
+            || m.starts_with("unknown agreement `")
+            || m.starts_with("unknown party `"))
+        {
+            return true;
+        }
+        let Some(slug) = m.split('`').nth(1) else {
+            return true;
+        };
+        match failed.iter().position(|f| f.slug == slug) {
+            Some(i) => {
+                waiting[i] += 1;
+                false
+            }
+            None => true,
+        }
+    });
+    for (f, n) in failed.iter().zip(waiting) {
+        if n > 0 {
+            diags.push(Diagnostic::warning(
+                f.path.clone(),
+                format!(
+                    "{n} reference{} to `{}` from other files cannot be checked until this file parses",
+                    if n == 1 { "" } else { "s" },
+                    f.slug
+                ),
+            ).file_failed());
+        }
+    }
 }

@@ -48,6 +48,19 @@ pub(super) fn check_vocabularies(a: &Archive, diags: &mut Vec<Diagnostic>) {
                     .with_hint("use lowercase letters, digits and hyphens, like `ip-theft`"),
                 );
             }
+            let words = c.text.split_whitespace().count();
+            if words > MAX_CLAUSE_WORDS {
+                diags.push(
+                    e.error_at(
+                        &format!("clauses.{i}.text"),
+                        format!(
+                            "clause text is {words} words long, more than the limit of {}",
+                            MAX_CLAUSE_WORDS
+                        ),
+                    )
+                    .with_hint("quote only the words of the one commitment; link the full text with `text_url`"),
+                );
+            }
         }
     }
     for e in &a.content.articles {
