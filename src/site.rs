@@ -194,10 +194,11 @@ impl Site {
         let (mut archive, d) = resolve::resolve(config, content);
         archive.history = self.history.clone();
         diags.extend(d);
+        self.timer.lap("resolve");
         diags.extend(crate::lint::lint(&archive));
+        self.timer.lap("lint");
         diags.extend(self.template_diags.iter().cloned());
         self.archive = Some(archive);
-        self.timer.lap("resolve");
         diags
     }
 
@@ -349,6 +350,7 @@ impl Site {
 /// to stderr (for the benchmark; Linux only for memory).
 struct StageTimer {
     start: Option<Instant>,
+    last: std::sync::Mutex<Option<Instant>>,
 }
 
 impl StageTimer {
@@ -356,6 +358,7 @@ impl StageTimer {
         let on = std::env::var_os("ANNALS_TIMINGS").is_some_and(|v| v != "0");
         StageTimer {
             start: on.then(Instant::now),
+            last: std::sync::Mutex::new(None),
         }
     }
 
@@ -369,9 +372,14 @@ impl StageTimer {
                     .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
             })
             .unwrap_or_else(|| "?".into());
+        let now = Instant::now();
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        let took = now - last.unwrap_or(start);
+        *last = Some(now);
         eprintln!(
-            "timing: {stage:<12} done at {:>6.0} ms, peak memory {peak}",
-            start.elapsed().as_secs_f64() * 1000.0
+            "timing: {stage:<12} done at {:>6.0} ms (took {:>5.0} ms), peak memory {peak}",
+            (now - start).as_secs_f64() * 1000.0,
+            took.as_secs_f64() * 1000.0
         );
     }
 }

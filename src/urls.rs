@@ -197,6 +197,18 @@ pub mod paths {
     pub fn page(slug: &str) -> String {
         format!("{slug}/")
     }
+    /// One year of a timeline view at `view` (`timeline/…/`).
+    pub fn timeline_year(view: &str, year: i64) -> String {
+        format!("{view}{year}/")
+    }
+    /// Page `n` (1-based) of the notes index.
+    pub fn annotations_page(n: usize) -> String {
+        if n <= 1 {
+            "annotations/".to_string()
+        } else {
+            format!("annotations/page/{n}/")
+        }
+    }
     /// Page `n` (1-based) of the reports list.
     pub fn articles_page(n: usize) -> String {
         if n <= 1 {

@@ -6,7 +6,7 @@ pub mod files;
 pub mod frontmatter;
 pub mod model;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -95,6 +95,21 @@ pub enum Loaded {
     Skipped,
     /// Its front matter could not be split or parsed (see the diagnostics).
     Failed(Failed),
+}
+
+impl markdown::NoteSource for AnnotationDecl {
+    fn quote(&self) -> &str {
+        &self.quote
+    }
+    fn prefix(&self) -> Option<&str> {
+        self.prefix.as_deref()
+    }
+    fn suffix(&self) -> Option<&str> {
+        self.suffix.as_deref()
+    }
+    fn note(&self) -> &str {
+        &self.note
+    }
 }
 
 impl AnnotationSpans for SpanIndex {

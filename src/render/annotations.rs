@@ -14,9 +14,85 @@ use crate::urls::paths;
 /// Site-relative path of the page.
 pub const PATH: &str = "annotations/";
 
-/// Renders this module's output files.
+/// Notes per page: an archive with more gets `/annotations/page/N/` pages, so
+/// no page grows with the archive (about 1 kB of HTML per note).
+pub const NOTES_PER_PAGE: usize = 500;
+
+/// Renders this module's output files: `/annotations/` and, on a large
+/// archive, its further pages.
 pub fn render(tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
-    vec![render_page(tera, ctx, "annotations.html", PATH, &page(ctx))]
+    pages(ctx, NOTES_PER_PAGE)
+        .into_iter()
+        .map(|(rel, page)| render_page(tera, ctx, "annotations.html", &rel, &page))
+        .collect()
+}
+
+/// Every page of the notes index as (site-relative path, `page`), each with
+/// at most `per_page` notes, kinds in the vocabulary's order.
+pub fn pages(ctx: &Ctx<'_>, per_page: usize) -> Vec<(String, Value)> {
+    let mut whole = page(ctx);
+    let all_groups = std::mem::take(&mut whole["groups"]);
+    let total = whole["total"].as_u64().unwrap_or(0) as usize;
+    let n_pages = total.div_ceil(per_page.max(1)).max(1);
+    let a = ctx.archive;
+    let url = |n: usize| a.urls.path(&paths::annotations_page(n));
+    // Each kind's first note's page, for the kinds' links.
+    let mut seen = 0;
+    let mut first_page = vec![];
+    for g in all_groups.as_array().into_iter().flatten() {
+        first_page.push(seen / per_page.max(1) + 1);
+        seen += g["count"].as_u64().unwrap_or(0) as usize;
+    }
+    let mut out = vec![];
+    for n in 1..=n_pages {
+        let (from, to) = ((n - 1) * per_page, n * per_page);
+        let mut start = 0;
+        let groups: Vec<Value> = all_groups
+            .as_array()
+            .into_iter()
+            .flatten()
+            .zip(&first_page)
+            .map(|(g, &first)| {
+                let count = g["count"].as_u64().unwrap_or(0) as usize;
+                let (lo, hi) = (
+                    from.saturating_sub(start),
+                    to.saturating_sub(start).min(count),
+                );
+                start += count;
+                let notes: Vec<Value> = g["notes"]
+                    .as_array()
+                    .map(|v| v[lo.min(v.len())..hi.max(lo).min(v.len())].to_vec())
+                    .unwrap_or_default();
+                let mut g = json!({
+                    "key": g["key"],
+                    "label": g["label"],
+                    "description": g["description"],
+                    "count": g["count"],
+                });
+                g["url"] = json!(format!(
+                    "{}#kind-{}",
+                    url(first),
+                    g["key"].as_str().unwrap_or("")
+                ));
+                g["on_page"] = json!(!notes.is_empty() || (count == 0 && n == 1));
+                g["notes"] = json!(notes);
+                g
+            })
+            .collect();
+        let mut p = whole.clone();
+        p["groups"] = json!(groups);
+        if n > 1 {
+            p["title"] = json!(format!("Editors’ notes, page {n} of {n_pages}"));
+        }
+        p["pagination"] = json!({
+            "current": n,
+            "total": n_pages,
+            "prev": (n > 1).then(|| url(n - 1)),
+            "next": (n < n_pages).then(|| url(n + 1)),
+        });
+        out.push((paths::annotations_page(n), p));
+    }
+    out
 }
 
 /// One note, ready for the template, with what it sorts by.

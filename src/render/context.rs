@@ -4,6 +4,7 @@
 //! copy report bodies.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
 
 use serde_json::{json, Value};
 
@@ -21,8 +22,8 @@ pub struct Ctx<'a> {
     pub archive: &'a Archive,
     /// The `site` object.
     pub site: Value,
-    article_items: Vec<Value>,
-    agreement_items: Vec<Value>,
+    article_items: Vec<OnceLock<Value>>,
+    agreement_items: Vec<OnceLock<Value>>,
     party_refs: Vec<Value>,
 }
 
@@ -46,20 +47,29 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|p| json!({"code": p.slug, "title": p.meta.title, "url": a.urls.path(&paths::party(&p.slug))}))
             .collect();
-        let mut ctx = Ctx {
+        Ctx {
             archive: a,
             site,
-            article_items: vec![],
-            agreement_items: vec![],
+            // Made on first use: a live rebuild that renders a few pages
+            // makes only the summaries those pages show.
+            article_items: (0..a.content.articles.len())
+                .map(|_| OnceLock::new())
+                .collect(),
+            agreement_items: (0..a.content.agreements.len())
+                .map(|_| OnceLock::new())
+                .collect(),
             party_refs,
-        };
-        ctx.article_items = (0..a.content.articles.len())
-            .map(|i| ctx.article_item(i))
-            .collect();
-        ctx.agreement_items = (0..a.content.agreements.len())
-            .map(|i| ctx.agreement_item(i))
-            .collect();
-        ctx
+        }
+    }
+
+    /// The summary of report `i` that lists show.
+    fn article_summary(&self, i: usize) -> &Value {
+        self.article_items[i].get_or_init(|| self.article_item(i))
+    }
+
+    /// The summary of agreement `i` that lists show.
+    fn agreement_summary_item(&self, i: usize) -> &Value {
+        self.agreement_items[i].get_or_init(|| self.agreement_item(i))
     }
 
     fn parties(&self, codes: &[String]) -> Vec<Value> {
@@ -115,7 +125,7 @@ impl<'a> Ctx<'a> {
         json!({
             "title": a.short_title(key),
             "url": a.urls.path(&a.rel_path(key)),
-            "kind": match key.kind { Kind::Article => "report", Kind::Agreement => "agreement", Kind::Party => "party", Kind::Page | Kind::Home => "page" },
+            "kind": key.kind.name(),
             "date": a.date_of(key).map(|d| d.iso()),
         })
     }
@@ -212,12 +222,12 @@ impl<'a> Ctx<'a> {
             .articles_by_date
             .iter()
             .take(a.config.per_page)
-            .map(|&i| self.article_items[i].clone())
+            .map(|&i| self.article_summary(i).clone())
             .collect();
         let agreements: Vec<Value> = a
             .agreements_by_date
             .iter()
-            .map(|&i| self.agreement_items[i].clone())
+            .map(|&i| self.agreement_summary_item(i).clone())
             .collect();
         let (title, summary, file) = match &a.content.home {
             Some(h) => (
@@ -282,7 +292,7 @@ impl<'a> Ctx<'a> {
             .filter(|r| r.from == key)
             .map(|r| json!({"label": a.config.relation_types[&r.kind].label, "target": self.entry_ref(r.to), "note": r.note}))
             .collect();
-        let mut item = self.article_items[i].clone();
+        let mut item = self.article_summary(i).clone();
         let m = item.as_object_mut().unwrap();
         m.insert("body".into(), json!(self.body_html(key)));
         m.insert("notes".into(), json!(notes));
@@ -294,7 +304,7 @@ impl<'a> Ctx<'a> {
                 .agreements
                 .iter()
                 .filter_map(|s| a.find(Kind::Agreement, s))
-                .map(|g| self.agreement_items[g].clone())
+                .map(|g| self.agreement_summary_item(g).clone())
                 .collect::<Vec<_>>()),
         );
         m.insert("relations".into(), json!(relations));
@@ -302,7 +312,7 @@ impl<'a> Ctx<'a> {
             "related".into(),
             json!(a.related[i]
                 .iter()
-                .map(|&r| self.article_items[r].clone())
+                .map(|&r| self.article_summary(r).clone())
                 .collect::<Vec<_>>()),
         );
         m.insert("backlinks".into(), json!(self.backlinks(key)));
@@ -388,7 +398,7 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let rel = paths::agreement(&e.slug);
-        let mut item = self.agreement_items[i].clone();
+        let mut item = self.agreement_summary_item(i).clone();
         let m = item.as_object_mut().unwrap();
         m.insert("body".into(), json!(self.body_html(key)));
         m.insert("text_url".into(), json!(e.meta.text_url));
@@ -514,8 +524,8 @@ impl<'a> Ctx<'a> {
             "kind": e.meta.kind,
             "summary": e.meta.summary,
             "body": self.body_html(key),
-            "articles": arts.iter().map(|&r| self.article_items[r].clone()).collect::<Vec<_>>(),
-            "agreements": agrs.iter().map(|&g| self.agreement_items[g].clone()).collect::<Vec<_>>(),
+            "articles": arts.iter().map(|&r| self.article_summary(r).clone()).collect::<Vec<_>>(),
+            "agreements": agrs.iter().map(|&g| self.agreement_summary_item(g).clone()).collect::<Vec<_>>(),
             "backlinks": self.backlinks(key),
             "edit_url": self.edit_url(&e.file.path),
             "history": self.history(&e.file.path),
@@ -555,7 +565,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .skip((n - 1) * per)
             .take(per)
-            .map(|&i| self.article_items[i].clone())
+            .map(|&i| self.article_summary(i).clone())
             .collect();
         json!({
             "title": if n == 1 { "Reports".to_string() } else { format!("Reports, page {n} of {total}") },
@@ -576,7 +586,7 @@ impl<'a> Ctx<'a> {
         json!({
             "title": "Agreements",
             "summary": format!("{} agreements, statements and dialogues, oldest first.", a.content.agreements.len()),
-            "items": a.agreements_by_date.iter().map(|&i| self.agreement_items[i].clone()).collect::<Vec<_>>(),
+            "items": a.agreements_by_date.iter().map(|&i| self.agreement_summary_item(i).clone()).collect::<Vec<_>>(),
         })
     }
 
@@ -610,7 +620,7 @@ impl<'a> Ctx<'a> {
         let a = self.archive;
         let items: Vec<Value> = a.tags[t]
             .iter()
-            .map(|&i| self.article_items[i].clone())
+            .map(|&i| self.article_summary(i).clone())
             .collect();
         json!({"title": format!("Tagged “{t}”"), "name": t, "summary": format!("{} reports tagged {t}.", items.len()), "items": items})
     }
@@ -634,14 +644,14 @@ impl<'a> Ctx<'a> {
         let a = self.archive;
         let items: Vec<Value> = a.years[&y]
             .iter()
-            .map(|&i| self.article_items[i].clone())
+            .map(|&i| self.article_summary(i).clone())
             .collect();
         json!({"title": format!("Reports from {y}"), "year": y, "summary": format!("{} reports published in {y}.", items.len()), "items": items})
     }
 
     /// A summary item for an agreement (for other modules).
     pub fn agreement_summary(&self, i: usize) -> &Value {
-        &self.agreement_items[i]
+        self.agreement_summary_item(i)
     }
 }
 

@@ -129,24 +129,8 @@ fn reports_in_order(a: &Archive) -> Vec<usize> {
     v
 }
 
-fn kind_name(k: Kind) -> &'static str {
-    match k {
-        Kind::Article => "report",
-        Kind::Agreement => "agreement",
-        Kind::Party => "party",
-        Kind::Page | Kind::Home => "page",
-    }
-}
-
 fn slug_of(a: &Archive, k: Key) -> &str {
-    let c = &a.content;
-    match k.kind {
-        Kind::Article => &c.articles[k.idx].slug,
-        Kind::Agreement => &c.agreements[k.idx].slug,
-        Kind::Party => &c.parties[k.idx].slug,
-        Kind::Page => &c.pages[k.idx].slug,
-        Kind::Home => "",
-    }
+    a.entry(k).map(|e| e.slug).unwrap_or("")
 }
 
 /// One row per relation, sorted by (from kind, from, type, to).
@@ -170,7 +154,7 @@ fn relation_rows(a: &Archive) -> Vec<RelationRow<'_>> {
             let rt = a.config.relation_types.get(&r.kind);
             RelationRow {
                 from: slug_of(a, r.from),
-                from_kind: kind_name(r.from.kind),
+                from_kind: r.from.kind.name(),
                 to: slug_of(a, r.to),
                 kind: &r.kind,
                 label: rt.map(|t| t.label.as_str()).unwrap_or(&r.kind),

@@ -351,13 +351,14 @@ fn notes_of(c: &Content, k: Key) -> Value {
 }
 
 fn body_of(c: &Content, k: Key) -> Option<&str> {
-    match k.kind {
-        Kind::Article => Some(&c.articles[k.idx].body.html),
-        Kind::Agreement => Some(&c.agreements[k.idx].body.html),
-        Kind::Party => Some(&c.parties[k.idx].body.html),
-        Kind::Page => Some(&c.pages[k.idx].body.html),
-        Kind::Home => c.home.as_ref().map(|h| h.body.html.as_str()),
-    }
+    let body = match k.kind {
+        Kind::Article => &c.articles[k.idx].body,
+        Kind::Agreement => &c.agreements[k.idx].body,
+        Kind::Party => &c.parties[k.idx].body,
+        Kind::Page => &c.pages[k.idx].body,
+        Kind::Home => &c.home.as_ref()?.body,
+    };
+    Some(&body.html)
 }
 
 /// The entry a content file (relative to the root) holds, if any.

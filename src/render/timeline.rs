@@ -77,14 +77,55 @@ pub fn render_each(tera: &Tera, ctx: &Ctx<'_>, emit: &(dyn Fn(Result<Output, Dia
     let a = ctx.archive;
     let views = views(a);
     views.par_iter().for_each(|&v| {
-        emit(render_page(
-            tera,
-            ctx,
-            "timeline.html",
-            &v.rel(a),
-            &view_page(ctx, v, &views),
-        ))
+        for (rel, page) in split_by_year(ctx, &v.rel(a), view_page(ctx, v, &views)) {
+            emit(render_page(tera, ctx, "timeline.html", &rel, &page));
+        }
     });
+}
+
+/// Entries a view lists on its own page; a larger view lists its years with
+/// links, and each year's entries on a page of its own
+/// (`/timeline/…/<year>/`), so no page grows with the archive.
+pub const ENTRIES_PER_PAGE: usize = 1500;
+
+/// A view's page, and when it has more than [`ENTRIES_PER_PAGE`] entries, its
+/// per-year pages (each with the filters, without the chart).
+fn split_by_year(ctx: &Ctx<'_>, rel: &str, mut page: Value) -> Vec<(String, Value)> {
+    let count = page["count"].as_u64().unwrap_or(0) as usize;
+    if count <= ENTRIES_PER_PAGE {
+        return vec![(rel.to_string(), page)];
+    }
+    let a = ctx.archive;
+    let mut out = vec![];
+    let title = page["title"].as_str().unwrap_or("").to_string();
+    let years = std::mem::take(&mut page["years"]);
+    // The year pages have no chart: keep it out of their copies.
+    let chart = std::mem::take(&mut page["chart"]);
+    let mut index = vec![];
+    for mut y in years.as_array().cloned().unwrap_or_default() {
+        let year = y["year"].as_i64().unwrap_or(0);
+        let year_rel = paths::timeline_year(rel, year);
+        let mut yp = page.clone();
+        yp["title"] = json!(format!("{title}, {year}"));
+        yp["summary"] = json!(format!(
+            "{} in {year}, oldest first.",
+            plural(
+                y["count"].as_u64().unwrap_or(0) as usize,
+                "entry",
+                "entries"
+            )
+        ));
+        yp["up"] = json!({"title": title, "url": a.urls.path(rel)});
+        yp["years"] = json!([y.clone()]);
+        out.push((year_rel.clone(), yp));
+        y["entries"] = json!([]);
+        y["url"] = json!(a.urls.path(&year_rel));
+        index.push(y);
+    }
+    page["years"] = json!(index);
+    page["chart"] = chart;
+    out.insert(0, (rel.to_string(), page));
+    out
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -4,7 +4,7 @@
 //! changed (see [`crate::render::plan`]); the files of every other route are
 //! kept as they are. The result is byte-identical to a clean build.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -21,6 +21,16 @@ pub type Bytes = Arc<Vec<u8>>;
 /// Above this many reports, edits do not rebuild the search index (it takes
 /// seconds); the index from the first build keeps being served.
 pub const REINDEX_LIMIT: usize = 2_000;
+
+/// With `ANNALS_TIMINGS=1`, prints the time since `start` of a rebuild's stage.
+fn lap(stage: &str, start: Instant) {
+    if std::env::var_os("ANNALS_TIMINGS").is_some_and(|v| v != "0") {
+        eprintln!(
+            "timing: rebuild {stage:<12} done at {:>6.1} ms",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+}
 
 /// What one rebuild did.
 #[derive(Debug, Clone, Default)]
@@ -50,6 +60,8 @@ pub struct Session {
     generation: u64,
     /// The last rebuild rendered; otherwise the next one renders everything.
     last_ok: bool,
+    /// The next rebuild renders the search index whatever the archive's size.
+    force_index: bool,
 }
 
 impl Session {
@@ -73,6 +85,7 @@ impl Session {
             diagnostics: Diagnostics::new(),
             generation: 0,
             last_ok: false,
+            force_index: false,
         };
         s.reload_statics();
         s.rebuild(Changes::default());
@@ -104,8 +117,10 @@ impl Session {
     pub fn apply(&mut self, changed: &[PathBuf]) -> Rebuild {
         let ch = self.site.apply(changed);
         if ch.config {
+            // Everything renders again, the search index too (the files of
+            // routes no longer planned are dropped as usual).
             self.last_ok = false;
-            self.route_files.clear();
+            self.force_index = true;
         }
         if ch.statics || ch.config {
             self.reload_statics();
@@ -117,6 +132,7 @@ impl Session {
     fn rebuild(&mut self, ch: Changes) -> Rebuild {
         let start = Instant::now();
         let (mut diags, routes, dirty) = self.site.resolve_changes(&ch, !self.last_ok);
+        lap("resolve", start);
         diags.extend(self.static_read_diags.iter().cloned());
         if diags.has_errors() || self.site.archive().is_none() {
             self.last_ok = false;
@@ -134,79 +150,72 @@ impl Session {
             .zip(&dirty)
             .filter(|((r, id), d)| {
                 let known = self.route_files.contains_key(*id);
-                if **r == Route::SearchIndex && known && !reindex {
+                if **r == Route::SearchIndex && known && !reindex && !self.force_index {
                     return false;
                 }
                 **d || !known
             })
             .map(|((r, _), _)| r.clone())
             .collect();
+        lap("plan", start);
         let rendered = Mutex::new(Vec::<(String, Output)>::new());
         let (_, d) = self.site.render(&todo, &|r: &Route, o: Output| {
             rendered.lock().unwrap().push((plan::route_id(a, r), o));
             Ok(())
         });
         diags.extend(d);
+        lap("render", start);
         if diags.has_errors() {
             self.last_ok = false;
             return self.finish(diags, None, start);
         }
-        // The new files: every kept route's files as they were, and the
-        // rendered routes' new files.
-        let todo_ids: std::collections::HashSet<String> =
-            todo.iter().map(|r| plan::route_id(a, r)).collect();
-        let mut route_files: HashMap<String, Vec<String>> = HashMap::new();
-        let mut next: BTreeMap<String, Bytes> = BTreeMap::new();
-        for id in &ids {
-            if todo_ids.contains(id) {
-                route_files.insert(id.clone(), vec![]);
-            } else if let Some(files) = self.route_files.get(id) {
-                for f in files {
-                    if let Some(b) = self.pages.get(f) {
-                        next.insert(f.clone(), b.clone());
+        // Drop the files of routes that are gone or were rendered again; keep
+        // every other route's files as they are.
+        let todo_ids: HashSet<String> = todo.iter().map(|r| plan::route_id(a, r)).collect();
+        let planned: HashSet<&String> = ids.iter().collect();
+        let mut changed = 0;
+        let mut old_files: HashMap<String, Bytes> = HashMap::new();
+        self.route_files.retain(|id, files| {
+            let keep = planned.contains(id) && !todo_ids.contains(id);
+            if !keep {
+                for f in files.iter() {
+                    if let Some(b) = self.pages.remove(f) {
+                        old_files.insert(f.clone(), b);
                     }
                 }
-                route_files.insert(id.clone(), files.clone());
             }
-        }
+            keep
+        });
         let mut rendered = rendered.into_inner().unwrap();
         rendered.sort_by(|x, y| x.1.path.cmp(&y.1.path));
         let mut rendered_files = vec![];
+        for id in &todo_ids {
+            self.route_files.insert(id.clone(), vec![]);
+        }
         for (id, o) in rendered {
             rendered_files.push(o.path.clone());
-            route_files.entry(id).or_default().push(o.path.clone());
-            next.insert(o.path, Arc::new(o.bytes));
+            self.route_files.entry(id).or_default().push(o.path.clone());
+            if old_files.remove(&o.path).is_none_or(|b| *b != o.bytes) {
+                changed += 1;
+            }
+            self.pages.insert(o.path, Arc::new(o.bytes));
         }
+        changed += old_files.len();
         let n_pages = routes.iter().filter(|r| !r.is_module()).count();
         let n_rendered = todo.iter().filter(|r| !r.is_module()).count();
-        self.route_files = route_files;
         self.last_ok = true;
-        let mut r = self.finish(diags, Some(next), start);
+        self.force_index = false;
+        let mut r = self.finish(diags, Some(changed), start);
         r.rendered = n_rendered;
         r.planned = n_pages;
         r.rendered_files = rendered_files;
+        lap("bookkeeping", start);
         r
     }
 
-    fn finish(
-        &mut self,
-        diags: Diagnostics,
-        next: Option<BTreeMap<String, Bytes>>,
-        start: Instant,
-    ) -> Rebuild {
-        let mut changed = 0;
-        if let Some(next) = next {
-            let keys: std::collections::BTreeSet<&String> =
-                next.keys().chain(self.pages.keys()).collect();
-            changed = keys
-                .into_iter()
-                .filter(|k| {
-                    next.get(*k).map(|b| b.as_slice()) != self.pages.get(*k).map(|b| b.as_slice())
-                })
-                .count();
-            self.pages = next;
-        }
-        let errors_changed = diags.render_human() != self.diagnostics.render_human();
+    fn finish(&mut self, diags: Diagnostics, changed: Option<usize>, start: Instant) -> Rebuild {
+        let changed = changed.unwrap_or(0);
+        let errors_changed = diags.items() != self.diagnostics.items();
         self.diagnostics = diags;
         if changed > 0 || errors_changed {
             self.generation += 1;

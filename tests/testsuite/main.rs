@@ -17,6 +17,7 @@ mod feeds_and_data;
 mod fuzz;
 mod history;
 mod html_valid;
+mod large_archive;
 mod limits;
 mod link_check;
 mod new_command;

@@ -14,6 +14,9 @@
 //! [`crate::allow::check_url`], heading attributes through the heading
 //! allow-list, and ids through the reserved-id list. Anything refused is an
 //! error at its line and column and is left out of the HTML.
+//!
+//! Here: rendering, heading ids and the raw-HTML policy; `links` checks and
+//! rewrites links, `notes` anchors the annotations in the rendered text.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -23,9 +26,14 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::allow::{check_url, is_reserved_id, UrlKind, UrlUse, HEADING_CLASSES};
 use crate::anchor::{self, Anchoring, NormalizedText, BLOCK_BOUNDARY, OPAQUE};
-use crate::content::model::AnnotationDecl;
 use crate::diagnostics::Diagnostic;
 use crate::source::SourceFile;
+
+mod links;
+mod notes;
+
+use links::*;
+use notes::*;
 
 /// A link to resolve against the archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,6 +132,19 @@ pub struct RenderedBody {
     pub word_count: usize,
 }
 
+/// An annotation as declared in front matter: what anchoring needs of it
+/// (implemented by the content model, so Markdown does not depend on it).
+pub trait NoteSource {
+    /// The exact words commented on.
+    fn quote(&self) -> &str;
+    /// Words right before, to pick one of several occurrences.
+    fn prefix(&self) -> Option<&str>;
+    /// Words right after.
+    fn suffix(&self) -> Option<&str>;
+    /// The note, in Markdown.
+    fn note(&self) -> &str;
+}
+
 /// Where a file's annotations start, to point diagnostics at them.
 pub trait AnnotationSpans {
     /// 1-based (line, col) of annotation `i`, or of its `field`.
@@ -140,10 +161,10 @@ fn options() -> Options {
 }
 
 /// Renders a body; `body_offset` is where it starts in `file`.
-pub fn render_body(
+pub fn render_body<A: NoteSource>(
     file: &SourceFile,
     body_offset: usize,
-    annotations: &[AnnotationDecl],
+    annotations: &[A],
     spans: &dyn AnnotationSpans,
     diags: &mut Vec<Diagnostic>,
 ) -> RenderedBody {
@@ -182,7 +203,7 @@ pub fn render_body(
     let mut anchored: Vec<(usize, Range<usize>)> = vec![]; // (annotation index, flat range)
     let mut note_meta: Vec<(usize, Range<usize>)> = vec![]; // (index, normalized range)
     for (i, a) in annotations.iter().enumerate() {
-        match anchor::find(&norm, &a.quote, a.prefix.as_deref(), a.suffix.as_deref()) {
+        match anchor::find(&norm, a.quote(), a.prefix(), a.suffix()) {
             Anchoring::Found(r) => {
                 let fr = norm.original(r.start)..norm.original_end(r.end, &flat);
                 anchored.push((i, fr));
@@ -195,9 +216,9 @@ pub fn render_body(
                     Anchoring::Missing => {
                         d.message = format!(
                             "annotation quote not found in the text: \"{}\"",
-                            a.quote.trim()
+                            a.quote().trim()
                         );
-                        d.hint = Some(match anchor::closest_passage(&norm, &a.quote) {
+                        d.hint = Some(match anchor::closest_passage(&norm, a.quote()) {
                             Some(p) => format!("the closest passage in the text is \"{}\"", p.replace([BLOCK_BOUNDARY, OPAQUE], " ")),
                             None => "copy the words exactly as they read on the page (Markdown syntax is not part of the text)".into(),
                         });
@@ -212,7 +233,7 @@ pub fn render_body(
                             .collect();
                         d.message = format!(
                             "annotation quote \"{}\" matches {} times (lines {})",
-                            a.quote.trim(),
+                            a.quote().trim(),
                             at.len(),
                             lines.join(", ")
                         );
@@ -221,7 +242,7 @@ pub fn render_body(
                     Anchoring::ContextMismatch(n) => {
                         d.message = format!(
                             "annotation quote \"{}\" occurs {} time{}, but never with the given prefix/suffix",
-                            a.quote.trim(),
+                            a.quote().trim(),
                             n,
                             if n == 1 { "" } else { "s" }
                         );
@@ -254,7 +275,7 @@ pub fn render_body(
         let r = note_meta[k].1.clone();
         let a = &annotations[i];
         let (line, _) = spans.position(i, "note");
-        let note_html = render_note(file, &a.note, line, &mut links, diags);
+        let note_html = render_note(file, a.note(), line, &mut links, diags);
         // Selector texts as the page reads (quotation marks unfolded). Prefix
         // and suffix stop at block borders, so only the quote's block is needed;
         // folding is one character for one, so character positions carry over.
@@ -640,254 +661,6 @@ pub fn slugify(s: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// What became of an opened link.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Opened {
-    /// Left to pulldown-cmark (an allowed external, mailto or fragment link).
-    Kept,
-    /// Replaced by a placeholder anchor; its end becomes `</a>`.
-    Placeholder,
-    /// Refused: start and end removed, the text stays.
-    Dropped,
-}
-
-/// Checks every link and image URL against the allow-list, and replaces wiki
-/// links, root-relative links and images with placeholder anchors.
-fn rewrite_links(
-    events: &mut Vec<(Event<'_>, Range<usize>)>,
-    origin: &Origin<'_>,
-    links: &mut Vec<LinkRef>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let mut i = 0;
-    let mut open: Vec<Opened> = vec![];
-    while i < events.len() {
-        let range = events[i].1.clone();
-        match &events[i].0 {
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                ..
-            }) => {
-                let by_reference = is_reference(*link_type);
-                let title = title.to_string();
-                let dest = dest_url.to_string();
-                // The alt text: the image's inner text, as pulldown-cmark writes it.
-                let mut j = i + 1;
-                let mut depth = 0;
-                let mut alt = String::new();
-                while j < events.len() {
-                    match &events[j].0 {
-                        Event::Start(Tag::Image { .. }) => depth += 1,
-                        Event::End(TagEnd::Image) if depth == 0 => break,
-                        Event::End(TagEnd::Image) => depth -= 1,
-                        Event::Text(t) | Event::Code(t) => alt.push_str(t),
-                        Event::SoftBreak | Event::HardBreak => alt.push(' '),
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                let html = match check_url(&dest, UrlUse::Image) {
-                    Ok(UrlKind::SitePath(path)) => {
-                        let n = links.len();
-                        links.push(LinkRef {
-                            target: path,
-                            fragment: None,
-                            kind: LinkKind::Asset,
-                            offset: origin.locate(range.clone()),
-                        });
-                        let mut img =
-                            format!("<img src=\"\0H{n}\0\" alt=\"{}\"", escape_html(&alt));
-                        if !title.is_empty() {
-                            let _ = write!(img, " title=\"{}\"", escape_html(&title));
-                        }
-                        img.push('>');
-                        img
-                    }
-                    Ok(_) => String::new(),
-                    Err(p) => {
-                        // A reference definition refused as a link was reported
-                        // there; one allowed as a link but not as an image is
-                        // reported here.
-                        if !by_reference || check_url(&dest, UrlUse::Link).is_ok() {
-                            let delta = dest_delta(origin.snippet(range.clone()));
-                            diags.push(
-                                origin
-                                    .error(range.clone(), delta, p.message)
-                                    .with_hint(p.hint),
-                            );
-                        }
-                        String::new()
-                    }
-                };
-                let end = j.min(events.len() - 1);
-                events.splice(i..=end, [(Event::InlineHtml(html.into()), range)]);
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                ..
-            }) => {
-                let wiki = match link_type {
-                    LinkType::WikiLink { has_pothole } => Some(*has_pothole),
-                    _ => None,
-                };
-                let dest = dest_url.to_string();
-                let mut is_path = false;
-                if wiki.is_none() {
-                    let checked = if *link_type == LinkType::Email {
-                        check_url(&format!("mailto:{dest}"), UrlUse::Link)
-                    } else {
-                        check_url(&dest, UrlUse::Link)
-                    };
-                    match checked {
-                        Ok(UrlKind::SitePath(_)) => is_path = true,
-                        Ok(_) => {
-                            open.push(Opened::Kept);
-                            i += 1;
-                            continue;
-                        }
-                        Err(p) => {
-                            if !is_reference(*link_type) {
-                                let snippet = origin.snippet(range.clone());
-                                let delta = match link_type {
-                                    LinkType::Autolink | LinkType::Email => 1,
-                                    _ => dest_delta(snippet),
-                                };
-                                diags.push(
-                                    origin
-                                        .error(range.clone(), delta, p.message)
-                                        .with_hint(p.hint),
-                                );
-                            }
-                            events[i].0 = Event::InlineHtml("".into());
-                            open.push(Opened::Dropped);
-                            i += 1;
-                            continue;
-                        }
-                    }
-                }
-                debug_assert!(wiki.is_some() || is_path);
-                let (target, fragment) = match dest.split_once('#') {
-                    Some((t, f)) => (t.to_string(), Some(f.to_string())),
-                    None => (dest.clone(), None),
-                };
-                if wiki.is_some() && target.trim().is_empty() {
-                    diags.push(
-                        origin
-                            .error(range.clone(), 0, "wiki link has no target")
-                            .with_hint("write [[slug]] or [[slug|text]]"),
-                    );
-                }
-                let n = links.len();
-                links.push(LinkRef {
-                    target: target.trim().to_string(),
-                    fragment,
-                    kind: match wiki {
-                        Some(has_text) => LinkKind::Wiki { has_text },
-                        None => LinkKind::Path,
-                    },
-                    offset: origin.locate(range.clone()),
-                });
-                let mut a = format!("<a href=\"\0H{n}\0\"");
-                if !title.is_empty() {
-                    let _ = write!(a, " title=\"{}\"", escape_html(title));
-                }
-                a.push('>');
-                events[i].0 = Event::InlineHtml(a.into());
-                open.push(Opened::Placeholder);
-                if wiki == Some(false) {
-                    // Drop the slug text; the target's title goes there.
-                    let mut j = i + 1;
-                    while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Link)) {
-                        j += 1;
-                    }
-                    events.splice(
-                        i + 1..j,
-                        [(Event::InlineHtml(format!("\0T{n}\0").into()), range.clone())],
-                    );
-                }
-            }
-            Event::End(TagEnd::Link) => match open.pop() {
-                Some(Opened::Placeholder) => events[i].0 = Event::InlineHtml("</a>".into()),
-                Some(Opened::Dropped) => events[i].0 = Event::InlineHtml("".into()),
-                _ => {}
-            },
-            _ => {}
-        }
-        i += 1;
-    }
-}
-
-/// Where the destination of an inline link or image starts in its source
-/// (after `](`, spaces and a `<`), or 0.
-fn dest_delta(snippet: &str) -> usize {
-    snippet.find("](").map_or(0, |k| {
-        let rest = &snippet[k + 2..];
-        let dest = rest.trim_start().trim_start_matches('<');
-        k + 2 + rest.len() - dest.len()
-    })
-}
-
-/// Links and images that take their URL from a reference definition, which
-/// [`check_reference_definitions`] has reported already.
-fn is_reference(t: LinkType) -> bool {
-    matches!(
-        t,
-        LinkType::Reference
-            | LinkType::ReferenceUnknown
-            | LinkType::Collapsed
-            | LinkType::CollapsedUnknown
-            | LinkType::Shortcut
-            | LinkType::ShortcutUnknown
-    )
-}
-
-/// Character references decode to any character (`&#1;`, `&#x2;`): the
-/// control characters among them are errors, as in the file itself, and are
-/// replaced, so none reaches a page or stands in for an internal mark.
-fn check_decoded_controls(
-    events: &mut [(Event<'_>, Range<usize>)],
-    origin: &Origin<'_>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    for (e, range) in events.iter_mut() {
-        let (Event::Text(t) | Event::Code(t)) = e else {
-            continue;
-        };
-        let Some((_, c)) = crate::allow::find_forbidden_control(t) else {
-            continue;
-        };
-        let snippet = origin.snippet(range.clone());
-        let delta = snippet.find("&#").unwrap_or(0);
-        diags.push(
-            origin
-                .error(
-                    range.clone(),
-                    delta,
-                    format!(
-                        "a character reference writes the control character {}",
-                        crate::allow::control_name(c)
-                    ),
-                )
-                .with_hint("remove it: text may not contain control characters"),
-        );
-        let cleaned: String = t
-            .chars()
-            .map(|c| {
-                if crate::allow::is_forbidden_control(c) {
-                    '\u{fffd}'
-                } else {
-                    c
-                }
-            })
-            .collect();
-        *t = cleaned.into();
-    }
-}
-
 /// Raw HTML policy, the same for bodies and notes: comments are dropped,
 /// anything else is an error (and is left out).
 fn drop_raw_html(
@@ -912,222 +685,6 @@ fn drop_raw_html(
         );
         false
     });
-}
-
-/// One run of displayed text and the event it came from.
-#[derive(Debug, Clone)]
-struct Piece {
-    event: usize,
-    flat: Range<usize>,
-}
-
-/// Concatenates the displayed text, with block boundaries, and records pieces.
-fn flatten(events: &[(Event<'_>, Range<usize>)]) -> (String, Vec<Piece>) {
-    let mut flat = String::new();
-    let mut pieces = vec![];
-    let boundary = |flat: &mut String| {
-        if !flat.is_empty() && !flat.ends_with(BLOCK_BOUNDARY) {
-            flat.push(BLOCK_BOUNDARY);
-        }
-    };
-    for (idx, (e, _)) in events.iter().enumerate() {
-        match e {
-            Event::Text(t) | Event::Code(t) => {
-                let start = flat.len();
-                flat.push_str(t);
-                pieces.push(Piece {
-                    event: idx,
-                    flat: start..flat.len(),
-                });
-            }
-            Event::SoftBreak | Event::HardBreak => flat.push(' '),
-            Event::InlineHtml(h) if h.starts_with("\0T") => flat.push(OPAQUE),
-            Event::Start(tag) if is_block(tag) => boundary(&mut flat),
-            Event::End(tag) if is_block_end(tag) => boundary(&mut flat),
-            Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::Rule => {
-                boundary(&mut flat)
-            }
-            _ => {}
-        }
-    }
-    (flat, pieces)
-}
-
-fn is_block(tag: &Tag<'_>) -> bool {
-    !matches!(
-        tag,
-        Tag::Emphasis
-            | Tag::Strong
-            | Tag::Strikethrough
-            | Tag::Link { .. }
-            | Tag::Image { .. }
-            | Tag::Superscript
-            | Tag::Subscript
-    )
-}
-
-fn is_block_end(tag: &TagEnd) -> bool {
-    !matches!(
-        tag,
-        TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Link
-            | TagEnd::Image
-            | TagEnd::Superscript
-            | TagEnd::Subscript
-    )
-}
-
-/// Byte offset in the body of a flat offset (for "matches on lines …").
-fn flat_to_source(
-    flat_off: usize,
-    pieces: &[Piece],
-    events: &[(Event<'_>, Range<usize>)],
-) -> usize {
-    let p = pieces
-        .iter()
-        .rev()
-        .find(|p| p.flat.start <= flat_off)
-        .or(pieces.first());
-    p.map(|p| events[p.event].1.start).unwrap_or(0)
-}
-
-/// For each event inside a link, the index of the event that closes the
-/// outermost link around it (`None` outside links). Links are the ones
-/// pulldown-cmark still renders and the placeholder anchors of
-/// [`rewrite_links`]; dropped links render nothing and do not count.
-fn enclosing_link_ends(events: &[(Event<'_>, Range<usize>)]) -> Vec<Option<usize>> {
-    let mut ends = vec![None; events.len()];
-    let mut depth = 0usize;
-    let mut outer_start = 0;
-    for (i, (e, _)) in events.iter().enumerate() {
-        let opens = match e {
-            Event::Start(Tag::Link { .. }) => Some(true),
-            Event::End(TagEnd::Link) => Some(false),
-            Event::InlineHtml(h) if h.starts_with("<a href=\"\0H") => Some(true),
-            Event::InlineHtml(h) if h.as_ref() == "</a>" => Some(false),
-            _ => None,
-        };
-        match opens {
-            Some(true) => {
-                if depth == 0 {
-                    outer_start = i;
-                }
-                depth += 1;
-            }
-            Some(false) if depth > 0 => {
-                depth -= 1;
-                if depth == 0 {
-                    for end in &mut ends[outer_start..i] {
-                        *end = Some(i);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    ends
-}
-
-/// The note reference put after an anchored range.
-fn note_ref(html: &mut String, n: usize) {
-    let _ = write!(
-        html,
-        "<sup class=\"noteref\"><a href=\"#note-{n}\" id=\"ref-{n}\" role=\"doc-noteref\" aria-label=\"Note {n}\">{n}</a></sup>"
-    );
-}
-
-/// Wraps the text of each anchored range in `<mark>`s, split at event borders
-/// so elements nest properly, and puts a note reference after each range. A
-/// range that ends inside link text gets its reference right after that link
-/// closes: the reference is a link itself, and links may not nest.
-fn apply_marks(
-    events: &mut [(Event<'_>, Range<usize>)],
-    pieces: &[Piece],
-    marks: &[(usize, Range<usize>)],
-) {
-    if marks.is_empty() {
-        return;
-    }
-    let link_ends = enclosing_link_ends(events);
-    // Link-closing event → note references to put after it.
-    let mut after_link: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
-    for piece in pieces {
-        let hits: Vec<&(usize, Range<usize>)> = marks
-            .iter()
-            .filter(|(_, r)| r.start < piece.flat.end && r.end > piece.flat.start)
-            .collect();
-        if hits.is_empty() {
-            continue;
-        }
-        let (text, is_code) = match &events[piece.event].0 {
-            Event::Text(t) => (t.to_string(), false),
-            Event::Code(t) => (t.to_string(), true),
-            _ => continue,
-        };
-        // Cut points within this piece.
-        let mut cuts: Vec<usize> = vec![0, text.len()];
-        for (_, r) in &hits {
-            for p in [r.start, r.end] {
-                if p > piece.flat.start && p < piece.flat.end {
-                    cuts.push(p - piece.flat.start);
-                }
-            }
-        }
-        cuts.sort_unstable();
-        cuts.dedup();
-        let mut html = String::new();
-        if is_code {
-            html.push_str("<code>");
-        }
-        for w in cuts.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            let (fa, fb) = (piece.flat.start + a, piece.flat.start + b);
-            let mut covering: Vec<&(usize, Range<usize>)> = hits
-                .iter()
-                .copied()
-                .filter(|(_, r)| r.start <= fa && r.end >= fb)
-                .collect();
-            covering.sort_by_key(|(n, r)| (r.start, *n));
-            for (n, r) in &covering {
-                if r.start == fa {
-                    let _ = write!(
-                        html,
-                        "<mark class=\"anno\" id=\"mark-{n}\" data-note=\"{n}\">"
-                    );
-                } else {
-                    let _ = write!(html, "<mark class=\"anno\" data-note=\"{n}\">");
-                }
-            }
-            html.push_str(&escape_html(&text[a..b]));
-            for _ in &covering {
-                html.push_str("</mark>");
-            }
-            let mut ending: Vec<usize> = hits
-                .iter()
-                .filter(|(_, r)| r.end == fb)
-                .map(|(n, _)| *n)
-                .collect();
-            ending.sort_unstable();
-            match link_ends[piece.event] {
-                Some(end) => after_link.entry(end).or_default().extend(ending),
-                None => ending.into_iter().for_each(|n| note_ref(&mut html, n)),
-            }
-        }
-        if is_code {
-            html.push_str("</code>");
-        }
-        events[piece.event].0 = Event::InlineHtml(html.into());
-    }
-    for (end, mut numbers) in after_link {
-        numbers.sort_unstable();
-        let mut html = String::from("</a>");
-        for n in numbers {
-            note_ref(&mut html, n);
-        }
-        events[end].0 = Event::InlineHtml(html.into());
-    }
 }
 
 /// Minimal HTML escaping for text and attribute values.

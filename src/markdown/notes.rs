@@ -1,0 +1,220 @@
+//! Markdown: note anchoring — the body's events flattened to the text a
+//! reader sees, and the quoted words marked where they were found.
+
+use super::*;
+
+/// One run of displayed text and the event it came from.
+#[derive(Debug, Clone)]
+pub(super) struct Piece {
+    event: usize,
+    flat: Range<usize>,
+}
+
+/// Concatenates the displayed text, with block boundaries, and records pieces.
+pub(super) fn flatten(events: &[(Event<'_>, Range<usize>)]) -> (String, Vec<Piece>) {
+    let mut flat = String::new();
+    let mut pieces = vec![];
+    let boundary = |flat: &mut String| {
+        if !flat.is_empty() && !flat.ends_with(BLOCK_BOUNDARY) {
+            flat.push(BLOCK_BOUNDARY);
+        }
+    };
+    for (idx, (e, _)) in events.iter().enumerate() {
+        match e {
+            Event::Text(t) | Event::Code(t) => {
+                let start = flat.len();
+                flat.push_str(t);
+                pieces.push(Piece {
+                    event: idx,
+                    flat: start..flat.len(),
+                });
+            }
+            Event::SoftBreak | Event::HardBreak => flat.push(' '),
+            Event::InlineHtml(h) if h.starts_with("\0T") => flat.push(OPAQUE),
+            Event::Start(tag) if is_block(tag) => boundary(&mut flat),
+            Event::End(tag) if is_block_end(tag) => boundary(&mut flat),
+            Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::Rule => {
+                boundary(&mut flat)
+            }
+            _ => {}
+        }
+    }
+    (flat, pieces)
+}
+
+pub(super) fn is_block(tag: &Tag<'_>) -> bool {
+    !matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::Superscript
+            | Tag::Subscript
+    )
+}
+
+pub(super) fn is_block_end(tag: &TagEnd) -> bool {
+    !matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+    )
+}
+
+/// Byte offset in the body of a flat offset (for "matches on lines …").
+pub(super) fn flat_to_source(
+    flat_off: usize,
+    pieces: &[Piece],
+    events: &[(Event<'_>, Range<usize>)],
+) -> usize {
+    let p = pieces
+        .iter()
+        .rev()
+        .find(|p| p.flat.start <= flat_off)
+        .or(pieces.first());
+    p.map(|p| events[p.event].1.start).unwrap_or(0)
+}
+
+/// For each event inside a link, the index of the event that closes the
+/// outermost link around it (`None` outside links). Links are the ones
+/// pulldown-cmark still renders and the placeholder anchors of
+/// [`rewrite_links`]; dropped links render nothing and do not count.
+fn enclosing_link_ends(events: &[(Event<'_>, Range<usize>)]) -> Vec<Option<usize>> {
+    let mut ends = vec![None; events.len()];
+    let mut depth = 0usize;
+    let mut outer_start = 0;
+    for (i, (e, _)) in events.iter().enumerate() {
+        let opens = match e {
+            Event::Start(Tag::Link { .. }) => Some(true),
+            Event::End(TagEnd::Link) => Some(false),
+            Event::InlineHtml(h) if h.starts_with("<a href=\"\0H") => Some(true),
+            Event::InlineHtml(h) if h.as_ref() == "</a>" => Some(false),
+            _ => None,
+        };
+        match opens {
+            Some(true) => {
+                if depth == 0 {
+                    outer_start = i;
+                }
+                depth += 1;
+            }
+            Some(false) if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    for end in &mut ends[outer_start..i] {
+                        *end = Some(i);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    ends
+}
+
+/// The note reference put after an anchored range.
+fn note_ref(html: &mut String, n: usize) {
+    let _ = write!(
+        html,
+        "<sup class=\"noteref\"><a href=\"#note-{n}\" id=\"ref-{n}\" role=\"doc-noteref\" aria-label=\"Note {n}\">{n}</a></sup>"
+    );
+}
+
+/// Wraps the text of each anchored range in `<mark>`s, split at event borders
+/// so elements nest properly, and puts a note reference after each range. A
+/// range that ends inside link text gets its reference right after that link
+/// closes: the reference is a link itself, and links may not nest.
+pub(super) fn apply_marks(
+    events: &mut [(Event<'_>, Range<usize>)],
+    pieces: &[Piece],
+    marks: &[(usize, Range<usize>)],
+) {
+    if marks.is_empty() {
+        return;
+    }
+    let link_ends = enclosing_link_ends(events);
+    // Link-closing event → note references to put after it.
+    let mut after_link: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for piece in pieces {
+        let hits: Vec<&(usize, Range<usize>)> = marks
+            .iter()
+            .filter(|(_, r)| r.start < piece.flat.end && r.end > piece.flat.start)
+            .collect();
+        if hits.is_empty() {
+            continue;
+        }
+        let (text, is_code) = match &events[piece.event].0 {
+            Event::Text(t) => (t.to_string(), false),
+            Event::Code(t) => (t.to_string(), true),
+            _ => continue,
+        };
+        // Cut points within this piece.
+        let mut cuts: Vec<usize> = vec![0, text.len()];
+        for (_, r) in &hits {
+            for p in [r.start, r.end] {
+                if p > piece.flat.start && p < piece.flat.end {
+                    cuts.push(p - piece.flat.start);
+                }
+            }
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut html = String::new();
+        if is_code {
+            html.push_str("<code>");
+        }
+        for w in cuts.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let (fa, fb) = (piece.flat.start + a, piece.flat.start + b);
+            let mut covering: Vec<&(usize, Range<usize>)> = hits
+                .iter()
+                .copied()
+                .filter(|(_, r)| r.start <= fa && r.end >= fb)
+                .collect();
+            covering.sort_by_key(|(n, r)| (r.start, *n));
+            for (n, r) in &covering {
+                if r.start == fa {
+                    let _ = write!(
+                        html,
+                        "<mark class=\"anno\" id=\"mark-{n}\" data-note=\"{n}\">"
+                    );
+                } else {
+                    let _ = write!(html, "<mark class=\"anno\" data-note=\"{n}\">");
+                }
+            }
+            html.push_str(&escape_html(&text[a..b]));
+            for _ in &covering {
+                html.push_str("</mark>");
+            }
+            let mut ending: Vec<usize> = hits
+                .iter()
+                .filter(|(_, r)| r.end == fb)
+                .map(|(n, _)| *n)
+                .collect();
+            ending.sort_unstable();
+            match link_ends[piece.event] {
+                Some(end) => after_link.entry(end).or_default().extend(ending),
+                None => ending.into_iter().for_each(|n| note_ref(&mut html, n)),
+            }
+        }
+        if is_code {
+            html.push_str("</code>");
+        }
+        events[piece.event].0 = Event::InlineHtml(html.into());
+    }
+    for (end, mut numbers) in after_link {
+        numbers.sort_unstable();
+        let mut html = String::from("</a>");
+        for n in numbers {
+            note_ref(&mut html, n);
+        }
+        events[end].0 = Event::InlineHtml(html.into());
+    }
+}

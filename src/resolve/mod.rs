@@ -1,0 +1,354 @@
+//! Stage 2, resolve: every rule that spans files. Builds the [`Archive`] —
+//! slugs, vocabularies, relations and their inverses, wiki links, backlinks,
+//! taxonomies, related reports, clause families — and turns every broken
+//! reference into a diagnostic at its line and column.
+//!
+//! Here: the archive type, its entry handles and `resolve` itself; the rules
+//! are in `vocabularies`, `references` (party and agreement lists,
+//! relations), `links` (wiki and path links) and `indexes` (what render reads).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::config::SiteConfig;
+use crate::content::model::PARTY_KINDS;
+use crate::content::{is_valid_slug, Content, Entry};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{escape_html, LinkKind, RenderedBody};
+use crate::urls::{paths, Urls};
+use crate::yaml::closest;
+
+mod indexes;
+mod links;
+mod references;
+mod vocabularies;
+
+use indexes::*;
+use links::*;
+use references::*;
+use vocabularies::*;
+
+/// Most words a clause's text may have: a clause quotes one commitment, and a
+/// word-by-word comparison of longer texts helps no reader (see `render::clauses`).
+pub const MAX_CLAUSE_WORDS: usize = 1_000;
+
+/// Which collection an entry is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// A report.
+    Article,
+    /// An agreement.
+    Agreement,
+    /// A party.
+    Party,
+    /// A free-standing page.
+    Page,
+    /// The home page.
+    Home,
+}
+
+impl Kind {
+    /// What readers call an entry of this kind: `report`, `agreement`,
+    /// `party`, `page` (the home page is a page).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Article => "report",
+            Kind::Agreement => "agreement",
+            Kind::Party => "party",
+            Kind::Page | Kind::Home => "page",
+        }
+    }
+
+    /// The content folder name.
+    pub fn section(self) -> &'static str {
+        match self {
+            Kind::Article => "articles",
+            Kind::Agreement => "agreements",
+            Kind::Party => "parties",
+            Kind::Page => "pages",
+            Kind::Home => "",
+        }
+    }
+}
+
+/// An entry of the archive: its kind and index in that collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    /// Collection.
+    pub kind: Kind,
+    /// Index in the collection.
+    pub idx: usize,
+}
+
+impl Key {
+    fn new(kind: Kind, idx: usize) -> Self {
+        Key { kind, idx }
+    }
+}
+
+/// A link placeholder, resolved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResolvedLink {
+    /// The href, with base path.
+    pub href: String,
+    /// HTML-escaped default text (the target's short title).
+    pub text: String,
+    /// The same title, unescaped.
+    pub title: String,
+}
+
+/// A typed relation between two entries (the target is always an agreement).
+#[derive(Debug, Clone)]
+pub struct Relation {
+    /// Declaring entry.
+    pub from: Key,
+    /// Agreement pointed at.
+    pub to: Key,
+    /// Relation type key.
+    pub kind: String,
+    /// Editor's note.
+    pub note: Option<String>,
+}
+
+/// The resolved archive: content plus every cross-file fact render needs.
+#[derive(Debug)]
+pub struct Archive {
+    /// Site settings.
+    pub config: SiteConfig,
+    /// URL builder.
+    pub urls: Urls,
+    /// The loaded content.
+    pub content: Content,
+    /// Resolved link placeholders, per entry.
+    pub links: HashMap<Key, Vec<ResolvedLink>>,
+    /// All relations, in declaration order.
+    pub relations: Vec<Relation>,
+    /// What links to each entry, in date order.
+    pub backlinks: HashMap<Key, Vec<Key>>,
+    /// Reports covering each agreement, oldest first.
+    pub coverage: Vec<Vec<usize>>,
+    /// Reports newest first.
+    pub articles_by_date: Vec<usize>,
+    /// Agreements oldest first.
+    pub agreements_by_date: Vec<usize>,
+    /// Tag → reports, newest first.
+    pub tags: BTreeMap<String, Vec<usize>>,
+    /// Year → reports, newest first.
+    pub years: BTreeMap<i16, Vec<usize>>,
+    /// Party index → (reports, agreements).
+    pub party_entries: Vec<(Vec<usize>, Vec<usize>)>,
+    /// For each report, related reports (most shared agreements, then newest).
+    pub related: Vec<Vec<usize>>,
+    /// Clause id → (agreement index, clause index), in date order.
+    pub clauses: BTreeMap<String, Vec<(usize, usize)>>,
+    /// Each content file's git history (empty without a full git checkout).
+    pub history: std::sync::Arc<crate::history::History>,
+    slug_index: HashMap<(Kind, String), usize>,
+}
+
+impl Archive {
+    /// Looks up an entry by kind and slug.
+    pub fn find(&self, kind: Kind, slug: &str) -> Option<usize> {
+        self.slug_index.get(&(kind, slug.to_string())).copied()
+    }
+
+    /// The handle of an entry: what every kind of entry has (`None` only for
+    /// a missing home page).
+    pub fn entry(&self, key: Key) -> Option<EntryRef<'_>> {
+        fn of<'a, M>(key: Key, e: &'a crate::content::Entry<M>, title: &'a str) -> EntryRef<'a> {
+            EntryRef {
+                key,
+                slug: &e.slug,
+                file: &e.file,
+                title,
+                short_title: title,
+                date: None,
+                body: &e.body,
+            }
+        }
+        let c = &self.content;
+        let i = key.idx;
+        Some(match key.kind {
+            Kind::Article => EntryRef {
+                date: Some(c.articles[i].meta.date),
+                ..of(key, &c.articles[i], &c.articles[i].meta.title)
+            },
+            Kind::Agreement => EntryRef {
+                date: Some(c.agreements[i].meta.date),
+                short_title: &c.agreements[i].meta.short_title,
+                ..of(key, &c.agreements[i], &c.agreements[i].meta.title)
+            },
+            Kind::Party => of(key, &c.parties[i], &c.parties[i].meta.title),
+            Kind::Page => of(key, &c.pages[i], &c.pages[i].meta.title),
+            Kind::Home => {
+                let h = c.home.as_ref()?;
+                of(key, h, &h.meta.title)
+            }
+        })
+    }
+
+    /// Site-relative path of an entry.
+    pub fn rel_path(&self, key: Key) -> String {
+        self.entry(key).map(|e| e.rel()).unwrap_or_default()
+    }
+
+    /// Short title of an entry (used as default link text).
+    pub fn short_title(&self, key: Key) -> &str {
+        self.entry(key).map(|e| e.short_title).unwrap_or("")
+    }
+
+    /// Date of an entry, for ordering (parties and pages have none).
+    pub fn date_of(&self, key: Key) -> Option<crate::content::date::Date> {
+        self.entry(key).and_then(|e| e.date)
+    }
+
+    /// The rendered body of an entry.
+    pub fn body(&self, key: Key) -> Option<&RenderedBody> {
+        self.entry(key).map(|e| e.body)
+    }
+}
+
+/// One handle per entry, whatever its kind: its slug, file, title, date,
+/// body and URL, so code that treats entries alike needs no match on kinds.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryRef<'a> {
+    /// Kind and index.
+    pub key: Key,
+    /// File stem (empty for the home page's URL).
+    pub slug: &'a str,
+    /// The source file.
+    pub file: &'a crate::source::SourceFile,
+    /// Full title.
+    pub title: &'a str,
+    /// Short title (agreements have one; otherwise the title).
+    pub short_title: &'a str,
+    /// Date (reports and agreements).
+    pub date: Option<crate::content::date::Date>,
+    /// Rendered body.
+    pub body: &'a RenderedBody,
+}
+
+impl EntryRef<'_> {
+    /// Site-relative path of the entry's page.
+    pub fn rel(&self) -> String {
+        match self.key.kind {
+            Kind::Article => paths::article(self.slug),
+            Kind::Agreement => paths::agreement(self.slug),
+            Kind::Party => paths::party(self.slug),
+            Kind::Page => paths::page(self.slug),
+            Kind::Home => String::new(),
+        }
+    }
+}
+
+/// Builds the archive and reports every broken cross-file reference.
+pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic>) {
+    let mut diags = vec![];
+    let urls = Urls::new(&config.base_url);
+    let mut slug_index = HashMap::new();
+    for (i, e) in content.articles.iter().enumerate() {
+        slug_index.insert((Kind::Article, e.slug.clone()), i);
+    }
+    for (i, e) in content.agreements.iter().enumerate() {
+        slug_index.insert((Kind::Agreement, e.slug.clone()), i);
+    }
+    for (i, e) in content.parties.iter().enumerate() {
+        slug_index.insert((Kind::Party, e.slug.clone()), i);
+    }
+    for (i, e) in content.pages.iter().enumerate() {
+        slug_index.insert((Kind::Page, e.slug.clone()), i);
+        if let Some(out) = crate::urls::routes::reserved_page_output(&e.slug) {
+            let message = if out.ends_with('/') {
+                format!(
+                    "page `{}` would have the same URL as the site's own /{out} section",
+                    e.slug
+                )
+            } else {
+                format!(
+                    "page `{}` would sit beside the site's own /{out} under the same name",
+                    e.slug
+                )
+            };
+            diags.push(
+                e.file
+                    .error_at(0, message)
+                    .with_hint("rename the file: the site writes this path itself"),
+            );
+        }
+    }
+    if content.home.is_none() {
+        diags.push(
+            Diagnostic::error("content/_index.md", "content/_index.md not found")
+                .with_hint("create it with `title:` front matter and the home page text"),
+        );
+    }
+
+    let mut archive = Archive {
+        config,
+        urls,
+        coverage: vec![vec![]; content.agreements.len()],
+        party_entries: vec![(vec![], vec![]); content.parties.len()],
+        related: vec![vec![]; content.articles.len()],
+        content,
+        links: HashMap::new(),
+        relations: vec![],
+        backlinks: HashMap::new(),
+        articles_by_date: vec![],
+        agreements_by_date: vec![],
+        tags: BTreeMap::new(),
+        years: BTreeMap::new(),
+        clauses: BTreeMap::new(),
+        history: Default::default(),
+        slug_index,
+    };
+
+    check_vocabularies(&archive, &mut diags);
+    let mut backlinks: HashMap<Key, BTreeSet<Key>> = HashMap::new();
+    resolve_references(&mut archive, &mut backlinks, &mut diags);
+    resolve_relations(&mut archive, &mut backlinks, &mut diags);
+    resolve_all_links(&mut archive, &mut backlinks, &mut diags);
+    complete_note_selectors(&mut archive);
+    build_indexes(&mut archive, backlinks);
+    suppress_links_to_failed(&archive.content.failed, &mut diags);
+    (archive, diags)
+}
+
+/// Drops "unknown …" errors about entries whose file failed to parse (they
+/// exist; their own error says what to fix) and says once, at each such file,
+/// how many references wait on it.
+fn suppress_links_to_failed(failed: &[crate::content::Failed], diags: &mut Vec<Diagnostic>) {
+    if failed.is_empty() {
+        return;
+    }
+    let mut waiting = vec![0usize; failed.len()];
+    diags.retain(|d| {
+        let m = d.message.as_str();
+        if !(m.starts_with("wiki link to unknown ")
+            || m.starts_with("unknown agreement `")
+            || m.starts_with("unknown party `"))
+        {
+            return true;
+        }
+        let Some(slug) = m.split('`').nth(1) else {
+            return true;
+        };
+        match failed.iter().position(|f| f.slug == slug) {
+            Some(i) => {
+                waiting[i] += 1;
+                false
+            }
+            None => true,
+        }
+    });
+    for (f, n) in failed.iter().zip(waiting) {
+        if n > 0 {
+            diags.push(Diagnostic::warning(
+                f.path.clone(),
+                format!(
+                    "{n} reference{} to `{}` from other files cannot be checked until this file parses",
+                    if n == 1 { "" } else { "s" },
+                    f.slug
+                ),
+            ).file_failed());
+        }
+    }
+}
