@@ -2,10 +2,14 @@
 //
 // The index lives in the site's own pagefind/ folder (data-bundle on #search,
 // which already carries the base path), so nothing is fetched from anywhere
-// else. The query and filters live in the address (?q=…&party=…) so a search
-// can be linked; the page works with the keyboard alone, and says plainly when
-// nothing matches. Without JavaScript the form stays hidden and the page offers
-// the archive's indexes instead.
+// else. It is sharded by date (data-shards: `key:pages:words` for each shard,
+// newest first; see src/search/shard.rs), and static/search-shards.js searches
+// the shards as one index. The query and filters live in the address
+// (?q=…&party=…) so a search can be linked; the page works with the keyboard
+// alone, and says plainly when nothing matches. Without JavaScript the form
+// stays hidden and the page offers the archive's indexes instead.
+
+import { ShardedSearch } from "./search-shards.js";
 
 const PAGE_SIZE = 10;
 const DEBOUNCE_MS = 200;
@@ -16,6 +20,13 @@ if (root && form) start();
 
 function start() {
   const bundle = root.dataset.bundle;
+  const shards = (root.dataset.shards || "")
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((s) => {
+      const [key, pages, words] = s.split(":");
+      return { key, pages: Number(pages), words: Number(words) };
+    });
   const input = form.elements.namedItem("q");
   const sortSelect = form.elements.namedItem("sort");
   const filterSelects = Array.from(form.querySelectorAll("select[data-filter]"));
@@ -36,18 +47,16 @@ function start() {
 
   function load() {
     if (!loading) {
-      loading = import(bundle + "pagefind.js").then(async (pf) => {
-        await pf.options({
-          basePath: bundle,
-          // Result URLs are stored with the base path already.
-          baseUrl: "/",
-          excerptLength: 26,
-          // A match in a title counts most.
-          ranking: { metaWeights: { title: 5.0 } },
-        });
-        await pf.init();
-        pagefind = pf;
-        return pf;
+      const index = new ShardedSearch(bundle, shards, {
+        // Result URLs are stored with the base path already.
+        baseUrl: "/",
+        excerptLength: 26,
+        // A match in a title counts most.
+        ranking: { metaWeights: { title: 5.0 } },
+      });
+      loading = index.load().then(() => {
+        pagefind = index;
+        return index;
       });
     }
     return loading;
@@ -125,10 +134,7 @@ function start() {
     let search;
     try {
       const pf = await load();
-      const options = { filters: st.filters };
-      if (st.sort === "newest") options.sort = { date: "desc" };
-      if (st.sort === "oldest") options.sort = { date: "asc" };
-      search = await pf.search(st.q || null, options);
+      search = await pf.search(st.q, st.filters, st.sort);
     } catch (e) {
       if (mine !== seq) return;
       list.removeAttribute("aria-busy");

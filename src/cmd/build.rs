@@ -64,7 +64,9 @@ pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diag
     diags.extend(d);
     timer.lap("render+write");
     let with_index = !opts.no_search && !diags.has_errors();
-    let (pages, d) = crate::search::render_to(&archive, &opts.root, sink, with_index);
+    let cache = crate::search::ShardCache::on_disk(&opts.root);
+    let (pages, d) =
+        crate::search::render_to(&archive, &opts.root, sink, with_index.then_some(&cache));
     diags.extend(d);
     timer.lap("search");
     (count + pages, diags)

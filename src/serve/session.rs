@@ -47,10 +47,6 @@ const PAGE_TEMPLATES: &[&str] = &[
     "404.html",
 ];
 
-/// Above this many reports, edits do not rebuild the search index (it takes
-/// seconds); the index from the first build keeps being served.
-pub const REINDEX_LIMIT: usize = 2_000;
-
 /// What one rebuild did.
 #[derive(Debug, Clone, Default)]
 pub struct Rebuild {
@@ -62,6 +58,8 @@ pub struct Rebuild {
     pub changed: usize,
     /// Wall time.
     pub millis: f64,
+    /// Search index shards indexed anew (the others came from the shard cache).
+    pub search_shards: Vec<String>,
 }
 
 /// The in-memory site of `annals serve`.
@@ -84,6 +82,7 @@ pub struct Session {
     statics: BTreeMap<String, Bytes>,
     diagnostics: Diagnostics,
     generation: u64,
+    search_cache: crate::search::ShardCache,
 }
 
 impl Session {
@@ -111,6 +110,7 @@ impl Session {
             statics: BTreeMap::new(),
             diagnostics: Diagnostics::new(),
             generation: 0,
+            search_cache: crate::search::ShardCache::in_memory_and_on_disk(root),
         };
         s.reload_config();
         let (content, diags) = content::load(root, drafts);
@@ -189,6 +189,7 @@ impl Session {
                 planned: n,
                 changed: n,
                 millis: 0.0,
+                search_shards: vec![],
             };
         }
         let mut templates_changed = false;
@@ -286,11 +287,9 @@ impl Session {
             run_modules,
         );
         diags.extend(d);
-        // The search index, after the pages (as `build` does). On large archives
-        // it takes seconds, so after the first build it is only redone when the
-        // archive is small; otherwise the previous index keeps being served.
-        let reindex = self.pages.is_empty() || archive.content.articles.len() <= REINDEX_LIMIT;
-        if reindex && !diags.has_errors() {
+        // The search index, after the pages (as `build` does): only the shards
+        // whose records changed are indexed again, the others come from the cache.
+        if !diags.has_errors() {
             let (_, d) = crate::search::render_to(
                 &archive,
                 &self.root,
@@ -298,10 +297,11 @@ impl Session {
                     rendered.lock().unwrap().push(o);
                     Ok(())
                 },
-                true,
+                Some(&self.search_cache),
             );
             diags.extend(d);
         }
+        let search_shards = self.search_cache.take_built();
         self.content = archive.content;
         if diags.has_errors() {
             return self.finish(diags, None, start);
@@ -314,13 +314,6 @@ impl Session {
         for out in planned {
             if let Some(b) = self.pages.get(&out) {
                 next.insert(out, b.clone());
-            }
-        }
-        if !reindex {
-            for (k, v) in &self.pages {
-                if k.starts_with("pagefind/") || k == "search/index.html" {
-                    next.insert(k.clone(), v.clone());
-                }
             }
         }
         if !run_modules {
@@ -350,6 +343,7 @@ impl Session {
         let mut r = self.finish(diags, Some(next), start);
         r.rendered = n_rendered;
         r.planned = n_planned;
+        r.search_shards = search_shards;
         r
     }
 
@@ -380,6 +374,7 @@ impl Session {
             planned: 0,
             changed,
             millis: start.elapsed().as_secs_f64() * 1000.0,
+            search_shards: vec![],
         }
     }
 
