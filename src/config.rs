@@ -37,6 +37,11 @@ pub struct SiteConfig {
     /// Custom domain written to `CNAME` for GitHub Pages.
     #[serde(default)]
     pub cname: Option<String>,
+    /// Files of `static/` whose type could run script on the site's origin
+    /// (JavaScript, SVG, HTML, XML, …), allowed by name after review
+    /// (`[notes.js, search.js]`). Any other such file is an error.
+    #[serde(default)]
+    pub static_scripts: Vec<String>,
     /// Relation types: key → labels, in the order of site.yaml.
     pub relation_types: IndexMap<String, RelationType>,
     /// Annotation kinds.
@@ -80,6 +85,10 @@ pub struct Term {
     /// What it means, shown on the about and index pages.
     #[serde(default)]
     pub description: Option<String>,
+    /// Annotation kinds only: a note of this kind must list at least one URL
+    /// in `sources:` (an error otherwise).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub requires_source: bool,
 }
 
 fn default_language() -> String {
@@ -121,17 +130,79 @@ impl SiteConfig {
             let (l, c) = spans.value(path).unwrap_or((1, 1));
             file.error_at_line_col(l, c, msg)
         };
-        if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
+        let value = serde_json::to_value(&config).unwrap_or_default();
+        errors.extend(crate::allow::control_errors(&value, &file, &spans));
+        // Every URL setting goes through the one allow-list.
+        let url_settings = [
+            ("base_url", Some(&config.base_url)),
+            ("repository", config.repository.as_ref()),
+        ];
+        for (key, value) in url_settings {
+            let Some(url) = value else { continue };
+            let hint = match key {
+                "base_url" => "write it like https://owner.github.io/archive/",
+                _ => "write it like https://github.com/owner/archive",
+            };
+            match crate::allow::check_url(url, crate::allow::UrlUse::Absolute) {
+                Err(p) => errors.push(at(key, format!("{key}: {}", p.message)).with_hint(hint)),
+                Ok(_) if url.contains(['?', '#']) || url.trim() != url => errors.push(
+                    at(
+                        key,
+                        format!(
+                            "{key} `{url}` must be a plain address (no spaces, query or fragment)"
+                        ),
+                    )
+                    .with_hint(hint),
+                ),
+                Ok(_) => {}
+            }
+        }
+        if let Some(cname) = &config.cname {
+            let ok = !cname.is_empty()
+                && cname.split('.').all(|label| {
+                    !label.is_empty()
+                        && label
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                });
+            if !ok {
+                errors.push(
+                    at("cname", format!("cname `{cname}` is not a domain name"))
+                        .with_hint("write only the domain, like archive.example.org"),
+                );
+            }
+        }
+        if config.language.is_empty()
+            || !config
+                .language
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
             errors.push(
                 at(
-                    "base_url",
-                    format!(
-                        "base_url `{}` is not an absolute http(s) URL",
-                        config.base_url
-                    ),
+                    "language",
+                    format!("language `{}` is not a language tag", config.language),
                 )
-                .with_hint("write it like https://owner.github.io/archive/"),
+                .with_hint("write a BCP 47 tag such as en or en-GB"),
             );
+        }
+        for (i, name) in config.static_scripts.iter().enumerate() {
+            let plain = !name.is_empty()
+                && !name.starts_with('/')
+                && name
+                    .split('/')
+                    .all(|seg| !seg.is_empty() && seg != "." && seg != "..");
+            if !plain {
+                errors.push(
+                    at(
+                        &format!("static_scripts.{i}"),
+                        format!("static_scripts entry `{name}` is not a path inside static/"),
+                    )
+                    .with_hint(
+                        "name the file by its path inside static/, like notes.js or js/app.js",
+                    ),
+                );
+            }
         }
         if config.per_page == 0 {
             errors.push(at("per_page", "per_page must be at least 1".into()));
@@ -145,6 +216,24 @@ impl SiteConfig {
                     )
                     .with_hint("add `inverse: …` or `symmetric: true`"),
                 );
+            }
+        }
+        for (section, terms) in [
+            ("agreement_forms", &config.agreement_forms),
+            ("agreement_statuses", &config.agreement_statuses),
+        ] {
+            for (key, t) in terms {
+                if t.requires_source {
+                    errors.push(
+                        at(
+                            &format!("{section}.{key}.requires_source"),
+                            format!(
+                                "`requires_source` applies to annotation kinds, not to {section}"
+                            ),
+                        )
+                        .with_hint("remove it here; set it under annotation_kinds"),
+                    );
+                }
             }
         }
         if errors.is_empty() {

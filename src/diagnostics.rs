@@ -244,6 +244,58 @@ impl Diagnostics {
         out
     }
 
+    /// The human format with warnings grouped by rule: errors always in full,
+    /// but beyond `per_rule` warnings of one rule (the same hint, or the same
+    /// message when there is none) one line says how many more there are.
+    pub fn render_human_grouped(&self, per_rule: usize) -> String {
+        let sorted = self.sorted();
+        let rule = |d: &Diagnostic| d.hint.clone().unwrap_or_else(|| generic(&d.message));
+        let mut counts: std::collections::HashMap<String, usize> = Default::default();
+        for d in sorted.iter().filter(|d| d.severity == Severity::Warning) {
+            *counts.entry(rule(d)).or_default() += 1;
+        }
+        let mut shown: std::collections::HashMap<String, usize> = Default::default();
+        let mut out = String::new();
+        let mut more: Vec<(String, usize, String)> = vec![];
+        for d in &sorted {
+            if d.severity == Severity::Warning {
+                let r = rule(d);
+                let n = shown.entry(r.clone()).or_default();
+                *n += 1;
+                if *n > per_rule {
+                    if *n == per_rule + 1 {
+                        more.push((r.clone(), counts[&r] - per_rule, generic(&d.message)));
+                    }
+                    continue;
+                }
+            }
+            out.push_str(&d.render_human());
+            out.push('\n');
+        }
+        for (_, n, message) in &more {
+            let _ = writeln!(
+                out,
+                "warning: … and {} more like “{message}”; `annals check --verbose` lists them all",
+                thousands(*n)
+            );
+        }
+        if !more.is_empty() {
+            out.push('\n');
+        }
+        let (e, w) = (self.error_count(), self.warning_count());
+        if e + w > 0 {
+            let _ = writeln!(
+                out,
+                "{} error{}, {} warning{}",
+                e,
+                if e == 1 { "" } else { "s" },
+                w,
+                if w == 1 { "" } else { "s" }
+            );
+        }
+        out
+    }
+
     /// Everything as GitHub Actions workflow commands.
     pub fn render_github(&self) -> String {
         self.sorted()
@@ -256,6 +308,28 @@ impl Diagnostics {
     pub fn items(&self) -> &[Diagnostic] {
         &self.items
     }
+}
+
+/// A message with its quoted specifics (`…`) elided, to name a rule.
+fn generic(message: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in message.split('`').enumerate() {
+        out.push_str(if i % 2 == 1 { "`…`" } else { part });
+    }
+    out
+}
+
+/// 9990 → `9,990`.
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl FromIterator<Diagnostic> for Diagnostics {
@@ -281,6 +355,37 @@ mod tests {
         assert!(out.contains("3 | parties: [xx]\n"));
         assert!(out.contains("  |           ^\n"), "{out}");
         assert!(out.contains("= hint: add content/parties/xx.md"));
+    }
+
+    #[test]
+    fn warnings_group_by_rule_beyond_the_limit_and_errors_never_do() {
+        let mut all = Diagnostics::new();
+        for i in 0..5 {
+            all.push(
+                Diagnostic::warning(
+                    format!("content/articles/{i}.md"),
+                    "report has no annotations",
+                )
+                .with_hint("add notes"),
+            );
+            all.push(Diagnostic::error(format!("content/articles/{i}.md"), "bad"));
+        }
+        for i in 0..1200 {
+            all.push(Diagnostic::warning(
+                format!("content/x{i}.md"),
+                format!("source URL `http://{i}` is not https"),
+            ));
+        }
+        let out = all.render_human_grouped(2);
+        assert_eq!(out.matches("error: bad").count(), 5);
+        assert_eq!(out.matches("warning: report has no annotations").count(), 2);
+        assert!(out.contains("… and 3 more like “report has no annotations”"));
+        assert!(
+            out.contains("… and 1,198 more like “source URL `…` is not https”"),
+            "{out}"
+        );
+        assert!(out.contains("`annals check --verbose` lists them all"));
+        assert!(out.ends_with("5 errors, 1205 warnings\n"));
     }
 
     #[test]

@@ -1,15 +1,58 @@
-//! Editorial warnings: things that are allowed but usually a mistake or a gap.
-//! They never fail a build; `annals check` prints them for the pull request.
+//! Editorial rules and warnings. The rules are errors: notes of a kind that
+//! `site.yaml` marks `requires_source: true` must cite a source, and the
+//! uncertainty marks (`confidence`, `status_confidence`, `parties_confidence`)
+//! take only known values. The warnings are things that are allowed but usually
+//! a mistake or a gap; they fail a run only under `--deny-warnings`.
 
 use std::collections::HashSet;
 
+use crate::content::model::CONFIDENCE_VALUES;
 use crate::diagnostics::Diagnostic;
 use crate::resolve::{Archive, Kind};
 
-/// All warnings for a resolved archive.
+/// All editorial errors and warnings for a resolved archive.
 pub fn lint(a: &Archive) -> Vec<Diagnostic> {
     let mut out = vec![];
     let c = &a.content;
+    // Notes whose kind requires a source, and the uncertainty marks.
+    for e in &c.articles {
+        for (i, an) in e.meta.annotations.iter().enumerate() {
+            let required = a
+                .config
+                .annotation_kinds
+                .get(&an.kind)
+                .is_some_and(|k| k.requires_source);
+            if required && an.sources.is_empty() {
+                out.push(
+                    e.error_at_key(
+                        &format!("annotations.{i}"),
+                        format!("`{}` note cites no source", an.kind),
+                    )
+                    .with_hint(format!(
+                        "add `sources: [https://…]` with the page that backs the note (site.yaml sets `requires_source: true` on `{}`); if you could not read it, say so in the note and add `confidence: unverified`",
+                        an.kind
+                    )),
+                );
+            }
+            out.extend(confidence(
+                e,
+                &format!("annotations.{i}.confidence"),
+                &an.confidence,
+            ));
+        }
+    }
+    for e in &c.agreements {
+        out.extend(confidence(
+            e,
+            "status_confidence",
+            &e.meta.status_confidence,
+        ));
+        out.extend(confidence(
+            e,
+            "parties_confidence",
+            &e.meta.parties_confidence,
+        ));
+    }
     // Placeholders `annals new` writes, left in a file that is no longer a draft.
     for e in &c.articles {
         let m = &e.meta;
@@ -43,7 +86,7 @@ pub fn lint(a: &Archive) -> Vec<Diagnostic> {
             );
         }
         for (i, an) in e.meta.annotations.iter().enumerate() {
-            for (j, s) in an.sources.iter().enumerate() {
+            for (j, s) in an.sources.iter().map(|s| &s.url).enumerate() {
                 if !s.starts_with("https://") {
                     out.push(
                         warn(e.error_at(
@@ -116,6 +159,25 @@ pub fn lint(a: &Archive) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// An error when an uncertainty mark holds anything but a known value.
+fn confidence<M>(
+    e: &crate::content::Entry<M>,
+    path: &str,
+    value: &Option<String>,
+) -> Option<Diagnostic> {
+    let v = value.as_deref()?;
+    if CONFIDENCE_VALUES.contains(&v) {
+        return None;
+    }
+    let field = path.rsplit('.').next().unwrap_or(path);
+    Some(
+        e.error_at(path, format!("unknown {field} `{v}`"))
+            .with_hint(format!(
+            "write `{field}: unverified` when the sources do not settle it, or leave the field out"
+        )),
+    )
 }
 
 /// Warnings for fields that still hold the placeholder text `annals new` writes.

@@ -33,6 +33,12 @@ enum Command {
         /// Skip the search index for a quicker build (/search/ then says search is unavailable).
         #[arg(long)]
         no_search: bool,
+        /// Fail (exit 1, previous output kept) when there are warnings, as for errors.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Print every warning (by default a few per rule, then how many more).
+        #[arg(long)]
+        verbose: bool,
     },
     /// Everything build does except writing; exit 0 when the content is clean.
     Check {
@@ -45,6 +51,24 @@ enum Command {
         /// Diagnostic format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Also check that every external source still answers (uses the network;
+        /// results are cached for a day in .annals-cache/sources.json).
+        #[arg(long)]
+        sources: bool,
+        /// With --sources: seconds to wait for one answer.
+        #[arg(
+            long,
+            default_value_t = 15.0,
+            value_name = "SECS",
+            requires = "sources"
+        )]
+        source_timeout: f64,
+        /// Fail (exit 1) when there are warnings, as for errors: for pull requests.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Print every warning (by default a few per rule, then how many more).
+        #[arg(long)]
+        verbose: bool,
     },
     /// Write a new report or agreement file with every required field, as a draft.
     ///
@@ -124,6 +148,8 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             no_search,
+            deny_warnings,
+            verbose,
         } => {
             if let Some(b) = &base_url {
                 if !(b.starts_with("http://") || b.starts_with("https://")) {
@@ -137,12 +163,20 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 no_search,
+                history: true,
+                sources: None,
+                deny_warnings,
+                verbose,
             })
         }
         Command::Check {
             root,
             drafts,
             format,
+            sources,
+            source_timeout,
+            deny_warnings,
+            verbose,
         } => cmd::check(
             &BuildOptions {
                 root,
@@ -150,6 +184,13 @@ fn main() -> ExitCode {
                 base_url: None,
                 drafts,
                 no_search: true,
+                history: false,
+                sources: sources.then(|| annals::sources::Options {
+                    timeout: std::time::Duration::from_secs_f64(source_timeout.max(0.1)),
+                    ..Default::default()
+                }),
+                deny_warnings,
+                verbose,
             },
             matches!(format, Format::Github),
         ),

@@ -5,7 +5,15 @@
 //! is another file (`[[wiki links]]`, root-relative paths) become placeholders
 //! (`\0H3\0` for the href, `\0T3\0` for a default link text) recorded in
 //! [`LinkRef`]s; the resolve stage checks them and the render stage fills them
-//! in. pulldown-cmark never emits NUL, so placeholders cannot collide with text.
+//! in. pulldown-cmark never emits NUL, and load refuses every control
+//! character in files and in decoded YAML strings, so content cannot forge a
+//! placeholder.
+//!
+//! Content is untrusted: every link and image URL (inline, reference
+//! definition, autolink; in bodies, footnotes and notes alike) goes through
+//! [`crate::allow::check_url`], heading attributes through the heading
+//! allow-list, and ids through the reserved-id list. Anything refused is an
+//! error at its line and column and is left out of the HTML.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -13,6 +21,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
+use crate::allow::{check_url, is_reserved_id, UrlKind, UrlUse, HEADING_CLASSES};
 use crate::anchor::{self, Anchoring, NormalizedText, BLOCK_BOUNDARY, OPAQUE};
 use crate::content::model::AnnotationDecl;
 use crate::diagnostics::Diagnostic;
@@ -41,6 +50,8 @@ pub enum LinkKind {
     },
     /// `[text](/path/)`.
     Path,
+    /// `![alt](/figure.png)`: a file of `static/`, served at the site root.
+    Asset,
 }
 
 /// A heading of the body.
@@ -138,14 +149,20 @@ pub fn render_body(
 ) -> RenderedBody {
     let body = &file.text[body_offset..];
     let mut out = RenderedBody::default();
-    let mut events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .collect();
+    let origin = Origin::Body {
+        file,
+        offset: body_offset,
+    };
+    let mut parser = Parser::new_ext(body, options()).into_offset_iter();
+    let mut events: Vec<(Event<'_>, Range<usize>)> = parser.by_ref().collect();
+    check_reference_definitions(parser.reference_definitions(), &origin, diags);
 
-    assign_heading_ids(&mut events, &mut out.headings);
-    drop_raw_html(&mut events, body_offset, file, diags);
+    drop_raw_html(&mut events, &origin, diags);
+    check_heading_attributes(&mut events, &origin, diags);
+    assign_heading_ids(&mut events, &mut out.headings, &origin, diags);
+    check_footnote_names(&events, &out.headings, &origin, diags);
     let mut links = Vec::new();
-    rewrite_links(&mut events, body_offset, &mut links, file, diags);
+    rewrite_links(&mut events, &origin, &mut links, diags);
 
     // Flatten the text and remember which event each piece came from.
     let (flat, pieces) = flatten(&events);
@@ -236,7 +253,7 @@ pub fn render_body(
         let r = note_meta[k].1.clone();
         let a = &annotations[i];
         let (line, _) = spans.position(i, "note");
-        let note_html = render_note(file, &a.note, line, &mut links);
+        let note_html = render_note(file, &a.note, line, &mut links, diags);
         // Selector texts as the page reads (quotation marks unfolded). Prefix
         // and suffix stop at block borders, so only the quote's block is needed;
         // folding is one character for one, so character positions carry over.
@@ -302,45 +319,270 @@ pub fn page_text(normalized: &str) -> String {
         .to_string()
 }
 
-/// Renders an annotation note (Markdown, wiki links allowed, no headings ids or notes).
-fn render_note(file: &SourceFile, note: &str, line: usize, links: &mut Vec<LinkRef>) -> String {
-    let mut events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(note, options())
-        .into_offset_iter()
-        .collect();
+/// Renders an annotation note (Markdown, wiki links allowed) under the same
+/// rules as a body: raw HTML, heading attributes, ids and URLs are checked.
+fn render_note(
+    file: &SourceFile,
+    note: &str,
+    line: usize,
+    links: &mut Vec<LinkRef>,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    let origin = Origin::Note { file, line, note };
+    let mut parser = Parser::new_ext(note, options()).into_offset_iter();
+    let mut events: Vec<(Event<'_>, Range<usize>)> = parser.by_ref().collect();
+    check_reference_definitions(parser.reference_definitions(), &origin, diags);
+    drop_raw_html(&mut events, &origin, diags);
+    check_heading_attributes(&mut events, &origin, diags);
+    // A note has no heading ids of its own: an explicit one must still not
+    // take an id of the page.
+    for (e, range) in &mut events {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
+            if is_reserved_id(id) {
+                diags.push(reserved_id_error(&origin, range.clone(), id, "heading"));
+            }
+        }
+    }
+    check_footnote_names(&events, &[], &origin, diags);
     // Point link diagnostics at the `[[` in the file, searching from the note's line.
     let search_from = file.line_start(line);
     let before = links.len();
-    let mut ignored = vec![];
-    rewrite_links(&mut events, 0, links, file, &mut ignored);
+    rewrite_links(&mut events, &origin, links, diags);
     for l in &mut links[before..] {
         let needle = match l.kind {
             LinkKind::Wiki { .. } => format!("[[{}", l.target),
-            LinkKind::Path => format!("({}", l.target),
+            LinkKind::Path | LinkKind::Asset => format!("({}", l.target),
         };
         l.offset = file.text[search_from..]
             .find(&needle)
-            .map(|i| search_from + i + usize::from(l.kind == LinkKind::Path))
+            .map(|i| search_from + i + usize::from(!matches!(l.kind, LinkKind::Wiki { .. })))
             .unwrap_or(search_from);
     }
+    // Every HTML event left is one the renderer made (raw HTML was refused above).
     let mut html = String::new();
-    pulldown_cmark::html::push_html(
-        &mut html,
-        events.into_iter().map(|(e, _)| e).filter(|e| {
-            !matches!(e, Event::Html(_))
-                && !matches!(e, Event::InlineHtml(h) if !h.contains('\0') && !h.starts_with("</a"))
-        }),
-    );
+    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
     html
 }
 
-/// Gives every heading a stable, unique id (explicit ids win).
-fn assign_heading_ids(events: &mut [(Event<'_>, Range<usize>)], headings: &mut Vec<Heading>) {
+/// Where a piece of Markdown comes from, to point diagnostics into the file.
+enum Origin<'a> {
+    /// A body starting at byte `offset` of `file`.
+    Body {
+        /// The file.
+        file: &'a SourceFile,
+        /// Where the body starts.
+        offset: usize,
+    },
+    /// An annotation's `note:`, decoded from YAML, whose key is on `line`.
+    Note {
+        /// The file.
+        file: &'a SourceFile,
+        /// 1-based line of the `note:` key.
+        line: usize,
+        /// The decoded note.
+        note: &'a str,
+    },
+}
+
+impl Origin<'_> {
+    fn file(&self) -> &SourceFile {
+        match self {
+            Origin::Body { file, .. } | Origin::Note { file, .. } => file,
+        }
+    }
+
+    /// The Markdown source of a range.
+    fn snippet(&self, range: Range<usize>) -> &str {
+        match self {
+            Origin::Body { file, offset } => file
+                .text
+                .get(offset + range.start..offset + range.end)
+                .unwrap_or(""),
+            Origin::Note { note, .. } => note.get(range).unwrap_or(""),
+        }
+    }
+
+    /// Byte offset in the file of the start of a range, and whether it is
+    /// exact (for a note: where the first line of that text appears from the
+    /// note's line on; else the note's line).
+    fn find(&self, range: Range<usize>) -> (usize, Option<usize>) {
+        match self {
+            Origin::Body { offset, .. } => (offset + range.start, None),
+            Origin::Note { file, line, note } => {
+                let from = file.line_start(*line);
+                let first = note
+                    .get(range)
+                    .unwrap_or("")
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_end();
+                if first.is_empty() {
+                    return (from, Some(0));
+                }
+                match file.text[from..].find(first) {
+                    Some(i) => (from + i, Some(first.len())),
+                    None => (from, Some(0)),
+                }
+            }
+        }
+    }
+
+    /// Byte offset in the file of the start of a range.
+    fn locate(&self, range: Range<usize>) -> usize {
+        self.find(range).0
+    }
+
+    /// An error at `delta` bytes into `range`.
+    fn error(&self, range: Range<usize>, delta: usize, message: impl Into<String>) -> Diagnostic {
+        let (at, limit) = self.find(range);
+        let at = match limit {
+            Some(n) if delta >= n.max(1) => at,
+            _ => at + delta,
+        };
+        self.file()
+            .error_at(at.min(self.file().text.len()), message)
+    }
+}
+
+fn reserved_id_error(origin: &Origin<'_>, range: Range<usize>, id: &str, what: &str) -> Diagnostic {
+    let delta = origin.snippet(range.clone()).find(id).unwrap_or(0);
+    origin
+        .error(
+            range,
+            delta,
+            format!("{what} id `{id}` is one the page itself uses"),
+        )
+        .with_hint(
+            "choose another id: `main`, `title`, `notes`, `note-N`, `ref-N`, `mark-N`, ids ending in `-heading` and the other ids of the templates are reserved",
+        )
+}
+
+/// Heading attributes (`## Title {#id .class key=value}`): only `#id` and the
+/// classes of [`HEADING_CLASSES`]; anything else is an error and is removed.
+fn check_heading_attributes(
+    events: &mut [(Event<'_>, Range<usize>)],
+    origin: &Origin<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (e, range) in events.iter_mut() {
+        let Event::Start(Tag::Heading { classes, attrs, .. }) = e else {
+            continue;
+        };
+        if classes.is_empty() && attrs.is_empty() {
+            continue;
+        }
+        let snippet = origin.snippet(range.clone());
+        let brace = snippet.rfind('{').unwrap_or(0);
+        let pos = |needle: &str| brace + snippet[brace..].find(needle).unwrap_or(0);
+        for class in classes.iter() {
+            if HEADING_CLASSES.contains(&class.as_ref()) {
+                continue;
+            }
+            diags.push(
+                origin
+                    .error(
+                        range.clone(),
+                        pos(&format!(".{class}")),
+                        format!("heading class `.{class}` is not allowed"),
+                    )
+                    .with_hint(if HEADING_CLASSES.is_empty() {
+                        "a heading may only have an id, like `## Background {#background}`: the templates give no heading class a meaning".to_string()
+                    } else {
+                        format!("allowed heading classes: {}", HEADING_CLASSES.join(", "))
+                    }),
+            );
+        }
+        for (key, _) in attrs.iter() {
+            diags.push(
+                origin
+                    .error(
+                        range.clone(),
+                        pos(key),
+                        format!("heading attribute `{key}` is not allowed"),
+                    )
+                    .with_hint("a heading may only have an id, like `## Background {#background}`: other attributes could run script or change the page"),
+            );
+        }
+        classes.retain(|c| HEADING_CLASSES.contains(&c.as_ref()));
+        attrs.clear();
+    }
+}
+
+/// Footnote names become ids on the page: they must not take the page's own
+/// ids or a heading's.
+fn check_footnote_names(
+    events: &[(Event<'_>, Range<usize>)],
+    headings: &[Heading],
+    origin: &Origin<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (e, range) in events {
+        let Event::Start(Tag::FootnoteDefinition(name)) = e else {
+            continue;
+        };
+        if is_reserved_id(name) {
+            diags.push(reserved_id_error(origin, range.clone(), name, "footnote"));
+        } else if headings.iter().any(|h| h.id == name.as_ref()) {
+            diags.push(
+                origin
+                    .error(
+                        range.clone(),
+                        2,
+                        format!("footnote `{name}` has the same id as a heading"),
+                    )
+                    .with_hint("rename the footnote, like [^n1]"),
+            );
+        }
+    }
+}
+
+/// Reference definitions (`[label]: url`) go through the URL allow-list
+/// whether or not a link uses them; links that use one are not reported again.
+fn check_reference_definitions(
+    defs: &pulldown_cmark::RefDefs<'_>,
+    origin: &Origin<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut found: Vec<(Range<usize>, Diagnostic)> = vec![];
+    for (_, def) in defs.iter() {
+        if let Err(p) = check_url(&def.dest, UrlUse::Link) {
+            let snippet = origin.snippet(def.span.clone());
+            let delta = snippet.find("]:").map_or(0, |i| {
+                i + 2 + snippet[i + 2..].len() - snippet[i + 2..].trim_start().len()
+            });
+            found.push((
+                def.span.clone(),
+                origin
+                    .error(def.span.clone(), delta, p.message)
+                    .with_hint(p.hint),
+            ));
+        }
+    }
+    found.sort_by_key(|(r, _)| r.start);
+    diags.extend(found.into_iter().map(|(_, d)| d));
+}
+
+/// Gives every heading a stable, unique id (explicit ids win) that no element
+/// of the page itself has: a made-up id steps past reserved ones
+/// (`## Notes` → `notes-1`), an explicit reserved one is an error.
+fn assign_heading_ids(
+    events: &mut [(Event<'_>, Range<usize>)],
+    headings: &mut Vec<Heading>,
+    origin: &Origin<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut used: HashSet<String> = HashSet::new();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
             let level = *level as u8;
             let explicit = id.as_ref().map(|s| s.to_string());
+            if let Some(x) = &explicit {
+                if is_reserved_id(x) {
+                    diags.push(reserved_id_error(origin, events[i].1.clone(), x, "heading"));
+                }
+            }
             let mut text = String::new();
             let mut j = i + 1;
             while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
@@ -358,7 +600,7 @@ fn assign_heading_ids(events: &mut [(Event<'_>, Range<usize>)], headings: &mut V
             };
             let mut candidate = base.clone();
             let mut n = 1;
-            while used.contains(&candidate) {
+            while used.contains(&candidate) || is_reserved_id(&candidate) {
                 candidate = format!("{base}-{n}");
                 n += 1;
             }
@@ -390,20 +632,90 @@ pub fn slugify(s: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// Replaces wiki links and root-relative links with placeholder anchors.
+/// What became of an opened link.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Opened {
+    /// Left to pulldown-cmark (an allowed external, mailto or fragment link).
+    Kept,
+    /// Replaced by a placeholder anchor; its end becomes `</a>`.
+    Placeholder,
+    /// Refused: start and end removed, the text stays.
+    Dropped,
+}
+
+/// Checks every link and image URL against the allow-list, and replaces wiki
+/// links, root-relative links and images with placeholder anchors.
 fn rewrite_links(
     events: &mut Vec<(Event<'_>, Range<usize>)>,
-    body_offset: usize,
+    origin: &Origin<'_>,
     links: &mut Vec<LinkRef>,
-    file: &SourceFile,
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut i = 0;
-    // Stack: for each open link, whether we replaced its start.
-    let mut open: Vec<bool> = vec![];
+    let mut open: Vec<Opened> = vec![];
     while i < events.len() {
         let range = events[i].1.clone();
         match &events[i].0 {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
+                let by_reference = is_reference(*link_type);
+                let title = title.to_string();
+                let dest = dest_url.to_string();
+                // The alt text: the image's inner text, as pulldown-cmark writes it.
+                let mut j = i + 1;
+                let mut depth = 0;
+                let mut alt = String::new();
+                while j < events.len() {
+                    match &events[j].0 {
+                        Event::Start(Tag::Image { .. }) => depth += 1,
+                        Event::End(TagEnd::Image) if depth == 0 => break,
+                        Event::End(TagEnd::Image) => depth -= 1,
+                        Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                        Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                let html = match check_url(&dest, UrlUse::Image) {
+                    Ok(UrlKind::SitePath(path)) => {
+                        let n = links.len();
+                        links.push(LinkRef {
+                            target: path,
+                            fragment: None,
+                            kind: LinkKind::Asset,
+                            offset: origin.locate(range.clone()),
+                        });
+                        let mut img =
+                            format!("<img src=\"\0H{n}\0\" alt=\"{}\"", escape_html(&alt));
+                        if !title.is_empty() {
+                            let _ = write!(img, " title=\"{}\"", escape_html(&title));
+                        }
+                        img.push('>');
+                        img
+                    }
+                    Ok(_) => String::new(),
+                    Err(p) => {
+                        // A reference definition refused as a link was reported
+                        // there; one allowed as a link but not as an image is
+                        // reported here.
+                        if !by_reference || check_url(&dest, UrlUse::Link).is_ok() {
+                            let delta = dest_delta(origin.snippet(range.clone()));
+                            diags.push(
+                                origin
+                                    .error(range.clone(), delta, p.message)
+                                    .with_hint(p.hint),
+                            );
+                        }
+                        String::new()
+                    }
+                };
+                let end = j.min(events.len() - 1);
+                events.splice(i..=end, [(Event::InlineHtml(html.into()), range)]);
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -415,19 +727,49 @@ fn rewrite_links(
                     _ => None,
                 };
                 let dest = dest_url.to_string();
-                let is_path = dest.starts_with('/') && !dest.starts_with("//");
-                if wiki.is_none() && !is_path {
-                    open.push(false);
-                    i += 1;
-                    continue;
+                let mut is_path = false;
+                if wiki.is_none() {
+                    let checked = if *link_type == LinkType::Email {
+                        check_url(&format!("mailto:{dest}"), UrlUse::Link)
+                    } else {
+                        check_url(&dest, UrlUse::Link)
+                    };
+                    match checked {
+                        Ok(UrlKind::SitePath(_)) => is_path = true,
+                        Ok(_) => {
+                            open.push(Opened::Kept);
+                            i += 1;
+                            continue;
+                        }
+                        Err(p) => {
+                            if !is_reference(*link_type) {
+                                let snippet = origin.snippet(range.clone());
+                                let delta = match link_type {
+                                    LinkType::Autolink | LinkType::Email => 1,
+                                    _ => dest_delta(snippet),
+                                };
+                                diags.push(
+                                    origin
+                                        .error(range.clone(), delta, p.message)
+                                        .with_hint(p.hint),
+                                );
+                            }
+                            events[i].0 = Event::InlineHtml("".into());
+                            open.push(Opened::Dropped);
+                            i += 1;
+                            continue;
+                        }
+                    }
                 }
+                debug_assert!(wiki.is_some() || is_path);
                 let (target, fragment) = match dest.split_once('#') {
                     Some((t, f)) => (t.to_string(), Some(f.to_string())),
                     None => (dest.clone(), None),
                 };
                 if wiki.is_some() && target.trim().is_empty() {
                     diags.push(
-                        file.error_at(body_offset + range.start, "wiki link has no target")
+                        origin
+                            .error(range.clone(), 0, "wiki link has no target")
                             .with_hint("write [[slug]] or [[slug|text]]"),
                     );
                 }
@@ -439,7 +781,7 @@ fn rewrite_links(
                         Some(has_text) => LinkKind::Wiki { has_text },
                         None => LinkKind::Path,
                     },
-                    offset: body_offset + range.start,
+                    offset: origin.locate(range.clone()),
                 });
                 let mut a = format!("<a href=\"\0H{n}\0\"");
                 if !title.is_empty() {
@@ -447,7 +789,7 @@ fn rewrite_links(
                 }
                 a.push('>');
                 events[i].0 = Event::InlineHtml(a.into());
-                open.push(true);
+                open.push(Opened::Placeholder);
                 if wiki == Some(false) {
                     // Drop the slug text; the target's title goes there.
                     let mut j = i + 1;
@@ -460,20 +802,46 @@ fn rewrite_links(
                     );
                 }
             }
-            Event::End(TagEnd::Link) if open.pop() == Some(true) => {
-                events[i].0 = Event::InlineHtml("</a>".into());
-            }
+            Event::End(TagEnd::Link) => match open.pop() {
+                Some(Opened::Placeholder) => events[i].0 = Event::InlineHtml("</a>".into()),
+                Some(Opened::Dropped) => events[i].0 = Event::InlineHtml("".into()),
+                _ => {}
+            },
             _ => {}
         }
         i += 1;
     }
 }
 
-/// Raw HTML policy: comments are dropped, anything else is an error.
+/// Where the destination of an inline link or image starts in its source
+/// (after `](`, spaces and a `<`), or 0.
+fn dest_delta(snippet: &str) -> usize {
+    snippet.find("](").map_or(0, |k| {
+        let rest = &snippet[k + 2..];
+        let dest = rest.trim_start().trim_start_matches('<');
+        k + 2 + rest.len() - dest.len()
+    })
+}
+
+/// Links and images that take their URL from a reference definition, which
+/// [`check_reference_definitions`] has reported already.
+fn is_reference(t: LinkType) -> bool {
+    matches!(
+        t,
+        LinkType::Reference
+            | LinkType::ReferenceUnknown
+            | LinkType::Collapsed
+            | LinkType::CollapsedUnknown
+            | LinkType::Shortcut
+            | LinkType::ShortcutUnknown
+    )
+}
+
+/// Raw HTML policy, the same for bodies and notes: comments are dropped,
+/// anything else is an error (and is left out).
 fn drop_raw_html(
     events: &mut Vec<(Event<'_>, Range<usize>)>,
-    body_offset: usize,
-    file: &SourceFile,
+    origin: &Origin<'_>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut in_comment = false;
@@ -488,7 +856,7 @@ fn drop_raw_html(
             return false;
         }
         diags.push(
-            file.error_at(body_offset + range.start, "raw HTML is not allowed in content")
+            origin.error(range.clone(), 0, "raw HTML is not allowed in content")
                 .with_hint("use Markdown instead (raw HTML is rejected so every page stays valid and safe); HTML comments are allowed"),
         );
         false

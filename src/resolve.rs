@@ -57,7 +57,7 @@ impl Key {
 }
 
 /// A link placeholder, resolved.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResolvedLink {
     /// The href, with base path.
     pub href: String,
@@ -79,23 +79,6 @@ pub struct Relation {
     /// Editor's note.
     pub note: Option<String>,
 }
-
-/// Pages that can be reached by path, for checking `/path/` links.
-pub const RESERVED_PAGE_SLUGS: &[&str] = &[
-    "articles",
-    "agreements",
-    "parties",
-    "tags",
-    "years",
-    "clauses",
-    "timeline",
-    "search",
-    "data",
-    "annotations",
-    "static",
-    "feed",
-    "sitemap",
-];
 
 /// The resolved archive: content plus every cross-file fact render needs.
 #[derive(Debug)]
@@ -128,6 +111,8 @@ pub struct Archive {
     pub related: Vec<Vec<usize>>,
     /// Clause id → (agreement index, clause index), in date order.
     pub clauses: BTreeMap<String, Vec<(usize, usize)>>,
+    /// Each content file's git history (empty without a full git checkout).
+    pub history: std::sync::Arc<crate::history::History>,
     slug_index: HashMap<(Kind, String), usize>,
 }
 
@@ -199,17 +184,22 @@ pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic
     }
     for (i, e) in content.pages.iter().enumerate() {
         slug_index.insert((Kind::Page, e.slug.clone()), i);
-        if RESERVED_PAGE_SLUGS.contains(&e.slug.as_str()) {
+        if let Some(out) = crate::urls::routes::reserved_page_output(&e.slug) {
+            let message = if out.ends_with('/') {
+                format!(
+                    "page `{}` would have the same URL as the site's own /{out} section",
+                    e.slug
+                )
+            } else {
+                format!(
+                    "page `{}` would sit beside the site's own /{out} under the same name",
+                    e.slug
+                )
+            };
             diags.push(
                 e.file
-                    .error_at(
-                        0,
-                        format!(
-                            "page `{}` would have the same URL as the site's /{}/ section",
-                            e.slug, e.slug
-                        ),
-                    )
-                    .with_hint("rename the file"),
+                    .error_at(0, message)
+                    .with_hint("rename the file: the site writes this path itself"),
             );
         }
     }
@@ -235,6 +225,7 @@ pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic
         tags: BTreeMap::new(),
         years: BTreeMap::new(),
         clauses: BTreeMap::new(),
+        history: Default::default(),
         slug_index,
     };
 
@@ -308,10 +299,21 @@ fn check_vocabularies(a: &Archive, diags: &mut Vec<Diagnostic>) {
                 ));
             }
             for (j, s) in an.sources.iter().enumerate() {
-                check_url(e, &format!("annotations.{i}.sources.{j}"), s, diags);
+                let at = format!("annotations.{i}.sources.{j}");
+                if s.archived.is_some() {
+                    check_url(e, &format!("{at}.url"), &s.url, diags);
+                } else {
+                    check_url(e, &at, &s.url, diags);
+                }
+                if let Some(arch) = &s.archived {
+                    check_url(e, &format!("{at}.archived"), arch, diags);
+                }
             }
         }
         check_url(e, "source.url", &e.meta.source.url, diags);
+        if let Some(arch) = &e.meta.source.archived {
+            check_url(e, "source.archived", arch, diags);
+        }
         for (i, t) in e.meta.tags.iter().enumerate() {
             if !is_valid_slug(t) {
                 diags.push(
@@ -338,10 +340,11 @@ fn check_vocabularies(a: &Archive, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Front-matter URLs go through the same allow-list as links in Markdown.
 fn check_url<M>(e: &Entry<M>, path: &str, url: &str, diags: &mut Vec<Diagnostic>) {
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
+    if let Err(p) = crate::allow::check_url(url, crate::allow::UrlUse::Absolute) {
         diags.push(
-            e.error_at(path, format!("`{url}` is not an absolute http(s) URL"))
+            e.error_at(path, p.message)
                 .with_hint("link the original with its full address, starting with https://"),
         );
     }
@@ -592,6 +595,8 @@ fn resolve_all_links(
             let result = match l.kind {
                 LinkKind::Wiki { .. } => resolve_wiki(a, &l.target),
                 LinkKind::Path => resolve_path(a, &l.target),
+                // Checked against static/ at load time.
+                LinkKind::Asset => Ok(Target::Path(l.target.trim_start_matches('/').to_string())),
             };
             match result {
                 Ok(Target::Entry(target)) => {
@@ -770,19 +775,7 @@ fn resolve_path(a: &Archive, target: &str) -> Result<Target, LinkError> {
     let ok = match segs.as_slice() {
         [] => true,
         [s] => {
-            [
-                "articles",
-                "agreements",
-                "parties",
-                "tags",
-                "timeline",
-                "search",
-                "clauses",
-                "annotations",
-                "data",
-                "years",
-            ]
-            .contains(s)
+            (crate::urls::routes::SECTIONS.contains(s) && *s != "pagefind")
                 || a.find(Kind::Page, s).is_some()
                 || ["feed.xml", "sitemap.xml", "404.html", "robots.txt"].contains(s)
         }

@@ -38,6 +38,67 @@ impl Urls {
     }
 }
 
+/// The route table's top level: every folder and file at the root of the
+/// output that Annals writes itself. A content page (`content/pages/<name>.md`
+/// → `<name>/`) or a file of `static/` may not take one of these names.
+pub mod routes {
+    /// Folders Annals writes at the site root (`articles/…`, the search
+    /// index `pagefind/`, the open data `data/`, …).
+    pub const SECTIONS: &[&str] = &[
+        "articles",
+        "agreements",
+        "parties",
+        "tags",
+        "years",
+        "clauses",
+        "timeline",
+        "annotations",
+        "search",
+        "pagefind",
+        "data",
+    ];
+
+    /// Files Annals writes at the site root.
+    pub const FILES: &[&str] = &[
+        "index.html",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "CNAME",
+        ".annals-output",
+    ];
+
+    /// The output a page slug would clash with: a section (`data/`), or a file
+    /// of the same name without its extension (`/feed/` beside `/feed.xml`
+    /// would only confuse).
+    pub fn reserved_page_output(slug: &str) -> Option<String> {
+        if SECTIONS.contains(&slug) {
+            return Some(format!("{slug}/"));
+        }
+        FILES
+            .iter()
+            .find(|f| !slug.is_empty() && f.split('.').next() == Some(slug))
+            .map(|f| f.to_string())
+    }
+
+    /// True when a page slug would give a URL Annals uses itself.
+    pub fn is_reserved_page(slug: &str) -> bool {
+        reserved_page_output(slug).is_some()
+    }
+
+    /// True when a file of `static/` at this site-relative path (with `/`
+    /// separators) would land on, or inside, output Annals writes itself.
+    pub fn is_reserved_output(rel: &str) -> bool {
+        let first = rel.split('/').next().unwrap_or(rel);
+        if rel.contains('/') {
+            SECTIONS.contains(&first)
+        } else {
+            FILES.contains(&rel) || SECTIONS.contains(&rel)
+        }
+    }
+}
+
 /// Site-relative paths of each page kind (no base path, no leading slash).
 pub mod paths {
     /// A report.
@@ -64,6 +125,10 @@ pub mod paths {
     pub fn clause(id: &str) -> String {
         format!("clauses/{id}/")
     }
+    /// A citation file (`bib`, `ris`, `json`) next to the page at `page_rel`.
+    pub fn citation(page_rel: &str, ext: &str) -> String {
+        format!("{page_rel}cite.{ext}")
+    }
     /// A free-standing page.
     pub fn page(slug: &str) -> String {
         format!("{slug}/")
@@ -75,6 +140,129 @@ pub mod paths {
         } else {
             format!("articles/page/{n}/")
         }
+    }
+}
+
+/// The route table: every output of the site, by what produces it. Pages are
+/// one file each; the modules (timeline, notes, feeds, data, search) produce a
+/// set of files each. Indices refer to the resolved archive's collections.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Route {
+    /// The home page.
+    Home,
+    /// A report.
+    Article(usize),
+    /// An agreement.
+    Agreement(usize),
+    /// A party.
+    Party(usize),
+    /// A free-standing page.
+    Page(usize),
+    /// Page n (1-based) of the reports list.
+    ArticlesList(usize),
+    /// The agreements table.
+    AgreementsIndex,
+    /// The parties index.
+    PartiesIndex,
+    /// The tags index.
+    TagsIndex,
+    /// One tag.
+    Tag(String),
+    /// The years index.
+    YearsIndex,
+    /// One year.
+    Year(i16),
+    /// One clause comparison.
+    Clause(String),
+    /// The clauses index.
+    ClausesIndex,
+    /// 404.html.
+    NotFound,
+    /// The timeline and its filtered views (`/timeline/…`).
+    Timeline,
+    /// The notes index (`/annotations/…`).
+    Annotations,
+    /// Feeds, the sitemap and discovery files.
+    Feeds,
+    /// The open-data exports and `/data/`.
+    Data,
+    /// The `/search/` page.
+    Search,
+    /// The search index bundle (`/pagefind/…`).
+    SearchIndex,
+}
+
+impl Route {
+    /// The template a page route renders (modules that render several files
+    /// name their page template; feeds and the index use none).
+    pub fn template(&self) -> Option<&'static str> {
+        Some(match self {
+            Route::Home => "home.html",
+            Route::Article(_) => "article.html",
+            Route::Agreement(_) => "agreement.html",
+            Route::Party(_) => "party.html",
+            Route::Page(_) => "page.html",
+            Route::ArticlesList(_) => "articles.html",
+            Route::AgreementsIndex => "agreements.html",
+            Route::PartiesIndex => "parties.html",
+            Route::TagsIndex => "tags.html",
+            Route::Tag(_) => "tag.html",
+            Route::YearsIndex => "years.html",
+            Route::Year(_) => "year.html",
+            Route::Clause(_) => "clause.html",
+            Route::ClausesIndex => "clauses.html",
+            Route::NotFound => "404.html",
+            Route::Timeline => "timeline.html",
+            Route::Annotations => "annotations.html",
+            Route::Data => "data.html",
+            Route::Search => "search.html",
+            Route::Feeds | Route::SearchIndex => return None,
+        })
+    }
+
+    /// True for the routes rendered by a module into a set of files.
+    pub fn is_module(&self) -> bool {
+        matches!(
+            self,
+            Route::Timeline | Route::Annotations | Route::Feeds | Route::Data | Route::SearchIndex
+        )
+    }
+
+    /// Site-relative path of a page route, given the slugs of its entry
+    /// (`slug` is the entry's slug for entry routes and ignored otherwise).
+    pub fn rel(&self, slug: &str) -> String {
+        match self {
+            Route::Home => String::new(),
+            Route::Article(_) => paths::article(slug),
+            Route::Agreement(_) => paths::agreement(slug),
+            Route::Party(_) => paths::party(slug),
+            Route::Page(_) => paths::page(slug),
+            Route::ArticlesList(n) => paths::articles_page(*n),
+            Route::AgreementsIndex => "agreements/".into(),
+            Route::PartiesIndex => "parties/".into(),
+            Route::TagsIndex => "tags/".into(),
+            Route::Tag(t) => paths::tag(t),
+            Route::YearsIndex => "years/".into(),
+            Route::Year(y) => paths::year(*y),
+            Route::Clause(id) => paths::clause(id),
+            Route::ClausesIndex => "clauses/".into(),
+            Route::NotFound => "404.html".into(),
+            Route::Timeline => "timeline/".into(),
+            Route::Annotations => "annotations/".into(),
+            Route::Data => "data/".into(),
+            Route::Search => "search/".into(),
+            Route::Feeds => "feed.xml".into(),
+            Route::SearchIndex => "pagefind/".into(),
+        }
+    }
+}
+
+/// The output file of a page at site-relative path `rel`.
+pub fn out_path(rel: &str) -> String {
+    if rel.ends_with(".html") || rel.ends_with(".xml") {
+        rel.to_string()
+    } else {
+        format!("{rel}index.html")
     }
 }
 
@@ -91,6 +279,12 @@ mod tests {
             "https://o.github.io/archive/feed.xml"
         );
         let r = Urls::new("https://example.org");
+        assert!(routes::is_reserved_page("pagefind"));
+        assert!(routes::is_reserved_page("feed"));
+        assert!(!routes::is_reserved_page("about"));
+        assert!(routes::is_reserved_output("data/archive.json"));
+        assert!(routes::is_reserved_output("feed.xml"));
+        assert!(!routes::is_reserved_output("style.css"));
         assert_eq!(r.path("/"), "/");
         assert_eq!(r.absolute(""), "https://example.org/");
     }

@@ -2,9 +2,9 @@
 //
 // The index lives in the site's own pagefind/ folder (data-bundle on #search,
 // which already carries the base path), so nothing is fetched from anywhere
-// else. It is sharded by date (data-shards: `key:pages:words` for each shard,
-// newest first; see src/search/shard.rs), and static/search-shards.js searches
-// the shards as one index. The query and filters live in the address
+// else. It is sharded by date (pagefind/shards.json lists the shards, newest
+// first; see src/search/shard.rs), and static/search-shards.js searches the
+// shards as one index. The query and filters live in the address
 // (?q=…&party=…) so a search can be linked; the page works with the keyboard
 // alone, and says plainly when nothing matches. Without JavaScript the form
 // stays hidden and the page offers the archive's indexes instead.
@@ -20,13 +20,6 @@ if (root && form) start();
 
 function start() {
   const bundle = root.dataset.bundle;
-  const shards = (root.dataset.shards || "")
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((s) => {
-      const [key, pages, words] = s.split(":");
-      return { key, pages: Number(pages), words: Number(words) };
-    });
   const input = form.elements.namedItem("q");
   const sortSelect = form.elements.namedItem("sort");
   const filterSelects = Array.from(form.querySelectorAll("select[data-filter]"));
@@ -47,17 +40,24 @@ function start() {
 
   function load() {
     if (!loading) {
-      const index = new ShardedSearch(bundle, shards, {
+      const settings = {
         // Result URLs are stored with the base path already.
         baseUrl: "/",
         excerptLength: 26,
         // A match in a title counts most.
         ranking: { metaWeights: { title: 5.0 } },
-      });
-      loading = index.load().then(() => {
-        pagefind = index;
-        return index;
-      });
+      };
+      loading = fetch(bundle + "shards.json")
+        .then((r) => {
+          if (!r.ok) throw new Error(`${r.status} fetching shards.json`);
+          return r.json();
+        })
+        .then(async ({ shards }) => {
+          const index = new ShardedSearch(bundle, shards, settings);
+          await index.load();
+          pagefind = index;
+          return index;
+        });
     }
     return loading;
   }

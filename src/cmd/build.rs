@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostics;
 use crate::render::{self, Output};
-use crate::{content, resolve, write};
+use crate::site::{Site, SiteOptions};
+use crate::write;
 
 /// Options shared by build and check.
 #[derive(Debug, Clone, Default)]
@@ -21,7 +21,18 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Skip the search index (the `/search/` page is still written).
     pub no_search: bool,
+    /// Fail the run (exit 1) when there are warnings, as for errors.
+    pub deny_warnings: bool,
+    /// Print every warning (otherwise a few per rule, then a count).
+    pub verbose: bool,
+    /// Read the revision history from git for the pages (`build`, not `check`).
+    pub history: bool,
+    /// `check --sources`: also probe every external source over the network.
+    pub sources: Option<crate::sources::Options>,
 }
+
+/// Warnings of one rule printed before the rest are summed up in one line.
+pub const WARNINGS_PER_RULE: usize = 5;
 
 /// What a run produced.
 #[derive(Debug)]
@@ -34,42 +45,99 @@ pub enum Outcome {
     Usage(String),
 }
 
-/// Runs load → resolve; on success, render into `sink`. Returns the number of
-/// files rendered and every diagnostic.
+/// Loads, resolves and lints the site; on success renders every route into
+/// `sink`. Returns the number of pages rendered and every diagnostic. On a
+/// terminal (and not under CI) shows the stages' progress.
 pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diagnostics) {
-    let mut diags = Diagnostics::new();
-    let mut config = match SiteConfig::load(&opts.root) {
-        Ok(c) => c,
-        Err(d) => {
-            diags.extend(d);
-            return (0, diags);
+    let progress = Progress::new();
+    progress.stage("loading");
+    let mut site = Site::load(SiteOptions {
+        root: opts.root.clone(),
+        base_url: opts.base_url.clone(),
+        drafts: opts.drafts,
+        search: !opts.no_search,
+        history: opts.history,
+    });
+    progress.stage("resolving");
+    let mut diags = site.resolve();
+    if let (Some(o), Some(archive)) = (&opts.sources, site.archive()) {
+        progress.stage("checking sources");
+        let r = crate::sources::check(archive, &opts.root, o);
+        diags.extend(r.diagnostics.clone());
+        eprintln!("{}", r.summary());
+        for (url, why) in &r.unknown {
+            eprintln!("  unknown: {url}: {why} (look at it in a browser)");
         }
-    };
-    if let Some(b) = &opts.base_url {
-        config.base_url = b.clone();
     }
-    let timer = StageTimer::new();
-    let (content, d) = content::load(&opts.root, opts.drafts);
-    diags.extend(d);
-    timer.lap("load");
-    let (mut archive, d) = resolve::resolve(config, content);
-    diags.extend(d);
-    diags.extend(crate::lint::lint(&archive));
-    archive.content.release_sources();
-    timer.lap("resolve");
+    site.release_sources();
     if diags.has_errors() {
+        progress.done();
         return (0, diags);
     }
-    let (count, d) = render::render_to(&archive, &opts.root, sink);
+    if let Some(note) = site.history_note() {
+        eprintln!("{note}");
+    }
+    let routes = site.plan();
+    progress.rendering(routes.len() as u64);
+    let (count, d) = site.render(&routes, &|r, o| {
+        if !r.is_module() {
+            progress.tick();
+        }
+        sink(o)
+    });
+    progress.done();
     diags.extend(d);
-    timer.lap("render+write");
-    let with_index = !opts.no_search && !diags.has_errors();
-    let cache = crate::search::ShardCache::on_disk(&opts.root);
-    let (pages, d) =
-        crate::search::render_to(&archive, &opts.root, sink, with_index.then_some(&cache));
-    diags.extend(d);
-    timer.lap("search");
-    (count + pages, diags)
+    (count, diags)
+}
+
+/// A progress line on stderr while a long build runs; nothing when stderr
+/// is not a terminal or under CI.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new() -> Self {
+        use std::io::IsTerminal;
+        let on = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        Progress {
+            bar: on.then(|| {
+                let bar = indicatif::ProgressBar::new_spinner();
+                bar.enable_steady_tick(std::time::Duration::from_millis(120));
+                bar
+            }),
+        }
+    }
+
+    fn stage(&self, name: &str) {
+        if let Some(b) = &self.bar {
+            b.set_message(name.to_string());
+        }
+    }
+
+    fn rendering(&self, pages: u64) {
+        if let Some(b) = &self.bar {
+            b.set_length(pages);
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "rendering {bar:30} {human_pos}/{human_len} pages, {eta} left",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+        }
+    }
+
+    fn tick(&self) {
+        if let Some(b) = &self.bar {
+            b.inc(1);
+        }
+    }
+
+    fn done(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
 }
 
 /// `annals check`: everything but writing.
@@ -79,8 +147,8 @@ pub fn check(opts: &BuildOptions, github: bool) -> Outcome {
         ..opts.clone()
     };
     let (count, diags) = run_pipeline(opts, &|_| Ok(()));
-    print_diagnostics(&diags, github);
-    if diags.has_errors() {
+    print_diagnostics(&diags, github, opts.verbose);
+    if failed(&diags, opts) {
         Outcome::ContentErrors
     } else {
         Outcome::Ok(count)
@@ -100,8 +168,8 @@ pub fn build(opts: &BuildOptions) -> Outcome {
         Err(e) => return Outcome::Usage(e.to_string()),
     };
     let (count, diags) = run_pipeline(opts, &|o: Output| staging.write(&o));
-    print_diagnostics(&diags, false);
-    if diags.has_errors() {
+    print_diagnostics(&diags, false, opts.verbose);
+    if failed(&diags, opts) {
         drop(staging);
         eprintln!("build failed; {} left unchanged", display(&out));
         return Outcome::ContentErrors;
@@ -117,48 +185,38 @@ pub fn build(opts: &BuildOptions) -> Outcome {
     Outcome::Ok(count)
 }
 
-/// With `ANNALS_TIMINGS=1`, prints each stage's time and the peak memory so far
-/// to stderr (for the benchmark; Linux only for memory).
-struct StageTimer {
-    start: Option<Instant>,
-}
-
-impl StageTimer {
-    fn new() -> Self {
-        let on = std::env::var_os("ANNALS_TIMINGS").is_some_and(|v| v != "0");
-        StageTimer {
-            start: on.then(Instant::now),
-        }
+/// Whether the run fails: on any error, or on any warning under
+/// `--deny-warnings` (which it then says, since warnings alone never fail).
+fn failed(diags: &Diagnostics, opts: &BuildOptions) -> bool {
+    if diags.has_errors() {
+        return true;
     }
-
-    fn lap(&self, stage: &str) {
-        let Some(start) = self.start else { return };
-        let peak = std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with("VmHWM:"))
-                    .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
-            })
-            .unwrap_or_else(|| "?".into());
+    let warnings = diags.warning_count();
+    if opts.deny_warnings && warnings > 0 {
         eprintln!(
-            "timing: {stage:<12} done at {:>6.0} ms, peak memory {peak}",
-            start.elapsed().as_secs_f64() * 1000.0
+            "error: {warnings} warning{} and --deny-warnings is set: fix them or run without the flag",
+            if warnings == 1 { "" } else { "s" }
         );
+        return true;
     }
+    false
 }
 
 fn display(p: &Path) -> String {
     p.display().to_string()
 }
 
-fn print_diagnostics(diags: &Diagnostics, github: bool) {
+/// Errors always in full; warnings in full with `verbose` (or for GitHub's
+/// annotations), otherwise a few per rule and a count of the rest.
+fn print_diagnostics(diags: &Diagnostics, github: bool, verbose: bool) {
     if diags.is_empty() {
         return;
     }
     if github {
         print!("{}", diags.render_github());
-    } else {
+    } else if verbose {
         eprint!("{}", diags.render_human());
+    } else {
+        eprint!("{}", diags.render_human_grouped(WARNINGS_PER_RULE));
     }
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, AnnotationSpans, RenderedBody};
@@ -222,11 +223,18 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
         }
     };
     let file = SourceFile::new(rel.clone(), text);
-    if let Some(off) = file.text.find('\0') {
-        diags.push(
-            file.error_at(off, "file contains a NUL character")
-                .with_hint("remove it; it is not text"),
-        );
+    if let Some((off, c)) = crate::allow::find_forbidden_control(&file.text) {
+        let message = if c == '\0' {
+            "file contains a NUL character".to_string()
+        } else {
+            format!(
+                "file contains the control character {}",
+                crate::allow::control_name(c)
+            )
+        };
+        diags.push(file.error_at(off, message).with_hint(
+            "remove it; it is not text (only tabs and line breaks are allowed among control characters)",
+        ));
         return (Loaded::Skipped, diags);
     }
     let rel_in_content: Vec<String> = path
@@ -279,14 +287,25 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
     let body_offset = split.body_offset;
     let spans = SpanIndex::build(&fm, fm_line);
 
-    fn parse<M: DeserializeOwned>(
+    fn parse<M: DeserializeOwned + Serialize>(
         file: &SourceFile,
         fm: &str,
         line: usize,
+        spans: &SpanIndex,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<M> {
         match yaml::parse::<M>(file, fm, line) {
-            Ok(m) => Some(m),
+            Ok(m) => {
+                // YAML escapes can spell what the file may not contain.
+                let value = serde_json::to_value(&m).unwrap_or_default();
+                let errors = crate::allow::control_errors(&value, file, spans);
+                if errors.is_empty() {
+                    Some(m)
+                } else {
+                    diags.extend(errors);
+                    None
+                }
+            }
             Err(d) => {
                 diags.push(d);
                 None
@@ -308,7 +327,7 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
         }};
     }
     let loaded = match section {
-        "home" | "pages" => match parse::<PageMeta>(&file, &fm, fm_line, &mut diags) {
+        "home" | "pages" => match parse::<PageMeta>(&file, &fm, fm_line, &spans, &mut diags) {
             Some(m) if m.draft && !drafts => Loaded::Skipped,
             Some(m) => {
                 let e = entry!(m, no_annotations);
@@ -320,7 +339,7 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
             }
             None => Loaded::Skipped,
         },
-        "articles" => match parse::<ArticleMeta>(&file, &fm, fm_line, &mut diags) {
+        "articles" => match parse::<ArticleMeta>(&file, &fm, fm_line, &spans, &mut diags) {
             Some(m) if m.draft && !drafts => Loaded::Skipped,
             Some(m) => {
                 let anns = m.annotations.clone();
@@ -328,12 +347,12 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
             }
             None => Loaded::Skipped,
         },
-        "agreements" => match parse::<AgreementMeta>(&file, &fm, fm_line, &mut diags) {
+        "agreements" => match parse::<AgreementMeta>(&file, &fm, fm_line, &spans, &mut diags) {
             Some(m) if m.draft && !drafts => Loaded::Skipped,
             Some(m) => Loaded::Agreement(entry!(m, no_annotations)),
             None => Loaded::Skipped,
         },
-        "parties" => match parse::<PartyMeta>(&file, &fm, fm_line, &mut diags) {
+        "parties" => match parse::<PartyMeta>(&file, &fm, fm_line, &spans, &mut diags) {
             Some(m) if m.draft && !drafts => Loaded::Skipped,
             Some(m) => Loaded::Party(entry!(m, no_annotations)),
             None => Loaded::Skipped,

@@ -18,6 +18,55 @@ pub struct Source {
     /// Original headline, when the archive's title differs.
     #[serde(default)]
     pub title: Option<String>,
+    /// A snapshot of the original in a web archive (Wayback Machine, archive.today).
+    #[serde(default)]
+    pub archived: Option<String>,
+}
+
+/// A source backing a note: a URL, optionally with a snapshot in a web archive.
+/// Written as a plain URL (`- https://…`) or as a map
+/// (`- {url: https://…, archived: https://web.archive.org/…}`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SourceRef {
+    /// The source's address.
+    pub url: String,
+    /// A snapshot of it in a web archive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for SourceRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// The map form, with unknown keys refused.
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            url: String,
+            #[serde(default)]
+            archived: Option<String>,
+        }
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SourceRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a URL, or a map with `url` and `archived`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<SourceRef, E> {
+                Ok(SourceRef {
+                    url: v.to_string(),
+                    archived: None,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<SourceRef, A::Error> {
+                let f = Full::deserialize(serde::de::value::MapAccessDeserializer::new(m))?;
+                Ok(SourceRef {
+                    url: f.url,
+                    archived: f.archived,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A typed, directed relation declared in front matter.
@@ -50,9 +99,13 @@ pub struct AnnotationDecl {
     pub kind: String,
     /// The note, in Markdown.
     pub note: String,
-    /// URLs backing the note.
+    /// Sources backing the note.
     #[serde(default)]
-    pub sources: Vec<String>,
+    pub sources: Vec<SourceRef>,
+    /// `unverified` when the editors could not check the note against a source
+    /// they read; shown to readers. Checked in `lint`.
+    #[serde(default)]
+    pub confidence: Option<String>,
 }
 
 /// A clause's official wording, compared across agreements.
@@ -115,12 +168,21 @@ pub struct AgreementMeta {
     pub date_note: Option<String>,
     /// Party codes.
     pub parties: Vec<String>,
+    /// `unverified` when the list of parties is not settled by the sources.
+    #[serde(default)]
+    pub parties_confidence: Option<String>,
     /// A key of `agreement_forms`.
     pub form: String,
     /// A key of `agreement_statuses`.
     pub status: String,
+    /// `unverified` when the status is the editors' best reading, not settled.
+    #[serde(default)]
+    pub status_confidence: Option<String>,
     /// Link to the primary text.
     pub text_url: String,
+    /// A snapshot of the primary text in a web archive.
+    #[serde(default)]
+    pub text_archived: Option<String>,
     /// One-sentence dek.
     pub summary: String,
     /// Typed relations to other agreements.
@@ -148,6 +210,10 @@ pub struct PartyMeta {
     #[serde(default)]
     pub draft: bool,
 }
+
+/// The values accepted in `confidence:`, `status_confidence:` and
+/// `parties_confidence:` (leaving the field out means the fact is verified).
+pub const CONFIDENCE_VALUES: &[&str] = &["unverified"];
 
 /// The party kinds accepted in `kind:`.
 pub const PARTY_KINDS: &[&str] = &["state", "organisation", "company"];

@@ -55,6 +55,7 @@ pub fn page(ctx: &Ctx<'_>) -> Value {
                     "quoted": n.exact.starts_with(['"', '\'']) || n.exact.ends_with(['"', '\'']),
                     "html": fill_links(&n.note_html, links),
                     "sources": decl.sources,
+                    "confidence": decl.confidence,
                     "note_url": format!("{report_url}#note-{}", n.number),
                     "mark_url": format!("{report_url}#mark-{}", n.number),
                     "report": {

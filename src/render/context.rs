@@ -99,6 +99,8 @@ impl<'a> Ctx<'a> {
             "parties": self.parties(&e.meta.parties),
             "form": Self::term(&a.config.agreement_forms, &e.meta.form),
             "status": Self::term(&a.config.agreement_statuses, &e.meta.status),
+            "status_confidence": e.meta.status_confidence,
+            "parties_confidence": e.meta.parties_confidence,
             "coverage_count": a.coverage[i].len(),
         })
     }
@@ -141,6 +143,47 @@ impl<'a> Ctx<'a> {
                 file.to_string_lossy().replace('\\', "/")
             )
         })
+    }
+
+    /// "Last updated" and the latest changes of a content file, from git, with
+    /// links to the commits when the repository is known. `null` without history.
+    fn history(&self, file: &std::path::Path) -> Value {
+        const SHOWN: usize = 8;
+        let changes = self.archive.history.of(file);
+        let Some(last) = changes.first() else {
+            return Value::Null;
+        };
+        let repo = self.archive.config.repository.as_deref();
+        let list: Vec<Value> = changes
+            .iter()
+            .take(SHOWN)
+            .map(|c| {
+                json!({
+                    "date": c.date,
+                    "subject": c.subject,
+                    "short": &c.hash[..c.hash.len().min(7)],
+                    "url": repo.map(|r| format!("{}/commit/{}", r.trim_end_matches('/'), c.hash)),
+                })
+            })
+            .collect();
+        json!({
+            "updated": last.date,
+            "changes": list,
+            "more": changes.len().saturating_sub(SHOWN),
+            "log_url": repo.map(|r| format!(
+                "{}/commits/{}/{}",
+                r.trim_end_matches('/'),
+                self.archive.config.branch,
+                file.to_string_lossy().replace('\\', "/")
+            )),
+        })
+    }
+
+    /// `page.cite`: the reference and citation files of a report or agreement.
+    fn cite(&self, key: Key) -> Value {
+        super::cite::citation(self.archive, key)
+            .map(|c| c.context(self.archive, &self.archive.rel_path(key)))
+            .unwrap_or(Value::Null)
     }
 
     /// "Suggest a correction": a new issue from the correction form, pre-filled
@@ -207,7 +250,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|n| {
                 let decl = &e.meta.annotations[n.index];
-                let fragment = if decl.sources.iter().any(|s| s == &e.meta.source.url) {
+                let fragment = if decl.sources.iter().any(|s| s.url == e.meta.source.url) {
                     Some(text_fragment_url(
                         &e.meta.source.url,
                         &n.prefix,
@@ -224,6 +267,7 @@ impl<'a> Ctx<'a> {
                     "exact": n.exact,
                     "quoted": quoted(&n.exact),
                     "sources": decl.sources,
+                    "confidence": decl.confidence,
                     "original_passage_url": fragment,
                 })
             })
@@ -264,6 +308,8 @@ impl<'a> Ctx<'a> {
             json!(e.body.html.contains("footnote-definition")),
         );
         m.insert("edit_url".into(), json!(self.edit_url(&e.file.path)));
+        m.insert("history".into(), self.history(&e.file.path));
+        m.insert("cite".into(), self.cite(key));
         item
     }
 
@@ -336,6 +382,7 @@ impl<'a> Ctx<'a> {
         let m = item.as_object_mut().unwrap();
         m.insert("body".into(), json!(self.body_html(key)));
         m.insert("text_url".into(), json!(e.meta.text_url));
+        m.insert("text_archived".into(), json!(e.meta.text_archived));
         m.insert("relations".into(), json!(relations));
         m.insert("assessments".into(), json!(groups(report_groups)));
         m.insert(
@@ -352,6 +399,8 @@ impl<'a> Ctx<'a> {
             json!(a.urls.path(&format!("{rel}feed.xml"))),
         );
         m.insert("edit_url".into(), json!(self.edit_url(&e.file.path)));
+        m.insert("history".into(), self.history(&e.file.path));
+        m.insert("cite".into(), self.cite(key));
         item
     }
 
@@ -374,6 +423,7 @@ impl<'a> Ctx<'a> {
             "agreements": agrs.iter().map(|&g| self.agreement_items[g].clone()).collect::<Vec<_>>(),
             "backlinks": self.backlinks(key),
             "edit_url": self.edit_url(&e.file.path),
+            "history": self.history(&e.file.path),
         })
     }
 
@@ -390,6 +440,7 @@ impl<'a> Ctx<'a> {
             "summary": e.meta.summary,
             "body": self.body_html(key),
             "edit_url": self.edit_url(&e.file.path),
+            "history": self.history(&e.file.path),
             "vocabularies": {
                 "annotation_kinds": a.config.annotation_kinds.keys().map(|k| Self::term(&a.config.annotation_kinds, k)).collect::<Vec<_>>(),
                 "agreement_forms": a.config.agreement_forms.keys().map(|k| Self::term(&a.config.agreement_forms, k)).collect::<Vec<_>>(),

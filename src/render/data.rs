@@ -38,7 +38,7 @@ pub fn render(tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
     let a = ctx.archive;
     let schema = archive_schema(a);
     vec![
-        Ok(json_file(ARCHIVE_JSON, &archive_json(a))),
+        Ok(streamed_json_file(ARCHIVE_JSON, &archive_json(a))),
         Ok(json_file(ARCHIVE_SCHEMA, &schema)),
         Ok(Output {
             path: AGREEMENTS_CSV.into(),
@@ -48,7 +48,10 @@ pub fn render(tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
             path: RELATIONS_CSV.into(),
             bytes: relations_csv(a).into_bytes(),
         }),
-        Ok(json_file(ANNOTATIONS_JSONLD, &annotations_jsonld(a))),
+        Ok(streamed_json_file(
+            ANNOTATIONS_JSONLD,
+            &annotations_jsonld(a),
+        )),
         render_page(tera, ctx, "data.html", PAGE, &page(a, &schema)),
     ]
 }
@@ -59,6 +62,56 @@ fn json_file(path: &str, v: &Value) -> Output {
     Output {
         path: path.into(),
         bytes: s.into_bytes(),
+    }
+}
+
+/// A JSON object whose large arrays are made one element at a time while
+/// they are written, so the archive-wide exports never sit in memory as one
+/// tree. Keys are written sorted, as `serde_json::Map` writes them.
+pub struct Streamed<'a>(Vec<(&'static str, Field<'a>)>);
+
+/// A value of a [`Streamed`] object.
+pub enum Field<'a> {
+    /// A small value, made up front.
+    Value(Value),
+    /// An object with streamed fields.
+    Object(Streamed<'a>),
+    /// An array whose elements are made as they are written.
+    Items(Box<dyn Fn() -> Box<dyn Iterator<Item = Value> + 'a> + 'a>),
+}
+
+impl serde::Serialize for Streamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut fields: Vec<&(&str, Field<'_>)> = self.0.iter().collect();
+        fields.sort_by_key(|(k, _)| *k);
+        let mut m = ser.serialize_map(Some(fields.len()))?;
+        for (k, f) in fields {
+            match f {
+                Field::Value(v) => m.serialize_entry(k, v)?,
+                Field::Object(o) => m.serialize_entry(k, o)?,
+                Field::Items(items) => m.serialize_entry(k, &Items(items))?,
+            }
+        }
+        m.end()
+    }
+}
+
+struct Items<'s, 'a>(&'s (dyn Fn() -> Box<dyn Iterator<Item = Value> + 'a> + 'a));
+
+impl serde::Serialize for Items<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_seq((self.0)())
+    }
+}
+
+fn streamed_json_file(path: &str, v: &Streamed<'_>) -> Output {
+    let mut bytes = Vec::with_capacity(1 << 16);
+    let _ = serde_json::to_writer_pretty(&mut bytes, v);
+    bytes.push(b'\n');
+    Output {
+        path: path.into(),
+        bytes,
     }
 }
 
@@ -135,13 +188,12 @@ fn relation_rows(a: &Archive) -> Vec<RelationRow<'_>> {
 }
 
 /// `archive.json`.
-pub fn archive_json(a: &Archive) -> Value {
+pub fn archive_json(a: &Archive) -> Streamed<'_> {
     let c = &a.content;
     let u = &a.urls;
     let cfg = &a.config;
-    let reports: Vec<Value> = reports_in_order(a)
-        .into_iter()
-        .map(|i| {
+    let reports = move || -> Box<dyn Iterator<Item = Value> + '_> {
+        Box::new(reports_in_order(a).into_iter().map(move |i| {
             let e = &c.articles[i];
             json!({
                 "id": e.slug,
@@ -161,8 +213,8 @@ pub fn archive_json(a: &Archive) -> Value {
                 "agreements": e.meta.agreements,
                 "note_count": e.body.notes.len(),
             })
-        })
-        .collect();
+        }))
+    };
     let agreements: Vec<Value> = a
         .agreements_by_date
         .iter()
@@ -191,8 +243,10 @@ pub fn archive_json(a: &Archive) -> Value {
                 "date_note": e.meta.date_note,
                 "summary": e.meta.summary,
                 "parties": e.meta.parties,
+                "parties_confidence": e.meta.parties_confidence,
                 "form": e.meta.form,
                 "status": e.meta.status,
+                "status_confidence": e.meta.status_confidence,
                 "text_url": e.meta.text_url,
                 "clauses": clauses,
                 "reports": a.coverage[i].iter().map(|&r| c.articles[r].slug.as_str()).collect::<Vec<_>>(),
@@ -250,24 +304,27 @@ pub fn archive_json(a: &Archive) -> Value {
             )
         })
         .collect();
-    json!({
-        "$schema": u.absolute(ARCHIVE_SCHEMA),
-        "title": cfg.title,
-        "description": cfg.description,
-        "url": u.absolute(""),
-        "language": cfg.language,
-        "licence": cfg.licence,
-        "reports": reports,
-        "agreements": agreements,
-        "parties": parties,
-        "relations": relations,
-        "vocabularies": {
-            "relation_types": relation_types,
-            "annotation_kinds": terms(&cfg.annotation_kinds),
-            "agreement_forms": terms(&cfg.agreement_forms),
-            "agreement_statuses": terms(&cfg.agreement_statuses),
-        },
-    })
+    Streamed(vec![
+        ("$schema", Field::Value(json!(u.absolute(ARCHIVE_SCHEMA)))),
+        ("title", Field::Value(json!(cfg.title))),
+        ("description", Field::Value(json!(cfg.description))),
+        ("url", Field::Value(json!(u.absolute("")))),
+        ("language", Field::Value(json!(cfg.language))),
+        ("licence", Field::Value(json!(cfg.licence))),
+        ("reports", Field::Items(Box::new(reports))),
+        ("agreements", Field::Value(json!(agreements))),
+        ("parties", Field::Value(json!(parties))),
+        ("relations", Field::Value(json!(relations))),
+        (
+            "vocabularies",
+            Field::Value(json!({
+                "relation_types": relation_types,
+                "annotation_kinds": terms(&cfg.annotation_kinds),
+                "agreement_forms": terms(&cfg.agreement_forms),
+                "agreement_statuses": terms(&cfg.agreement_statuses),
+            })),
+        ),
+    ])
 }
 
 fn prop(schema: Value, description: &str) -> Value {
@@ -295,6 +352,7 @@ pub fn archive_schema(a: &Archive) -> Value {
     let slug = || json!({"$ref": "#/$defs/slug"});
     let slugs = || json!({"type": "array", "items": {"$ref": "#/$defs/slug"}});
     let date = || json!({"$ref": "#/$defs/date"});
+    let confidence = || json!({"enum": ["unverified", null]});
     let report = object(
         &[
             "id",
@@ -343,8 +401,10 @@ pub fn archive_schema(a: &Archive) -> Value {
             "date_note",
             "summary",
             "parties",
+            "parties_confidence",
             "form",
             "status",
+            "status_confidence",
             "text_url",
             "clauses",
             "reports",
@@ -359,8 +419,10 @@ pub fn archive_schema(a: &Archive) -> Value {
             "date_note": prop(nullable(), "Why the date is uncertain, when it is."),
             "summary": prop(string(), "One-sentence summary by the editors."),
             "parties": prop(slugs(), "Ids of its parties."),
+            "parties_confidence": prop(confidence(), "\"unverified\" when the sources do not settle the list of parties; null when they do."),
             "form": prop(slug(), "What kind of instrument it is: a key of vocabularies.agreement_forms."),
             "status": prop(slug(), "Where it stands: a key of vocabularies.agreement_statuses."),
+            "status_confidence": prop(confidence(), "\"unverified\" when the sources do not settle the status; null when they do."),
             "text_url": prop(url(), "The primary text."),
             "clauses": prop(json!({"type": "array", "items": {"$ref": "#/$defs/clause"}}), "Official wordings of its key clauses."),
             "reports": prop(slugs(), "Ids of the reports covering it, oldest first."),
@@ -526,6 +588,14 @@ pub const AGREEMENT_COLUMNS: &[(&str, &str)] = &[
     ("url", "The agreement's page in the archive."),
     ("report_count", "How many archived reports cover it."),
     ("summary", "One-sentence summary by the editors."),
+    (
+        "status_confidence",
+        "unverified when the sources do not settle the status; empty when they do.",
+    ),
+    (
+        "parties_confidence",
+        "unverified when the sources do not settle the list of parties; empty when they do.",
+    ),
 ];
 
 /// Columns of `relations.csv`: name and meaning.
@@ -550,8 +620,14 @@ pub const RELATION_COLUMNS: &[(&str, &str)] = &[
     ("to_url", "The page of to."),
 ];
 
-/// One CSV field, quoted when RFC 4180 requires it.
+/// One CSV field, quoted when RFC 4180 requires it. A field a spreadsheet
+/// would read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return) is neutralised as OWASP recommends: a `'` is put in front
+/// and the field is quoted, so it opens as text (see the `/data/` page).
 pub fn csv_field(s: &str) -> String {
+    if let Some(safe) = crate::allow::neutralise_formula(s) {
+        return format!("\"{}\"", safe.replace('"', "\"\""));
+    }
     if s.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -590,6 +666,8 @@ pub fn agreements_csv(a: &Archive) -> String {
                 &url,
                 &count,
                 &e.meta.summary,
+                e.meta.status_confidence.as_deref().unwrap_or(""),
+                e.meta.parties_confidence.as_deref().unwrap_or(""),
             ],
         );
     }
@@ -630,12 +708,50 @@ pub fn motivation(kind: &str) -> &'static str {
 }
 
 /// `annotations.jsonld`: an AnnotationCollection of every editor's note.
-pub fn annotations_jsonld(a: &Archive) -> Value {
+pub fn annotations_jsonld(a: &Archive) -> Streamed<'_> {
+    let u = &a.urls;
+    let cfg = &a.config;
+    let items = move || -> Box<dyn Iterator<Item = Value> + '_> {
+        Box::new(
+            reports_in_order(a)
+                .into_iter()
+                .flat_map(move |i| note_items(a, i)),
+        )
+    };
+    let total: usize = a.content.articles.iter().map(|e| e.body.notes.len()).sum();
+    let id = u.absolute(ANNOTATIONS_JSONLD);
+    Streamed(vec![
+        (
+            "@context",
+            Field::Value(json!("http://www.w3.org/ns/anno.jsonld")),
+        ),
+        ("id", Field::Value(json!(id))),
+        ("type", Field::Value(json!("AnnotationCollection"))),
+        (
+            "label",
+            Field::Value(json!(format!("Editors' notes: {}", cfg.title))),
+        ),
+        ("total", Field::Value(json!(total))),
+        (
+            "first",
+            Field::Object(Streamed(vec![
+                ("id", Field::Value(json!(format!("{id}#page-1")))),
+                ("type", Field::Value(json!("AnnotationPage"))),
+                ("partOf", Field::Value(json!(id))),
+                ("startIndex", Field::Value(json!(0))),
+                ("items", Field::Items(Box::new(items))),
+            ])),
+        ),
+    ])
+}
+
+/// The Web Annotations of one report's notes.
+fn note_items(a: &Archive, i: usize) -> Vec<Value> {
     let u = &a.urls;
     let cfg = &a.config;
     let base_path = u.base_path().to_string();
     let mut items = vec![];
-    for i in reports_in_order(a) {
+    {
         let e = &a.content.articles[i];
         let page = u.absolute(&paths::article(&e.slug));
         let key = Key {
@@ -672,11 +788,13 @@ pub fn annotations_jsonld(a: &Archive) -> Value {
                 }),
                 json!({"type": "TextualBody", "value": decl.kind, "purpose": "tagging"}),
             ];
-            body.extend(
-                decl.sources.iter().map(
-                    |s| json!({"type": "SpecificResource", "source": s, "purpose": "linking"}),
-                ),
-            );
+            // The editors' own reservation about the note.
+            if let Some(c) = &decl.confidence {
+                body.push(json!({"type": "TextualBody", "value": c, "purpose": "assessing"}));
+            }
+            body.extend(decl.sources.iter().map(
+                |s| json!({"type": "SpecificResource", "source": s.url, "purpose": "linking"}),
+            ));
             items.push(json!({
                 "id": format!("{page}#note-{}", n.number),
                 "type": "Annotation",
@@ -706,21 +824,7 @@ pub fn annotations_jsonld(a: &Archive) -> Value {
             }));
         }
     }
-    let id = u.absolute(ANNOTATIONS_JSONLD);
-    json!({
-        "@context": "http://www.w3.org/ns/anno.jsonld",
-        "id": id,
-        "type": "AnnotationCollection",
-        "label": format!("Editors' notes: {}", cfg.title),
-        "total": items.len(),
-        "first": {
-            "id": format!("{id}#page-1"),
-            "type": "AnnotationPage",
-            "partOf": id,
-            "startIndex": 0,
-            "items": items,
-        },
-    })
+    items
 }
 
 /// Fields of a `$defs` entry of the schema, for the data page.
@@ -756,7 +860,7 @@ fn type_label(p: &Value) -> String {
         return format!(
             "one of {}",
             e.iter()
-                .filter_map(Value::as_str)
+                .map(|v| v.as_str().unwrap_or("null"))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
@@ -839,6 +943,19 @@ mod tests {
         assert_eq!(csv_field("a, b"), "\"a, b\"");
         assert_eq!(csv_field("say \"no\""), "\"say \"\"no\"\"\"");
         assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn csv_formula_injection_is_neutralised() {
+        assert_eq!(csv_field("=1+1"), "\"'=1+1\"");
+        assert_eq!(
+            csv_field("=HYPERLINK(\"https://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"https://x\"\",\"\"y\"\")\""
+        );
+        for c in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_field(c), format!("\"'{c}\""));
+        }
+        assert_eq!(csv_field("2015-09-25"), "2015-09-25");
     }
 
     #[test]

@@ -3,10 +3,12 @@
 //! besides reading templates; pages render in parallel.
 
 pub mod annotations;
+pub mod cite;
 pub mod clauses;
 pub mod context;
 pub mod data;
 pub mod feeds;
+pub mod plan;
 pub mod templates;
 pub mod timeline;
 
@@ -18,7 +20,7 @@ use tera::{Context, Tera};
 
 use crate::diagnostics::Diagnostic;
 use crate::resolve::{Archive, Key, Kind};
-use crate::urls::paths;
+use crate::urls::{paths, Route};
 use context::Ctx;
 
 /// One output file.
@@ -30,49 +32,23 @@ pub struct Output {
     pub bytes: Vec<u8>,
 }
 
-/// What to render for one output file.
-#[derive(Debug, Clone)]
-pub enum Job {
-    /// The home page.
-    Home,
-    /// A report.
-    Article(usize),
-    /// An agreement.
-    Agreement(usize),
-    /// A party.
-    Party(usize),
-    /// A free-standing page.
-    Page(usize),
-    /// Page n of the reports list.
-    ArticlesList(usize),
-    /// The agreements table.
-    AgreementsIndex,
-    /// The parties index.
-    PartiesIndex,
-    /// The tags index.
-    TagsIndex,
-    /// One tag.
-    Tag(String),
-    /// The years index.
-    YearsIndex,
-    /// One year.
-    Year(i16),
-    /// One clause comparison.
-    Clause(String),
-    /// The clauses index.
-    ClausesIndex,
-    /// 404.html.
-    NotFound,
-}
-
 /// Where rendered files go: the writer's staging folder, or nowhere for `check`.
 pub type Sink<'s> = &'s (dyn Fn(Output) -> std::io::Result<()> + Sync);
 
+/// Where rendered files go, told which route produced each (the live server
+/// keeps track of the files of each route).
+pub type RouteSink<'s> = &'s (dyn Fn(&Route, Output) -> std::io::Result<()> + Sync);
+
 /// Renders every page of the archive and collects the outputs in memory
-/// (sorted by path). Used by tests and tools; `build` streams with [`render_to`].
+/// (sorted by path), without the search index. Used by tests and tools.
 pub fn render(archive: &Archive, root: &Path) -> (Vec<Output>, Vec<Diagnostic>) {
+    let tera = match templates::load(&root.join("templates"), &archive.urls) {
+        Ok(t) => t,
+        Err(d) => return (vec![], attach_sources(root, d)),
+    };
     let collected = std::sync::Mutex::new(vec![]);
-    let (_, diags) = render_to(archive, root, &|o| {
+    let routes = plan::plan(archive, false);
+    let (_, diags) = render_routes(&tera, archive, root, &routes, false, &|_, o| {
         collected.lock().unwrap().push(o);
         Ok(())
     });
@@ -81,133 +57,99 @@ pub fn render(archive: &Archive, root: &Path) -> (Vec<Output>, Vec<Diagnostic>) 
     (outputs, diags)
 }
 
-/// Renders every page of the archive, handing each file to `sink` as soon as it
-/// is rendered so the whole site never sits in memory. Returns the file count.
-pub fn render_to(archive: &Archive, root: &Path, sink: Sink<'_>) -> (usize, Vec<Diagnostic>) {
-    let tera = match templates::load(&root.join("templates"), &archive.urls) {
-        Ok(t) => t,
-        Err(d) => return (0, attach_sources(root, d)),
-    };
-    render_with(&tera, archive, root, sink, None, true)
-}
-
-/// The modules that render their own outputs. They read only front matter,
-/// notes and links (never bodies), so the live server can skip them when none
-/// of those changed.
-const MODULES: [&str; 4] = ["timeline", "annotations", "feeds", "data"];
-
-/// Decides, from a page's template name, site-relative path and context,
-/// whether it can be skipped because its output cannot have changed.
-pub type Skip<'s> = &'s (dyn Fn(&str, &str, &Value) -> bool + Sync);
-
-/// Every page job of the archive, in a fixed order.
-pub fn plan(archive: &Archive) -> Vec<Job> {
-    let mut jobs = vec![
-        Job::Home,
-        Job::AgreementsIndex,
-        Job::PartiesIndex,
-        Job::TagsIndex,
-        Job::YearsIndex,
-        Job::NotFound,
-        Job::ClausesIndex,
-    ];
-    jobs.extend((0..archive.content.articles.len()).map(Job::Article));
-    jobs.extend((0..archive.content.agreements.len()).map(Job::Agreement));
-    jobs.extend((0..archive.content.parties.len()).map(Job::Party));
-    jobs.extend((0..archive.content.pages.len()).map(Job::Page));
-    let per_page = archive.config.per_page.max(1);
-    let n_pages = archive.articles_by_date.len().div_ceil(per_page).max(1);
-    jobs.extend((1..=n_pages).map(Job::ArticlesList));
-    jobs.extend(archive.tags.keys().cloned().map(Job::Tag));
-    jobs.extend(archive.years.keys().copied().map(Job::Year));
-    jobs.extend(
-        archive
-            .clauses
-            .iter()
-            .filter(|(_, v)| v.len() >= 2)
-            .map(|(k, _)| Job::Clause(k.clone())),
-    );
-    jobs
-}
-
-/// Renders with an already loaded Tera. With `skip`, pages it declares
-/// unchanged are not rendered (the live server's incremental rebuild); the
-/// module outputs (timeline, notes, feeds, data) are always rendered.
-pub fn render_with(
+/// Renders `routes` in parallel, handing each file to `sink` as soon as it is
+/// rendered so the whole site never sits in memory. The search index, if
+/// planned, is built last. `indexed` tells `/search/` whether an index exists.
+/// Returns the number of pages written and the diagnostics.
+pub fn render_routes(
     tera: &Tera,
     archive: &Archive,
     root: &Path,
-    sink: Sink<'_>,
-    skip: Option<Skip<'_>>,
-    modules: bool,
+    routes: &[Route],
+    indexed: bool,
+    sink: RouteSink<'_>,
 ) -> (usize, Vec<Diagnostic>) {
     let t0 = std::time::Instant::now();
     let ctx = Ctx::new(archive);
-    let jobs = plan(archive);
     let count = std::sync::atomic::AtomicUsize::new(0);
-    let deliver = |r: Result<Output, Diagnostic>| -> Option<Diagnostic> {
-        match r {
-            Ok(o) => {
-                let path = o.path.clone();
-                match sink(o) {
-                    Ok(()) => {
+    let diags = std::sync::Mutex::new(Vec::new());
+    let emit = |route: &Route, r: Result<Output, Diagnostic>| match r {
+        Ok(o) => {
+            let path = o.path.clone();
+            match sink(route, o) {
+                Ok(()) => {
+                    if !route.is_module() {
                         count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        None
                     }
-                    Err(e) => Some(Diagnostic::error(
-                        path,
-                        format!("cannot write output file: {e}"),
-                    )),
+                }
+                Err(e) => diags.lock().unwrap().push(Diagnostic::error(
+                    path,
+                    format!("cannot write output file: {e}"),
+                )),
+            }
+        }
+        Err(d) => diags.lock().unwrap().push(d),
+    };
+    let timings = std::env::var_os("ANNALS_TIMINGS").is_some_and(|v| v != "0");
+    routes
+        .par_iter()
+        .filter(|r| **r != Route::SearchIndex)
+        .for_each(|route| {
+            let t = std::time::Instant::now();
+            let out = |r: Result<Output, Diagnostic>| emit(route, r);
+            match route {
+                Route::Timeline => timeline::render_each(tera, &ctx, &out),
+                Route::Annotations => annotations::render(tera, &ctx).into_iter().for_each(out),
+                Route::Feeds => feeds::render(tera, &ctx).into_iter().for_each(out),
+                Route::Data => data::render(tera, &ctx).into_iter().for_each(out),
+                Route::Search => out(render_page(
+                    tera,
+                    &ctx,
+                    "search.html",
+                    crate::search::PATH,
+                    &crate::search::page(archive, indexed),
+                )),
+                _ => {
+                    let (template, rel, page) = route_page(&ctx, route);
+                    out(render_page(tera, &ctx, template, &rel, &page));
+                    // Reports and agreements have their citation files beside them.
+                    let entry = match route {
+                        Route::Article(idx) => Some(Key {
+                            kind: Kind::Article,
+                            idx: *idx,
+                        }),
+                        Route::Agreement(idx) => Some(Key {
+                            kind: Kind::Agreement,
+                            idx: *idx,
+                        }),
+                        _ => None,
+                    };
+                    if let Some(key) = entry {
+                        cite::files(archive, key).into_iter().map(Ok).for_each(out);
+                    }
                 }
             }
-            Err(d) => Some(d),
-        }
-    };
-    let mut diags: Vec<Diagnostic> = jobs
-        .par_iter()
-        .filter_map(|job| {
-            let (template, rel, page) = job_page(&ctx, job);
-            if skip.is_some_and(|skip| skip(template, &rel, &page)) {
-                return None;
+            if timings && route.is_module() {
+                eprintln!(
+                    "timing:   module {route:<12?} {:>6.0} ms",
+                    t.elapsed().as_secs_f64() * 1000.0
+                );
             }
-            deliver(render_page(tera, &ctx, template, &rel, &page))
-        })
-        .collect();
-    if std::env::var_os("ANNALS_TIMINGS").is_some() {
+        });
+    if timings {
         eprintln!(
             "timing:   pages              {:>6.0} ms",
             t0.elapsed().as_secs_f64() * 1000.0
         );
     }
-    // Outputs owned by their own modules, rendered side by side.
-    // Each module hands over its files as they are rendered, so even the
-    // largest (timeline views, notes index, data exports) are not held together.
-    let module_diags = std::sync::Mutex::new(Vec::new());
-    let emit = |r: Result<Output, Diagnostic>| {
-        if let Some(d) = deliver(r) {
-            module_diags.lock().unwrap().push(d);
+    if routes.contains(&Route::SearchIndex) && diags.lock().unwrap().is_empty() {
+        let route = Route::SearchIndex;
+        for d in crate::search::render_index(archive, root, &|o| sink(&route, o)) {
+            diags.lock().unwrap().push(d);
         }
-    };
-    if modules {
-        MODULES.par_iter().for_each(|name| {
-            let t = std::time::Instant::now();
-            match *name {
-                "timeline" => timeline::render_each(tera, &ctx, &emit),
-                "annotations" => annotations::render(tera, &ctx).into_iter().for_each(&emit),
-                "feeds" => feeds::render(tera, &ctx).into_iter().for_each(&emit),
-                _ => data::render(tera, &ctx).into_iter().for_each(&emit),
-            }
-            if std::env::var_os("ANNALS_TIMINGS").is_some() {
-                eprintln!(
-                    "timing:   module {name:<12} {:>6.0} ms",
-                    t.elapsed().as_secs_f64() * 1000.0
-                );
-            }
-        });
     }
-    let mut module_diags = module_diags.into_inner().unwrap();
-    module_diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
-    diags.extend(module_diags);
+    let mut diags = diags.into_inner().unwrap();
+    diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
     (count.into_inner(), attach_sources(root, diags))
 }
 
@@ -227,74 +169,70 @@ pub fn attach_sources(root: &Path, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .collect()
 }
 
-fn html_path(rel: &str) -> String {
-    format!("{rel}index.html")
-}
-
 /// The output file of a page at site-relative path `rel`.
-pub fn out_path(rel: &str) -> String {
-    if rel.ends_with(".html") || rel.ends_with(".xml") {
-        rel.to_string()
-    } else {
-        html_path(rel)
-    }
-}
+pub use crate::urls::out_path;
 
-/// The template, site-relative path and `page` context of a job.
-pub fn job_page(ctx: &Ctx<'_>, job: &Job) -> (&'static str, String, Value) {
+/// The template, site-relative path and `page` context of a page route.
+pub fn route_page(ctx: &Ctx<'_>, route: &Route) -> (&'static str, String, Value) {
     let a = ctx.archive;
-    let (template, rel, page): (&'static str, String, Value) = match job {
-        Job::Home => ("home.html", String::new(), ctx.home()),
-        Job::Article(i) => (
+    let (template, rel, page): (&'static str, String, Value) = match route {
+        Route::Home => ("home.html", String::new(), ctx.home()),
+        Route::Article(i) => (
             "article.html",
             paths::article(&a.content.articles[*i].slug),
             ctx.article(*i),
         ),
-        Job::Agreement(i) => (
+        Route::Agreement(i) => (
             "agreement.html",
             paths::agreement(&a.content.agreements[*i].slug),
             ctx.agreement(*i),
         ),
-        Job::Party(i) => (
+        Route::Party(i) => (
             "party.html",
             paths::party(&a.content.parties[*i].slug),
             ctx.party(*i),
         ),
-        Job::Page(i) => (
+        Route::Page(i) => (
             "page.html",
             paths::page(&a.content.pages[*i].slug),
             ctx.page(*i),
         ),
-        Job::ArticlesList(n) => (
+        Route::ArticlesList(n) => (
             "articles.html",
             paths::articles_page(*n),
             ctx.articles_list(*n),
         ),
-        Job::AgreementsIndex => (
+        Route::AgreementsIndex => (
             "agreements.html",
             "agreements/".into(),
             ctx.agreements_index(),
         ),
-        Job::PartiesIndex => ("parties.html", "parties/".into(), ctx.parties_index()),
-        Job::TagsIndex => ("tags.html", "tags/".into(), ctx.tags_index()),
-        Job::Tag(t) => ("tag.html", paths::tag(t), ctx.tag(t)),
-        Job::YearsIndex => ("years.html", "years/".into(), ctx.years_index()),
-        Job::Year(y) => ("year.html", paths::year(*y), ctx.year(*y)),
-        Job::Clause(id) => (
+        Route::PartiesIndex => ("parties.html", "parties/".into(), ctx.parties_index()),
+        Route::TagsIndex => ("tags.html", "tags/".into(), ctx.tags_index()),
+        Route::Tag(t) => ("tag.html", paths::tag(t), ctx.tag(t)),
+        Route::YearsIndex => ("years.html", "years/".into(), ctx.years_index()),
+        Route::Year(y) => ("year.html", paths::year(*y), ctx.year(*y)),
+        Route::Clause(id) => (
             "clause.html",
             paths::clause(id),
             clauses::clause_page(ctx, id),
         ),
-        Job::ClausesIndex => (
+        Route::ClausesIndex => (
             "clauses.html",
             "clauses/".into(),
             clauses::clauses_index(ctx),
         ),
-        Job::NotFound => (
+        Route::NotFound => (
             "404.html",
             "404.html".into(),
             json!({"title": "Page not found", "summary": "There is no page at this address."}),
         ),
+        Route::Timeline
+        | Route::Annotations
+        | Route::Feeds
+        | Route::Data
+        | Route::Search
+        | Route::SearchIndex => unreachable!("modules render their own files"),
     };
     (template, rel, page)
 }

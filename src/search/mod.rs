@@ -35,12 +35,12 @@ use serde_json::{json, Value};
 
 use crate::diagnostics::Diagnostic;
 use crate::markdown::escape_html;
-use crate::render::{self, context::Ctx, fill_links, Output, Sink};
+use crate::render::{self, fill_links, Output, Sink};
 use crate::resolve::{Archive, Key, Kind};
 use crate::urls::paths;
 
 pub mod shard;
-pub use shard::ShardCache;
+pub use shard::{keep_shards_in_memory, take_built, ShardCache};
 
 /// Site-relative path of the search page.
 pub const PATH: &str = "search/";
@@ -73,71 +73,49 @@ pub mod kinds {
 /// Whether this binary can build a search index (the `search` feature).
 pub const AVAILABLE: bool = cfg!(feature = "search");
 
-/// Renders `/search/` and, when `index` is given (and the `search` feature is
-/// on), the sharded Pagefind bundle, reusing unchanged shards from `index`,
-/// handing every file to `sink`. Returns the number of pages written (the
-/// bundle's files are not pages) and diagnostics.
-pub fn render_to(
-    archive: &Archive,
-    root: &Path,
-    sink: Sink<'_>,
-    index: Option<&ShardCache>,
-) -> (usize, Vec<Diagnostic>) {
-    let index = index.filter(|_| AVAILABLE);
-    let tera = match render::templates::load(&root.join("templates"), &archive.urls) {
-        Ok(t) => t,
-        Err(d) => return (0, render::attach_sources(root, d)),
-    };
+/// Builds the sharded Pagefind bundle of `archive`, reusing unchanged shards
+/// from the cache under `root` (and, in `annals serve`, from memory), and
+/// hands each file to `sink`, with `pagefind/shards.json`: each shard's key,
+/// pages and words, newest first, which `static/search-shards.js` loads first.
+/// Returns the diagnostics (none on success).
+pub fn render_index(archive: &Archive, root: &Path, sink: Sink<'_>) -> Vec<Diagnostic> {
+    let mut diags = vec![];
     lap("search: start");
-    let shards = match index {
-        Some(_) => shard::split(records(archive)),
-        None => vec![],
-    };
+    let shards = shard::split(records(archive));
     lap("search: records");
     let keys: Vec<String> = shards.iter().map(|s| s.key.clone()).collect();
-    let mut diags = vec![];
-    // Each shard indexed (or read from the cache) and written, one per worker
-    // thread in flight, before the page that lists them.
-    let mut stats = vec![];
-    if let Some(cache) = index {
-        let language = archive.config.language.to_ascii_lowercase();
-        let done: Vec<Result<shard::Stats, Diagnostic>> = shards
-            .into_par_iter()
-            .with_max_len(1)
-            .map(|s| index_shard(&s, &language, cache, sink))
-            .collect();
-        for d in done {
-            match d {
-                Ok(s) => stats.push(s),
-                Err(d) => diags.push(d),
-            }
-        }
-        if diags.is_empty() {
-            cache.retain(&keys);
-        }
-        lap("search: shards");
-    }
-    // `key:pages:words` for each shard, newest first: what static/search.js
-    // needs to load them and rank across them.
-    let listed: Vec<String> = keys
-        .iter()
-        .zip(&stats)
-        .map(|(k, s)| format!("{k}:{}:{}", s.pages, s.words))
+    let cache = ShardCache::for_root(root);
+    let language = archive.config.language.to_ascii_lowercase();
+    // One shard per worker thread in flight: each is indexed (or read from the
+    // cache), written and dropped before the thread takes the next.
+    let done: Vec<Result<shard::Stats, Diagnostic>> = shards
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|s| index_shard(&s, &language, &cache, sink))
         .collect();
-    let ctx = Ctx::new(archive);
-    let mut count = 0;
-    let page = page(archive, index.is_some(), &listed);
-    match render::render_page(&tera, &ctx, "search.html", PATH, &page) {
-        Ok(o) => match sink(o) {
-            Ok(()) => count += 1,
-            Err(e) => diags.push(Diagnostic::error(
-                "search/index.html",
-                format!("cannot write output file: {e}"),
-            )),
-        },
-        Err(d) => diags.push(d),
+    let mut listed = vec![];
+    for (key, d) in keys.iter().zip(done) {
+        match d {
+            Ok(s) => listed.push(json!({"key": key, "pages": s.pages, "words": s.words})),
+            Err(d) => diags.push(d),
+        }
     }
-    (count, render::attach_sources(root, diags))
+    if !diags.is_empty() {
+        return diags;
+    }
+    cache.retain(&keys);
+    let list = serde_json::to_vec(&json!({ "shards": listed })).unwrap_or_default();
+    if let Err(e) = sink(Output {
+        path: format!("{BUNDLE}{}", shard::LIST),
+        bytes: list,
+    }) {
+        diags.push(Diagnostic::error(
+            format!("{BUNDLE}{}", shard::LIST),
+            format!("cannot write search index file: {e}"),
+        ));
+    }
+    lap("search: shards");
+    diags
 }
 
 /// Writes shard `s` under `pagefind/<key>/`, from the cache when its records
@@ -222,7 +200,7 @@ fn lap(stage: &str) {
 
 /// `page` for `/search/`: the filters and their values, the bundle path and the
 /// pages to browse without JavaScript.
-pub fn page(a: &Archive, indexed: bool, shards: &[String]) -> Value {
+pub fn page(a: &Archive, indexed: bool) -> Value {
     let values = filter_values(a);
     let filters: Vec<Value> = FILTERS
         .iter()
@@ -255,7 +233,6 @@ pub fn page(a: &Archive, indexed: bool, shards: &[String]) -> Value {
         "summary": "Find any report, agreement, party, clause or editor’s note by a name, a phrase or a date.",
         "indexed": indexed,
         "bundle_path": a.urls.path(BUNDLE),
-        "shards": shards.join(" "),
         "filters": filters,
         "browse": browse,
     })

@@ -69,6 +69,9 @@ pub struct Stats {
     pub words: u64,
 }
 
+/// The list of shards written at the top of `pagefind/`.
+pub const LIST: &str = "shards.json";
+
 /// Name of the stats entry among a shard's files.
 pub const STATS: &str = ".annals-stats";
 
@@ -172,12 +175,11 @@ fn hex(bytes: &[u8]) -> String {
 /// A shard's stamp and files.
 type Stamped = (String, Arc<Vec<Output>>);
 
-/// Shard files kept between builds: on disk under the site root and, for the
-/// live server, in memory too.
+/// Shard files kept between builds: on disk under the site root and, in the
+/// live server, in memory too (see [`keep_shards_in_memory`]).
 pub struct ShardCache {
-    dir: Option<PathBuf>,
-    memory: Option<Mutex<HashMap<String, Stamped>>>,
-    built: Mutex<Vec<String>>,
+    root: PathBuf,
+    dir: PathBuf,
 }
 
 /// The cache folder under a site root.
@@ -185,50 +187,73 @@ pub fn cache_dir(root: &Path) -> PathBuf {
     root.join(".annals-cache").join("search")
 }
 
+static IN_MEMORY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// Shards kept in memory, by site root and key (live server only).
+static MEMORY: Mutex<Option<HashMap<(PathBuf, String), Stamped>>> = Mutex::new(None);
+/// Shards indexed anew, by site root, since [`take_built`] last took them.
+static BUILT: Mutex<Option<HashMap<PathBuf, Vec<String>>>> = Mutex::new(None);
+
+/// Keeps every shard in memory as well as on disk, for the rest of the
+/// process (the live server, which re-reads them after every edit).
+pub fn keep_shards_in_memory() {
+    IN_MEMORY.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The shards of the site at `root` indexed anew (not taken from the cache)
+/// since the last call, sorted: what a rebuild re-indexed.
+pub fn take_built(root: &Path) -> Vec<String> {
+    let mut m = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    let mut v = m
+        .get_or_insert_with(HashMap::new)
+        .remove(root)
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
 impl ShardCache {
-    /// A cache in `root/.annals-cache/search/` (for `annals build`).
-    pub fn on_disk(root: &Path) -> Self {
+    /// The cache of the site at `root`.
+    pub fn for_root(root: &Path) -> Self {
         ShardCache {
-            dir: Some(cache_dir(root)),
-            memory: None,
-            built: Mutex::new(vec![]),
+            root: root.to_path_buf(),
+            dir: cache_dir(root),
         }
-    }
-
-    /// A cache on disk that also keeps every shard in memory (for `annals serve`).
-    pub fn in_memory_and_on_disk(root: &Path) -> Self {
-        ShardCache {
-            memory: Some(Mutex::new(HashMap::new())),
-            ..ShardCache::on_disk(root)
-        }
-    }
-
-    /// Shards indexed (not taken from the cache) since the last call, sorted.
-    pub fn take_built(&self) -> Vec<String> {
-        let mut v = std::mem::take(&mut *self.built.lock().unwrap_or_else(|e| e.into_inner()));
-        v.sort();
-        v
     }
 
     pub(super) fn note_built(&self, key: &str) {
-        self.built
+        BUILT
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+            .get_or_insert_with(HashMap::new)
+            .entry(self.root.clone())
+            .or_default()
             .push(key.to_string());
+    }
+
+    fn memory<T>(
+        &self,
+        f: impl FnOnce(&mut HashMap<(PathBuf, String), Stamped>) -> T,
+    ) -> Option<T> {
+        if !IN_MEMORY.load(std::sync::atomic::Ordering::Relaxed) {
+            return None;
+        }
+        let mut m = MEMORY.lock().unwrap_or_else(|e| e.into_inner());
+        Some(f(m.get_or_insert_with(HashMap::new)))
     }
 
     /// The cached files of shard `key` when their stamp is `stamp`.
     pub fn get(&self, key: &str, stamp: &str) -> Option<Arc<Vec<Output>>> {
-        if let Some(m) = &self.memory {
-            let m = m.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((s, files)) = m.get(key) {
-                if s == stamp {
-                    return Some(files.clone());
-                }
-            }
+        let hit = self
+            .memory(|m| {
+                m.get(&(self.root.clone(), key.to_string()))
+                    .filter(|(s, _)| s == stamp)
+                    .map(|(_, files)| files.clone())
+            })
+            .flatten();
+        if hit.is_some() {
+            return hit;
         }
-        let dir = self.dir.as_ref()?;
-        let files = Arc::new(read_entry(&dir.join(format!("{key}.shard")), stamp).ok()??);
+        let files = Arc::new(read_entry(&self.dir.join(format!("{key}.shard")), stamp).ok()??);
         self.remember(key, stamp, &files);
         Some(files)
     }
@@ -236,28 +261,22 @@ impl ShardCache {
     /// Keeps shard `key`'s files; a cache that cannot be written is only slower.
     pub fn put(&self, key: &str, stamp: &str, files: &Arc<Vec<Output>>) {
         self.remember(key, stamp, files);
-        if let Some(dir) = &self.dir {
-            let _ = write_entry(dir, key, stamp, files);
-        }
+        let _ = write_entry(&self.dir, key, stamp, files);
     }
 
     fn remember(&self, key: &str, stamp: &str, files: &Arc<Vec<Output>>) {
-        if let Some(m) = &self.memory {
-            m.lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(key.to_string(), (stamp.to_string(), files.clone()));
-        }
+        self.memory(|m| {
+            m.insert(
+                (self.root.clone(), key.to_string()),
+                (stamp.to_string(), files.clone()),
+            )
+        });
     }
 
     /// Forgets shards that no longer exist (their files would never be read again).
     pub fn retain(&self, keys: &[String]) {
-        if let Some(m) = &self.memory {
-            m.lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .retain(|k, _| keys.contains(k));
-        }
-        let Some(dir) = &self.dir else { return };
-        let Ok(entries) = std::fs::read_dir(dir) else {
+        self.memory(|m| m.retain(|(root, k), _| root != &self.root || keys.contains(k)));
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
         for e in entries.flatten() {

@@ -102,7 +102,11 @@ fn bind(first: u16) -> Option<(tiny_http::Server, u16)> {
 fn report(session: &Session, rebuild: Option<&session::Rebuild>) {
     let d = session.diagnostics();
     if !d.is_empty() {
-        let _ = write!(std::io::stderr(), "{}", d.render_human());
+        let _ = write!(
+            std::io::stderr(),
+            "{}",
+            d.render_human_grouped(crate::cmd::build::WARNINGS_PER_RULE)
+        );
     }
     if let Some(r) = rebuild {
         // Never panic if stdout is gone (a closed pipe): the server keeps serving.

@@ -1,61 +1,34 @@
-//! The live server's incremental build: the loaded archive stays in memory and a
-//! change re-parses only the files that changed and re-renders only the pages
-//! whose inputs changed.
-//!
-//! Dependency tracking is explicit and content-addressed: every page is a pure
-//! function of (its template, its `page` context). The session remembers a hash
-//! of both for every page; after a change it rebuilds the (cheap) contexts,
-//! and renders through Tera only the pages whose hash differs. A template change
-//! bumps that template's version (a change to `base.html` or a partial bumps
-//! every page's), so exactly the pages using it re-render. `site.yaml` restarts
-//! the session from scratch. The result is byte-identical to a clean build.
+//! The live server's in-memory site: a [`Site`] kept between edits, and the
+//! bytes of every output file. After an edit the site re-reads only the changed
+//! files, resolves again, and renders only the routes whose declared inputs
+//! changed (see [`crate::render::plan`]); the files of every other route are
+//! kept as they are. The result is byte-identical to a clean build.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{Hash, Hasher};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use serde_json::Value;
-use tera::Tera;
-
-use crate::config::SiteConfig;
-use crate::content::{self, Content};
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::render::{self, templates, Output};
-use crate::resolve;
+use crate::diagnostics::Diagnostics;
+use crate::render::plan;
+use crate::render::Output;
+use crate::site::{Changes, Site, SiteOptions};
+use crate::urls::Route;
 
 /// File contents shared between the session and HTTP threads.
 pub type Bytes = Arc<Vec<u8>>;
-
-/// Templates rendered directly by page jobs; any other template is a parent or a partial.
-const PAGE_TEMPLATES: &[&str] = &[
-    "home.html",
-    "article.html",
-    "agreement.html",
-    "party.html",
-    "page.html",
-    "articles.html",
-    "agreements.html",
-    "parties.html",
-    "tags.html",
-    "tag.html",
-    "years.html",
-    "year.html",
-    "clause.html",
-    "clauses.html",
-    "404.html",
-];
 
 /// What one rebuild did.
 #[derive(Debug, Clone, Default)]
 pub struct Rebuild {
     /// Pages rendered through Tera (the rest were unchanged and skipped).
     pub rendered: usize,
-    /// Pages the site has (module outputs such as feeds are always rendered and not counted).
+    /// Pages the site has (module outputs such as feeds are not counted).
     pub planned: usize,
     /// Output files whose bytes changed, were added or were removed.
     pub changed: usize,
+    /// Every output file rendered again, sorted (module files included).
+    pub rendered_files: Vec<String>,
     /// Wall time.
     pub millis: f64,
     /// Search index shards indexed anew (the others came from the shard cache).
@@ -64,25 +37,15 @@ pub struct Rebuild {
 
 /// The in-memory site of `annals serve`.
 pub struct Session {
-    root: PathBuf,
-    drafts: bool,
-    base_url: Option<String>,
-    config: Option<SiteConfig>,
-    config_diags: Vec<Diagnostic>,
-    content: Content,
-    load_diags: BTreeMap<PathBuf, Vec<Diagnostic>>,
-    tera: Option<Tera>,
-    template_diags: Vec<Diagnostic>,
-    template_versions: HashMap<String, u64>,
-    layout_version: u64,
-    memo: HashMap<String, u64>,
-    module_fingerprint: Option<u64>,
-    module_outputs: BTreeSet<String>,
+    site: Site,
+    /// Output files of each route, by route id.
+    route_files: HashMap<String, Vec<String>>,
     pages: BTreeMap<String, Bytes>,
     statics: BTreeMap<String, Bytes>,
     diagnostics: Diagnostics,
     generation: u64,
-    search_cache: crate::search::ShardCache,
+    /// The last rebuild rendered; otherwise the next one renders everything.
+    last_ok: bool,
 }
 
 impl Session {
@@ -90,74 +53,32 @@ impl Session {
     pub fn new(root: &Path, drafts: bool, base_url: Option<String>) -> Session {
         // Watchers report canonical paths; keep the root in the same form.
         let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-        let root = root.as_path();
-        let mut s = Session {
-            root: root.to_path_buf(),
-            drafts,
+        // Search shards are re-read after every edit: keep them in memory.
+        crate::search::keep_shards_in_memory();
+        let site = Site::load(SiteOptions {
+            root,
             base_url,
-            config: None,
-            config_diags: vec![],
-            content: Content::default(),
-            load_diags: BTreeMap::new(),
-            tera: None,
-            template_diags: vec![],
-            template_versions: HashMap::new(),
-            layout_version: 0,
-            memo: HashMap::new(),
-            module_fingerprint: None,
-            module_outputs: BTreeSet::new(),
+            drafts,
+            search: true,
+            history: true,
+        });
+        let mut s = Session {
+            site,
+            route_files: HashMap::new(),
             pages: BTreeMap::new(),
             statics: BTreeMap::new(),
             diagnostics: Diagnostics::new(),
             generation: 0,
-            search_cache: crate::search::ShardCache::in_memory_and_on_disk(root),
+            last_ok: false,
         };
-        s.reload_config();
-        let (content, diags) = content::load(root, drafts);
-        s.content = content;
-        for d in diags {
-            s.load_diags.entry(d.file.clone()).or_default().push(d);
-        }
-        s.reload_templates();
         s.reload_statics();
-        s.rebuild();
+        s.rebuild(Changes::default());
         s
-    }
-
-    fn reload_config(&mut self) {
-        match SiteConfig::load(&self.root) {
-            Ok(mut c) => {
-                if let Some(b) = &self.base_url {
-                    c.base_url = b.clone();
-                }
-                self.config = Some(c);
-                self.config_diags.clear();
-            }
-            Err(d) => {
-                self.config = None;
-                self.config_diags = d;
-            }
-        }
-    }
-
-    fn reload_templates(&mut self) {
-        let Some(config) = &self.config else { return };
-        let urls = crate::urls::Urls::new(&config.base_url);
-        match templates::load(&self.root.join("templates"), &urls) {
-            Ok(t) => {
-                self.tera = Some(t);
-                self.template_diags.clear();
-            }
-            Err(d) => {
-                self.tera = None;
-                self.template_diags = d;
-            }
-        }
     }
 
     fn reload_statics(&mut self) {
         self.statics.clear();
-        let dir = self.root.join("static");
+        let dir = self.site.root().join("static");
         for e in walkdir::WalkDir::new(&dir)
             .sort_by_file_name()
             .into_iter()
@@ -175,175 +96,83 @@ impl Session {
 
     /// Applies changed paths (absolute, or relative to the root) and rebuilds.
     pub fn apply(&mut self, changed: &[PathBuf]) -> Rebuild {
-        let rels: BTreeSet<PathBuf> = changed
-            .iter()
-            .map(|p| p.strip_prefix(&self.root).unwrap_or(p).to_path_buf())
-            .collect();
-        if rels.iter().any(|r| r == Path::new("site.yaml")) {
-            let generation = self.generation;
-            *self = Session::new(&self.root.clone(), self.drafts, self.base_url.clone());
-            self.generation = generation + 1;
-            let n = self.pages.len();
-            return Rebuild {
-                rendered: n,
-                planned: n,
-                changed: n,
-                millis: 0.0,
-                search_shards: vec![],
-            };
+        let ch = self.site.apply(changed);
+        if ch.config {
+            self.last_ok = false;
+            self.route_files.clear();
         }
-        let mut templates_changed = false;
-        let mut statics_changed = false;
-        for rel in &rels {
-            if let Ok(name) = rel.strip_prefix("templates") {
-                templates_changed = true;
-                let name = name.to_string_lossy().replace('\\', "/");
-                if PAGE_TEMPLATES.contains(&name.as_str()) {
-                    *self.template_versions.entry(name).or_default() += 1;
-                } else {
-                    self.layout_version += 1;
-                }
-            } else if rel.starts_with("static") {
-                statics_changed = true;
-            } else if rel.starts_with("content") && rel.extension().is_some_and(|x| x == "md") {
-                self.content.remove(rel);
-                self.load_diags.remove(rel);
-                let abs = self.root.join(rel);
-                if abs.is_file() {
-                    let (loaded, diags) = content::load_one(&self.root, &abs, self.drafts);
-                    self.content.insert(loaded);
-                    if !diags.is_empty() {
-                        self.load_diags.insert(rel.clone(), diags);
-                    }
-                }
-            }
-        }
-        if templates_changed {
-            self.reload_templates();
-        }
-        if statics_changed {
+        if ch.statics {
             self.reload_statics();
         }
-        self.rebuild()
+        self.rebuild(ch)
     }
 
     /// Resolves and re-renders what changed. On errors the previous pages stay.
-    fn rebuild(&mut self) -> Rebuild {
+    fn rebuild(&mut self, ch: Changes) -> Rebuild {
         let start = Instant::now();
-        let mut diags = Diagnostics::new();
-        diags.extend(self.config_diags.iter().cloned());
-        diags.extend(self.load_diags.values().flatten().cloned());
-        diags.extend(self.template_diags.iter().cloned());
-        let (Some(config), Some(tera)) = (self.config.clone(), self.tera.as_ref()) else {
+        let (mut diags, routes, dirty) = self.site.resolve_changes(&ch, !self.last_ok);
+        if diags.has_errors() || self.site.archive().is_none() {
+            self.last_ok = false;
             return self.finish(diags, None, start);
-        };
-        let content = std::mem::take(&mut self.content);
-        let (archive, d) = resolve::resolve(config, content);
+        }
+        let a = self.site.archive().expect("resolved");
+        let ids: Vec<String> = routes.iter().map(|r| plan::route_id(a, r)).collect();
+        let todo: Vec<Route> = routes
+            .iter()
+            .zip(&ids)
+            .zip(&dirty)
+            .filter(|((_, id), d)| {
+                let known = self.route_files.contains_key(*id);
+                **d || !known
+            })
+            .map(|((r, _), _)| r.clone())
+            .collect();
+        let rendered = Mutex::new(Vec::<(String, Output)>::new());
+        let (_, d) = self.site.render(&todo, &|r: &Route, o: Output| {
+            rendered.lock().unwrap().push((plan::route_id(a, r), o));
+            Ok(())
+        });
         diags.extend(d);
-        diags.extend(crate::lint::lint(&archive));
         if diags.has_errors() {
-            self.content = archive.content;
+            self.last_ok = false;
             return self.finish(diags, None, start);
         }
-        // The modules (timeline, notes, feeds, data) read front matter, notes
-        // and links only: skip them when those are unchanged (body-only edits).
-        let fingerprint =
-            module_fingerprint(&archive, self.layout_version, &self.template_versions);
-        let run_modules = self.module_fingerprint != Some(fingerprint);
-        // Render only pages whose (template version, context) hash changed.
-        let planned = Mutex::new(Vec::new());
-        let new_memo = Mutex::new(HashMap::new());
-        let rendered = Mutex::new(Vec::<Output>::new());
-        let memo = &self.memo;
-        let pages = &self.pages;
-        let versions = &self.template_versions;
-        let layout = self.layout_version;
-        let skipped = std::sync::atomic::AtomicUsize::new(0);
-        let skip = |template: &str, rel: &str, page: &Value| -> bool {
-            let hash = page_hash(
-                template,
-                versions.get(template).copied().unwrap_or(0),
-                layout,
-                page,
-            );
-            let out = render::out_path(rel);
-            let unchanged = memo.get(rel) == Some(&hash) && pages.contains_key(&out);
-            planned.lock().unwrap().push(out);
-            new_memo.lock().unwrap().insert(rel.to_string(), hash);
-            if unchanged {
-                skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-            unchanged
-        };
-        let (_, d) = render::render_with(
-            tera,
-            &archive,
-            &self.root,
-            &|o| {
-                rendered.lock().unwrap().push(o);
-                Ok(())
-            },
-            Some(&skip),
-            run_modules,
-        );
-        diags.extend(d);
-        // The search index, after the pages (as `build` does): only the shards
-        // whose records changed are indexed again, the others come from the cache.
-        if !diags.has_errors() {
-            let (_, d) = crate::search::render_to(
-                &archive,
-                &self.root,
-                &|o| {
-                    rendered.lock().unwrap().push(o);
-                    Ok(())
-                },
-                Some(&self.search_cache),
-            );
-            diags.extend(d);
-        }
-        let search_shards = self.search_cache.take_built();
-        self.content = archive.content;
-        if diags.has_errors() {
-            return self.finish(diags, None, start);
-        }
-        let rendered = rendered.into_inner().unwrap();
-        let planned = planned.into_inner().unwrap();
-        let n_planned = planned.len();
-        let n_rendered = n_planned - skipped.load(std::sync::atomic::Ordering::Relaxed);
+        // The new files: every kept route's files as they were, and the
+        // rendered routes' new files.
+        let todo_ids: std::collections::HashSet<String> =
+            todo.iter().map(|r| plan::route_id(a, r)).collect();
+        let mut route_files: HashMap<String, Vec<String>> = HashMap::new();
         let mut next: BTreeMap<String, Bytes> = BTreeMap::new();
-        for out in planned {
-            if let Some(b) = self.pages.get(&out) {
-                next.insert(out, b.clone());
-            }
-        }
-        if !run_modules {
-            for k in &self.module_outputs {
-                if let Some(v) = self.pages.get(k) {
-                    next.insert(k.clone(), v.clone());
+        for id in &ids {
+            if todo_ids.contains(id) {
+                route_files.insert(id.clone(), vec![]);
+            } else if let Some(files) = self.route_files.get(id) {
+                for f in files {
+                    if let Some(b) = self.pages.get(f) {
+                        next.insert(f.clone(), b.clone());
+                    }
                 }
+                route_files.insert(id.clone(), files.clone());
             }
         }
-        let page_paths: BTreeSet<String> = next.keys().cloned().collect();
-        let mut module_outputs = BTreeSet::new();
-        for o in rendered {
-            if run_modules
-                && !page_paths.contains(&o.path)
-                && !o.path.starts_with("pagefind/")
-                && o.path != "search/index.html"
-            {
-                module_outputs.insert(o.path.clone());
-            }
+        let mut rendered = rendered.into_inner().unwrap();
+        rendered.sort_by(|x, y| x.1.path.cmp(&y.1.path));
+        let mut rendered_files = vec![];
+        for (id, o) in rendered {
+            rendered_files.push(o.path.clone());
+            route_files.entry(id).or_default().push(o.path.clone());
             next.insert(o.path, Arc::new(o.bytes));
         }
-        if run_modules {
-            self.module_outputs = module_outputs;
-        }
-        self.module_fingerprint = Some(fingerprint);
-        self.memo = new_memo.into_inner().unwrap();
+        let n_pages = routes.iter().filter(|r| !r.is_module()).count();
+        let n_rendered = todo.iter().filter(|r| !r.is_module()).count();
+        self.route_files = route_files;
+        self.last_ok = true;
         let mut r = self.finish(diags, Some(next), start);
         r.rendered = n_rendered;
-        r.planned = n_planned;
-        r.search_shards = search_shards;
+        r.planned = n_pages;
+        r.rendered_files = rendered_files;
+        // The search index re-indexes only the shards whose records changed.
+        r.search_shards = crate::search::take_built(self.site.root());
         r
     }
 
@@ -355,7 +184,8 @@ impl Session {
     ) -> Rebuild {
         let mut changed = 0;
         if let Some(next) = next {
-            let keys: BTreeSet<&String> = next.keys().chain(self.pages.keys()).collect();
+            let keys: std::collections::BTreeSet<&String> =
+                next.keys().chain(self.pages.keys()).collect();
             changed = keys
                 .into_iter()
                 .filter(|k| {
@@ -370,11 +200,9 @@ impl Session {
             self.generation += 1;
         }
         Rebuild {
-            rendered: 0,
-            planned: 0,
             changed,
             millis: start.elapsed().as_secs_f64() * 1000.0,
-            search_shards: vec![],
+            ..Rebuild::default()
         }
     }
 
@@ -405,86 +233,9 @@ impl Session {
 
     /// The base path pages are served under.
     pub fn base_path(&self) -> String {
-        self.config
-            .as_ref()
+        self.site
+            .config()
             .map(|c| c.base_path())
             .unwrap_or_else(|| "/".into())
     }
-}
-
-/// A hash of everything the render modules read: every entry's front matter,
-/// anchored notes and resolved links, the backlinks, and the templates.
-fn module_fingerprint(a: &resolve::Archive, layout: u64, versions: &HashMap<String, u64>) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    layout.hash(&mut h);
-    let mut v: Vec<(&String, &u64)> = versions.iter().collect();
-    v.sort();
-    v.hash(&mut h);
-    let mut w = HashWriter(&mut h);
-    let c = &a.content;
-    let _ = serde_json::to_writer(&mut w, &c.home.as_ref().map(|e| &e.meta));
-    for e in &c.pages {
-        let _ = serde_json::to_writer(&mut w, &(&e.slug, &e.meta));
-    }
-    for e in &c.agreements {
-        let _ = serde_json::to_writer(&mut w, &(&e.slug, &e.meta));
-    }
-    for e in &c.parties {
-        let _ = serde_json::to_writer(&mut w, &(&e.slug, &e.meta));
-    }
-    for e in &c.articles {
-        let _ = serde_json::to_writer(&mut w, &(&e.slug, &e.meta));
-        for n in &e.body.notes {
-            let _ = serde_json::to_writer(
-                &mut w,
-                &(
-                    n.number,
-                    &n.exact,
-                    &n.prefix,
-                    &n.suffix,
-                    n.start,
-                    n.end,
-                    &n.note_html,
-                ),
-            );
-        }
-    }
-    let mut keys: Vec<&resolve::Key> = a.links.keys().collect();
-    keys.sort();
-    for k in keys {
-        for l in &a.links[k] {
-            let _ = serde_json::to_writer(&mut w, &(&l.href, &l.title));
-        }
-    }
-    let mut keys: Vec<&resolve::Key> = a.backlinks.keys().collect();
-    keys.sort();
-    for k in keys {
-        for b in &a.backlinks[k] {
-            let _ = serde_json::to_writer(&mut w, &(format!("{k:?}"), format!("{b:?}")));
-        }
-    }
-    h.finish()
-}
-
-/// Feeds written bytes into a hasher.
-struct HashWriter<'a>(&'a mut std::hash::DefaultHasher);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// A stable hash of everything a page's bytes depend on.
-fn page_hash(template: &str, version: u64, layout: u64, page: &Value) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    template.hash(&mut h);
-    version.hash(&mut h);
-    layout.hash(&mut h);
-    let _ = serde_json::to_writer(HashWriter(&mut h), page);
-    h.finish()
 }

@@ -233,3 +233,42 @@ fn report_body_with_notes_and_footnotes_is_pinned() {
     assert!(html.contains("2 editor’s notes"));
     assert!(html.contains("https://example.org/news/uk-china#:~:text=pact.%20Intrusions%20resumed-,the%20very%20next%20day,-%2C%20a%20firm"), "no text fragment link");
 }
+
+#[test]
+fn warnings_of_one_rule_are_summed_up_unless_verbose() {
+    let site = TestSite::new("basic");
+    for i in 0..12 {
+        site.write(
+            &format!("content/articles/2016-03-{:02}-bare-{i}.md", i + 1),
+            &format!("---\ntitle: Bare report {i}\ndate: 2016-03-{:02}\nsource:\n  publisher: X\n  url: https://example.org/bare/{i}\nsummary: Bare.\ntags: [bare]\n---\nNo notes here.\n", i + 1),
+        );
+    }
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let shown = r
+        .stderr
+        .matches("warning: report has no annotations")
+        .count();
+    assert_eq!(shown, 5, "a few of the rule's warnings:\n{}", r.stderr);
+    let total: usize = shown
+        + r.stderr
+            .split("… and ")
+            .nth(1)
+            .and_then(|s| s.split(' ').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .expect("a count of the rest");
+    assert!(total >= 12, "{}", r.stderr);
+    assert!(r.stderr.contains(
+        "more like “report has no annotations”; `annals check --verbose` lists them all"
+    ));
+    let all = site.run(&["check", "--verbose"]);
+    assert_eq!(
+        all.stderr
+            .matches("warning: report has no annotations")
+            .count(),
+        total
+    );
+    assert!(!all.stderr.contains("… and "));
+    // Not a terminal: no progress output around the diagnostics.
+    assert!(!r.stderr.contains("rendering"));
+}

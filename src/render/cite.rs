@@ -1,0 +1,397 @@
+//! "Cite this page": one [`Citation`] per report and agreement page, written as
+//! a readable reference on the page, as BibTeX, RIS and CSL-JSON files next to it
+//! (`cite.bib`, `cite.ris`, `cite.json`), and as the `citation_*` meta tags that
+//! Zotero and Google Scholar read.
+//!
+//! A report is cited as the archive's page about the original, with the
+//! original's title, author, publisher, date and address given as well. The
+//! page's own date is when it last changed (from git); without history, the
+//! entry's date stands in. Everything comes from content, so builds stay
+//! byte-identical.
+
+use std::fmt::Write as _;
+
+use super::Output;
+use crate::resolve::{Archive, Key, Kind};
+use crate::urls::paths;
+use serde_json::{json, Value};
+
+/// The file formats offered, as (extension, label).
+pub const FORMATS: [(&str, &str); 3] = [("bib", "BibTeX"), ("ris", "RIS"), ("json", "CSL-JSON")];
+
+/// The work an archive page is about: a report's original, or an agreement.
+#[derive(Debug, Clone)]
+pub struct Original {
+    /// Its title.
+    pub title: String,
+    /// Its author, when known.
+    pub author: Option<String>,
+    /// Who published it (a report's publisher; an agreement's parties).
+    pub publisher: String,
+    /// Its date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Where it is.
+    pub url: String,
+}
+
+/// Everything needed to cite one page.
+#[derive(Debug, Clone)]
+pub struct Citation {
+    /// A stable key: `annals-<slug>`.
+    pub key: String,
+    /// The page's title.
+    pub title: String,
+    /// `report` or `agreement`.
+    pub kind: &'static str,
+    /// The archive's name (author and publisher of the page).
+    pub site: String,
+    /// The page's absolute URL.
+    pub url: String,
+    /// When the page last changed, `YYYY-MM-DD`.
+    pub date: String,
+    /// Whether `date` comes from git (`false`: the entry's own date).
+    pub dated_by_history: bool,
+    /// Language of the page.
+    pub language: String,
+    /// What the page is about.
+    pub original: Original,
+    /// One-sentence summary.
+    pub summary: String,
+}
+
+/// The citation of an entry, for reports and agreements.
+pub fn citation(a: &Archive, key: Key) -> Option<Citation> {
+    let c = &a.content;
+    let cfg = &a.config;
+    let (slug, title, summary, file, entry_date, original, kind) = match key.kind {
+        Kind::Article => {
+            let e = &c.articles[key.idx];
+            let m = &e.meta;
+            let original = Original {
+                title: m.source.title.clone().unwrap_or_else(|| m.title.clone()),
+                author: m.source.author.clone(),
+                publisher: m.source.publisher.clone(),
+                date: m.date.iso(),
+                url: m.source.url.clone(),
+            };
+            (
+                &e.slug,
+                &m.title,
+                &m.summary,
+                &e.file.path,
+                m.date.iso(),
+                original,
+                "report",
+            )
+        }
+        Kind::Agreement => {
+            let e = &c.agreements[key.idx];
+            let m = &e.meta;
+            let parties: Vec<&str> = m
+                .parties
+                .iter()
+                .map(|p| {
+                    a.find(Kind::Party, p)
+                        .map_or(p.as_str(), |i| c.parties[i].meta.title.as_str())
+                })
+                .collect();
+            let original = Original {
+                title: m.title.clone(),
+                author: None,
+                publisher: parties.join(", "),
+                date: m.date.iso(),
+                url: m.text_url.clone(),
+            };
+            (
+                &e.slug,
+                &m.title,
+                &m.summary,
+                &e.file.path,
+                m.date.iso(),
+                original,
+                "agreement",
+            )
+        }
+        _ => return None,
+    };
+    let updated = a.history.of(file).first().map(|ch| ch.date.clone());
+    Some(Citation {
+        key: format!("annals-{slug}"),
+        title: title.clone(),
+        kind,
+        site: cfg.title.clone(),
+        url: a.urls.absolute(&a.rel_path(key)),
+        dated_by_history: updated.is_some(),
+        date: updated.unwrap_or(entry_date),
+        language: cfg.language.clone(),
+        original,
+        summary: summary.clone(),
+    })
+}
+
+/// `2015-10-22` → (2015, 10, 22).
+fn ymd(date: &str) -> (i32, u32, u32) {
+    let mut it = date.split('-').map(|p| p.parse::<u32>().unwrap_or(0));
+    let y = it.next().unwrap_or(0) as i32;
+    (y, it.next().unwrap_or(1), it.next().unwrap_or(1))
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `2015-10-22` → `22 October 2015`.
+fn long_date(date: &str) -> String {
+    let (y, m, d) = ymd(date);
+    let month = MONTHS.get(m.saturating_sub(1) as usize).unwrap_or(&"");
+    format!("{d} {month} {y}")
+}
+
+/// Escapes text for a BibTeX field in braces.
+fn bib_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '{' | '}' | '%' | '&' | '$' | '#' | '_' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// A RIS value: one line, no tag-like line starts.
+fn ris_value(s: &str) -> String {
+    s.replace(['\r', '\n'], " ")
+}
+
+impl Citation {
+    /// The reference as readers copy it, in plain text.
+    pub fn reference(&self) -> String {
+        let mut s = format!(
+            "{}. “{}.” {}, {} {}. {}",
+            self.site,
+            self.title,
+            self.site,
+            if self.dated_by_history {
+                "last updated"
+            } else {
+                "dated"
+            },
+            long_date(&self.date),
+            self.url
+        );
+        let o = &self.original;
+        match self.kind {
+            "report" => {
+                let by = o
+                    .author
+                    .as_deref()
+                    .map(|a| format!("{a}, "))
+                    .unwrap_or_default();
+                let _ = write!(
+                    s,
+                    ". Archived report of: {by}“{},” {}, {}, {}",
+                    o.title,
+                    o.publisher,
+                    long_date(&o.date),
+                    o.url
+                );
+            }
+            _ => {
+                let _ = write!(
+                    s,
+                    ". About: {} ({}, {}), text: {}",
+                    o.title,
+                    o.publisher,
+                    long_date(&o.date),
+                    o.url
+                );
+            }
+        }
+        s.push('.');
+        s
+    }
+
+    /// A short note on what the page is about, for the `note` fields.
+    fn note(&self) -> String {
+        let o = &self.original;
+        match self.kind {
+            "report" => format!(
+                "Archived report of: {}“{}”, {}, {}. Original: {}",
+                o.author
+                    .as_deref()
+                    .map(|a| format!("{a}, "))
+                    .unwrap_or_default(),
+                o.title,
+                o.publisher,
+                o.date,
+                o.url
+            ),
+            _ => format!(
+                "About the agreement “{}” ({}, {}). Text: {}",
+                o.title, o.publisher, o.date, o.url
+            ),
+        }
+    }
+
+    /// BibTeX (`@misc`, with `url` and `urldate`-free fields so builds repeat).
+    pub fn bibtex(&self) -> String {
+        let (y, m, d) = ymd(&self.date);
+        let mut s = format!("@misc{{{},\n", self.key);
+        let mut field = |k: &str, v: &str| {
+            let _ = writeln!(s, "  {k:<12} = {{{v}}},");
+        };
+        field("title", &bib_escape(&self.title));
+        // Double braces: an organisation, not a "Last, First" person.
+        field("author", &format!("{{{}}}", bib_escape(&self.site)));
+        field("organization", &bib_escape(&self.site));
+        field("howpublished", &format!("\\url{{{}}}", self.url));
+        field("url", &self.url);
+        field("year", &y.to_string());
+        field("month", &m.to_string());
+        field("day", &d.to_string());
+        field("date", &self.date);
+        field("language", &bib_escape(&self.language));
+        field("abstract", &bib_escape(&self.summary));
+        field("note", &bib_escape(&self.note()));
+        s.push_str("}\n");
+        s
+    }
+
+    /// RIS (`TY  - ELEC`: a web page).
+    pub fn ris(&self) -> String {
+        let (y, m, d) = ymd(&self.date);
+        let mut s = String::new();
+        let mut tag = |t: &str, v: &str| {
+            let _ = write!(s, "{t}  - {}\r\n", ris_value(v));
+        };
+        tag("TY", "ELEC");
+        tag("ID", &self.key);
+        tag("TI", &self.title);
+        tag("AU", &self.site);
+        tag("PB", &self.site);
+        tag("PY", &y.to_string());
+        tag("DA", &format!("{y:04}/{m:02}/{d:02}"));
+        tag("UR", &self.url);
+        tag("LA", &self.language);
+        tag("AB", &self.summary);
+        tag("N1", &self.note());
+        // A record ends with an `ER` tag and no value.
+        tag("ER", "");
+        s
+    }
+
+    /// CSL-JSON: an array with one item of type `webpage`.
+    pub fn csl_json(&self) -> String {
+        let parts = |date: &str| {
+            let (y, m, d) = ymd(date);
+            json!({"date-parts": [[y, m, d]]})
+        };
+        let o = &self.original;
+        let mut item = json!({
+            "id": self.key,
+            "type": "webpage",
+            "title": self.title,
+            "container-title": self.site,
+            "publisher": self.site,
+            "author": [{"literal": self.site}],
+            "issued": parts(&self.date),
+            "URL": self.url,
+            "language": self.language,
+            "abstract": self.summary,
+            "note": self.note(),
+            "original-title": o.title,
+            "original-publisher": o.publisher,
+            "original-date": parts(&o.date),
+        });
+        if let Some(author) = &o.author {
+            item["original-author"] = json!([{"literal": author}]);
+        }
+        let mut s = serde_json::to_string_pretty(&json!([item])).expect("JSON");
+        s.push('\n');
+        s
+    }
+
+    /// The `citation_*` meta tags (Highwire Press names, read by Zotero and
+    /// Google Scholar), as (name, content) pairs.
+    pub fn meta(&self) -> Vec<(&'static str, String)> {
+        let (y, m, d) = ymd(&self.date);
+        vec![
+            ("citation_title", self.title.clone()),
+            ("citation_author", self.site.clone()),
+            ("citation_publication_date", format!("{y:04}/{m:02}/{d:02}")),
+            ("citation_date", format!("{y:04}/{m:02}/{d:02}")),
+            ("citation_publisher", self.site.clone()),
+            ("citation_public_url", self.url.clone()),
+            ("citation_abstract_html_url", self.url.clone()),
+            ("citation_language", self.language.clone()),
+        ]
+    }
+
+    /// What the templates see under `page.cite`.
+    pub fn context(&self, a: &Archive, rel: &str) -> Value {
+        json!({
+            "reference": self.reference(),
+            "meta": self.meta().into_iter().map(|(n, c)| json!({"name": n, "content": c})).collect::<Vec<_>>(),
+            "files": FORMATS.iter().map(|(ext, label)| json!({
+                "label": label,
+                "url": a.urls.path(&paths::citation(rel, ext)),
+                "name": format!("{}.{ext}", self.key),
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// `cite.bib`, `cite.ris` and `cite.json` of a report or agreement page
+/// (rendered with the page, so an edit to the entry renews them).
+pub fn files(a: &Archive, key: Key) -> Vec<Output> {
+    let Some(c) = citation(a, key) else {
+        return vec![];
+    };
+    let rel = a.rel_path(key);
+    FORMATS
+        .iter()
+        .map(|(ext, _)| Output {
+            path: paths::citation(&rel, ext),
+            bytes: match *ext {
+                "bib" => c.bibtex(),
+                "ris" => c.ris(),
+                _ => c.csl_json(),
+            }
+            .into_bytes(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bibtex_escapes_its_special_characters() {
+        assert_eq!(bib_escape("R&D {50%} #1_a"), "R\\&D \\{50\\%\\} \\#1\\_a");
+    }
+
+    #[test]
+    fn long_dates_read_as_words() {
+        assert_eq!(long_date("2015-10-02"), "2 October 2015");
+    }
+}

@@ -1,0 +1,742 @@
+//! The page plan: every output of the site as a [`Route`] (the route table is in
+//! [`crate::urls`]), and what each route reads — entries, and archive-wide facts
+//! such as a list, a taxonomy term or a count — as [`Dep`]s.
+//!
+//! After an edit, [`diff`] compares the archive before and after (the edited
+//! entries field by field, the archive-wide facts as lists of slugs) and
+//! returns the set of `Dep`s that changed; exactly the routes that read one of
+//! them are rendered again. Nothing is rendered, hashed or serialised to find
+//! out that it did not change.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde_json::{json, Value};
+
+use crate::content::Content;
+use crate::resolve::{Archive, Key, Kind};
+use crate::urls::Route;
+
+/// Something an output reads. Keys and indices are those of the archive the
+/// plan was made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dep<'a> {
+    /// Everything of one entry: body, front matter, notes and resolved links.
+    Entry(Key),
+    /// What lists and references show of an entry (title, date, summary, …).
+    Summary(Key),
+    /// The home page's newest reports.
+    Latest,
+    /// Which reports are on page n of the reports list (and how many there are).
+    ArticlesPage(usize),
+    /// The agreements in date order.
+    AgreementsByDate,
+    /// The reports with a tag.
+    Tag(&'a str),
+    /// The tags and their counts.
+    TagsIndex,
+    /// The reports of a year.
+    Year(i16),
+    /// The years and their counts.
+    YearsIndex,
+    /// The reports covering an agreement.
+    Coverage(usize),
+    /// A party's reports and agreements.
+    PartyEntries(usize),
+    /// How many reports and agreements each party has.
+    PartyCounts,
+    /// A report's related reports.
+    Related(usize),
+    /// What links to an entry.
+    Backlinks(Key),
+    /// Every relation between entries.
+    Relations,
+    /// The clause families.
+    Clauses,
+    /// The number of reports, agreements, parties and notes.
+    Counts,
+    /// Any entry's front matter (but its notes), or the set of entries.
+    AnyFrontMatter,
+    /// Any note (its words, sources, place or links), or the set of entries.
+    AnyNotes,
+    /// Anything at all (the search index).
+    AnyContent,
+}
+
+/// Every route of the archive, in a fixed order (modules first: they take longest).
+pub fn plan(a: &Archive, search: bool) -> Vec<Route> {
+    let mut routes = vec![
+        Route::Timeline,
+        Route::Annotations,
+        Route::Feeds,
+        Route::Data,
+        Route::Search,
+        Route::Home,
+        Route::AgreementsIndex,
+        Route::PartiesIndex,
+        Route::TagsIndex,
+        Route::YearsIndex,
+        Route::NotFound,
+        Route::ClausesIndex,
+    ];
+    let c = &a.content;
+    routes.extend((0..c.articles.len()).map(Route::Article));
+    routes.extend((0..c.agreements.len()).map(Route::Agreement));
+    routes.extend((0..c.parties.len()).map(Route::Party));
+    routes.extend((0..c.pages.len()).map(Route::Page));
+    routes.extend((1..=articles_pages(a)).map(Route::ArticlesList));
+    routes.extend(a.tags.keys().cloned().map(Route::Tag));
+    routes.extend(a.years.keys().copied().map(Route::Year));
+    routes.extend(
+        a.clauses
+            .iter()
+            .filter(|(_, v)| v.len() >= 2)
+            .map(|(k, _)| Route::Clause(k.clone())),
+    );
+    if search {
+        routes.push(Route::SearchIndex);
+    }
+    routes
+}
+
+/// How many pages the reports list has.
+pub fn articles_pages(a: &Archive) -> usize {
+    a.articles_by_date
+        .len()
+        .div_ceil(a.config.per_page.max(1))
+        .max(1)
+}
+
+/// A stable name for a route across edits (entry routes by slug).
+pub fn route_id(a: &Archive, r: &Route) -> String {
+    let c = &a.content;
+    match r {
+        Route::Article(i) => r.rel(&c.articles[*i].slug),
+        Route::Agreement(i) => r.rel(&c.agreements[*i].slug),
+        Route::Party(i) => r.rel(&c.parties[*i].slug),
+        Route::Page(i) => r.rel(&c.pages[*i].slug),
+        Route::Timeline => "#timeline".into(),
+        Route::Annotations => "#annotations".into(),
+        Route::Feeds => "#feeds".into(),
+        Route::Data => "#data".into(),
+        Route::SearchIndex => "#search-index".into(),
+        _ => r.rel(""),
+    }
+}
+
+fn key(kind: Kind, idx: usize) -> Key {
+    Key { kind, idx }
+}
+
+/// What a route reads. Must name everything its context reads (see
+/// `context.rs`); the incremental tests compare with clean builds.
+pub fn reads<'a>(a: &'a Archive, r: &'a Route) -> Vec<Dep<'a>> {
+    use Dep::*;
+    let c = &a.content;
+    let summaries = |kind: Kind, idx: &mut dyn Iterator<Item = usize>| -> Vec<Dep<'a>> {
+        idx.map(|i| Summary(key(kind, i))).collect()
+    };
+    let backlinks = |k: Key| -> Vec<Dep<'a>> {
+        let mut v = vec![Backlinks(k)];
+        v.extend(
+            a.backlinks
+                .get(&k)
+                .into_iter()
+                .flatten()
+                .map(|b| Summary(*b)),
+        );
+        v
+    };
+    let relations = |k: Key| -> Vec<Dep<'a>> {
+        let mut v = vec![Relations];
+        for rel in a.relations.iter().filter(|x| x.from == k || x.to == k) {
+            v.push(Summary(rel.from));
+            v.push(Summary(rel.to));
+        }
+        v
+    };
+    match r {
+        Route::Home => {
+            let mut v = vec![Entry(key(Kind::Home, 0)), Latest, AgreementsByDate, Counts];
+            let per = a.config.per_page;
+            v.extend(summaries(
+                Kind::Article,
+                &mut a.articles_by_date.iter().take(per).copied(),
+            ));
+            v.extend(summaries(
+                Kind::Agreement,
+                &mut a.agreements_by_date.iter().copied(),
+            ));
+            v
+        }
+        Route::Article(i) => {
+            let k = key(Kind::Article, *i);
+            let mut v = vec![Entry(k), Summary(k), Related(*i)];
+            v.extend(summaries(
+                Kind::Agreement,
+                &mut c.articles[*i]
+                    .meta
+                    .agreements
+                    .iter()
+                    .filter_map(|s| a.find(Kind::Agreement, s)),
+            ));
+            v.extend(summaries(Kind::Article, &mut a.related[*i].iter().copied()));
+            v.extend(relations(k));
+            v.extend(backlinks(k));
+            v
+        }
+        Route::Agreement(i) => {
+            let k = key(Kind::Agreement, *i);
+            let mut v = vec![Entry(k), Summary(k), Coverage(*i), Clauses];
+            v.extend(summaries(
+                Kind::Article,
+                &mut a.coverage[*i].iter().copied(),
+            ));
+            v.extend(relations(k));
+            v.extend(backlinks(k));
+            v
+        }
+        Route::Party(i) => {
+            let k = key(Kind::Party, *i);
+            let mut v = vec![Entry(k), Summary(k), PartyEntries(*i)];
+            let (arts, agrs) = &a.party_entries[*i];
+            v.extend(summaries(Kind::Article, &mut arts.iter().copied()));
+            v.extend(summaries(Kind::Agreement, &mut agrs.iter().copied()));
+            v.extend(backlinks(k));
+            v
+        }
+        Route::Page(i) => vec![Entry(key(Kind::Page, *i))],
+        Route::ArticlesList(n) => {
+            let per = a.config.per_page.max(1);
+            let mut v = vec![ArticlesPage(*n)];
+            v.extend(summaries(
+                Kind::Article,
+                &mut a
+                    .articles_by_date
+                    .iter()
+                    .skip((n - 1) * per)
+                    .take(per)
+                    .copied(),
+            ));
+            v
+        }
+        Route::AgreementsIndex => {
+            let mut v = vec![AgreementsByDate];
+            v.extend(summaries(Kind::Agreement, &mut (0..c.agreements.len())));
+            v
+        }
+        Route::PartiesIndex => {
+            let mut v = summaries(Kind::Party, &mut (0..c.parties.len()));
+            v.push(PartyCounts);
+            v
+        }
+        Route::TagsIndex => vec![TagsIndex],
+        Route::Tag(t) => {
+            let mut v = vec![Tag(t)];
+            v.extend(summaries(Kind::Article, &mut a.tags[t].iter().copied()));
+            v
+        }
+        Route::YearsIndex => vec![YearsIndex],
+        Route::Year(y) => {
+            let mut v = vec![Year(*y)];
+            v.extend(summaries(Kind::Article, &mut a.years[y].iter().copied()));
+            v
+        }
+        Route::Clause(id) => {
+            let mut v = vec![Clauses, Relations];
+            for &(g, _) in &a.clauses[id] {
+                v.push(Entry(key(Kind::Agreement, g)));
+                v.push(Summary(key(Kind::Agreement, g)));
+            }
+            v
+        }
+        Route::ClausesIndex => vec![Clauses],
+        Route::NotFound => vec![],
+        Route::Timeline | Route::Feeds | Route::Search => vec![AnyFrontMatter],
+        Route::Annotations | Route::Data => vec![AnyFrontMatter, AnyNotes],
+        Route::SearchIndex => vec![AnyContent],
+    }
+}
+
+/// What lists and references show of an entry, to tell a summary change from
+/// a change that only its own page shows.
+fn summary_of(c: &Content, k: Key) -> Value {
+    match k.kind {
+        Kind::Article => {
+            let m = &c.articles[k.idx].meta;
+            json!([
+                m.title,
+                m.date.iso(),
+                m.date_note,
+                m.source.publisher,
+                m.summary,
+                c.articles[k.idx].body.notes.len(),
+                m.tags,
+                m.parties
+            ])
+        }
+        Kind::Agreement => {
+            let m = &c.agreements[k.idx].meta;
+            json!([
+                m.title,
+                m.short_title,
+                m.date.iso(),
+                m.date_note,
+                m.summary,
+                m.parties,
+                m.form,
+                m.status
+            ])
+        }
+        Kind::Party => {
+            let m = &c.parties[k.idx].meta;
+            json!([m.title, m.kind, m.summary])
+        }
+        Kind::Page => json!([c.pages[k.idx].meta.title]),
+        Kind::Home => json!(c.home.as_ref().map(|h| &h.meta.title)),
+    }
+}
+
+/// An entry's front matter but its notes.
+fn front_of(c: &Content, k: Key) -> Value {
+    match k.kind {
+        Kind::Article => {
+            let mut v = json!(c.articles[k.idx].meta);
+            if let Some(m) = v.as_object_mut() {
+                m.remove("annotations");
+            }
+            v
+        }
+        Kind::Agreement => json!(c.agreements[k.idx].meta),
+        Kind::Party => json!(c.parties[k.idx].meta),
+        Kind::Page => json!(c.pages[k.idx].meta),
+        Kind::Home => json!(c.home.as_ref().map(|h| &h.meta)),
+    }
+}
+
+/// An entry's notes: as declared, and as anchored in the body.
+fn notes_of(c: &Content, k: Key) -> Value {
+    if k.kind != Kind::Article {
+        return Value::Null;
+    }
+    let e = &c.articles[k.idx];
+    let anchored: Vec<Value> = e
+        .body
+        .notes
+        .iter()
+        .map(|n| {
+            json!([
+                n.number,
+                n.index,
+                n.exact,
+                n.prefix,
+                n.suffix,
+                n.start,
+                n.end,
+                n.note_html
+            ])
+        })
+        .collect();
+    json!([e.meta.annotations, anchored])
+}
+
+fn body_of(c: &Content, k: Key) -> Option<&str> {
+    match k.kind {
+        Kind::Article => Some(&c.articles[k.idx].body.html),
+        Kind::Agreement => Some(&c.agreements[k.idx].body.html),
+        Kind::Party => Some(&c.parties[k.idx].body.html),
+        Kind::Page => Some(&c.pages[k.idx].body.html),
+        Kind::Home => c.home.as_ref().map(|h| h.body.html.as_str()),
+    }
+}
+
+/// The entry a content file (relative to the root) holds, if any.
+pub fn entry_of(c: &Content, file: &std::path::Path) -> Option<Key> {
+    if c.home.as_ref().is_some_and(|h| h.file.path == file) {
+        return Some(key(Kind::Home, 0));
+    }
+    if let Some(i) = c.articles.iter().position(|e| e.file.path == file) {
+        return Some(key(Kind::Article, i));
+    }
+    if let Some(i) = c.agreements.iter().position(|e| e.file.path == file) {
+        return Some(key(Kind::Agreement, i));
+    }
+    if let Some(i) = c.parties.iter().position(|e| e.file.path == file) {
+        return Some(key(Kind::Party, i));
+    }
+    c.pages
+        .iter()
+        .position(|e| e.file.path == file)
+        .map(|i| key(Kind::Page, i))
+}
+
+/// An edited entry as it was before the edit.
+#[derive(Debug, Clone)]
+pub struct Before {
+    /// The file.
+    pub file: std::path::PathBuf,
+    /// Its summary, front matter, notes and body, if it existed.
+    pub entry: Option<(Value, Value, Value, String)>,
+}
+
+/// Records an entry before an edit replaces it.
+pub fn before(c: &Content, file: &std::path::Path) -> Before {
+    Before {
+        file: file.to_path_buf(),
+        entry: entry_of(c, file).map(|k| {
+            (
+                summary_of(c, k),
+                front_of(c, k),
+                notes_of(c, k),
+                body_of(c, k).unwrap_or("").to_string(),
+            )
+        }),
+    }
+}
+
+/// The slugs of each collection, to compare facts across an edit.
+#[derive(Debug, Clone, Default)]
+pub struct Slugs {
+    articles: Vec<String>,
+    agreements: Vec<String>,
+    parties: Vec<String>,
+    pages: Vec<String>,
+}
+
+impl Slugs {
+    /// The slugs of `c`.
+    pub fn of(c: &Content) -> Slugs {
+        Slugs {
+            articles: c.articles.iter().map(|e| e.slug.clone()).collect(),
+            agreements: c.agreements.iter().map(|e| e.slug.clone()).collect(),
+            parties: c.parties.iter().map(|e| e.slug.clone()).collect(),
+            pages: c.pages.iter().map(|e| e.slug.clone()).collect(),
+        }
+    }
+
+    fn get(&self, k: Key) -> &str {
+        match k.kind {
+            Kind::Article => &self.articles[k.idx],
+            Kind::Agreement => &self.agreements[k.idx],
+            Kind::Party => &self.parties[k.idx],
+            Kind::Page => &self.pages[k.idx],
+            Kind::Home => "",
+        }
+    }
+
+    fn list(&self, kind: Kind) -> &[String] {
+        match kind {
+            Kind::Article => &self.articles,
+            Kind::Agreement => &self.agreements,
+            Kind::Party => &self.parties,
+            Kind::Page => &self.pages,
+            Kind::Home => &[],
+        }
+    }
+}
+
+/// The archive-wide facts of an archive whose content has been taken away.
+pub type Facts = Archive;
+
+/// The `Dep`s (in the new archive's terms) an edit changed: the edited
+/// entries compared field by field, and every archive-wide fact compared as
+/// slugs before and after.
+pub fn diff<'a>(
+    old: &Facts,
+    old_slugs: &Slugs,
+    new: &'a Archive,
+    edits: &[Before],
+) -> HashSet<Dep<'a>> {
+    use Dep::*;
+    let mut d: HashSet<Dep<'a>> = HashSet::new();
+    let c = &new.content;
+    let new_slugs = Slugs::of(c);
+    // The edited entries themselves.
+    for b in edits {
+        let now = entry_of(c, &b.file);
+        match (&b.entry, now) {
+            (Some((summary, front, notes, body)), Some(k)) => {
+                let front_changed = *front != front_of(c, k);
+                let notes_changed = *notes != notes_of(c, k);
+                let body_changed = body_of(c, k).unwrap_or("") != body;
+                if front_changed || notes_changed || body_changed {
+                    d.insert(Entry(k));
+                    d.insert(AnyContent);
+                }
+                if front_changed {
+                    d.insert(AnyFrontMatter);
+                }
+                if notes_changed {
+                    d.insert(AnyNotes);
+                }
+                if *summary != summary_of(c, k) {
+                    d.insert(Summary(k));
+                }
+            }
+            (None, None) => {}
+            (_, now) => {
+                if let Some(k) = now {
+                    d.insert(Entry(k));
+                    d.insert(Summary(k));
+                }
+                d.insert(AnyFrontMatter);
+                d.insert(AnyNotes);
+                d.insert(AnyContent);
+            }
+        }
+    }
+    // Slug lists of the facts, old and new.
+    let same = |kind: Kind, o: &[usize], n: &[usize]| -> bool {
+        let (os, ns) = (old_slugs.list(kind), new_slugs.list(kind));
+        o.len() == n.len() && o.iter().zip(n).all(|(x, y)| os[*x] == ns[*y])
+    };
+    let old_index = |kind: Kind, i: usize| -> Option<usize> {
+        let slug = new_slugs.list(kind).get(i)?;
+        old_slugs
+            .list(kind)
+            .binary_search_by(|s| s.as_str().cmp(slug))
+            .ok()
+    };
+    let old_key = |k: Key| -> Option<Key> {
+        if k.kind == Kind::Home {
+            return Some(k);
+        }
+        old_index(k.kind, k.idx).map(|idx| key(k.kind, idx))
+    };
+    // Reports list pages and the home page's newest.
+    let per = new.config.per_page.max(1);
+    let total_changed = old.articles_by_date.len() != new.articles_by_date.len();
+    for n in 1..=articles_pages(new) {
+        let slice = |v: &[usize]| -> Vec<usize> {
+            v.iter().skip((n - 1) * per).take(per).copied().collect()
+        };
+        if total_changed
+            || !same(
+                Kind::Article,
+                &slice(&old.articles_by_date),
+                &slice(&new.articles_by_date),
+            )
+        {
+            d.insert(ArticlesPage(n));
+        }
+    }
+    let latest =
+        |v: &[usize]| -> Vec<usize> { v.iter().take(new.config.per_page).copied().collect() };
+    if !same(
+        Kind::Article,
+        &latest(&old.articles_by_date),
+        &latest(&new.articles_by_date),
+    ) {
+        d.insert(Latest);
+    }
+    if !same(
+        Kind::Agreement,
+        &old.agreements_by_date,
+        &new.agreements_by_date,
+    ) {
+        d.insert(AgreementsByDate);
+    }
+    // Taxonomies.
+    let counts = |m: &BTreeMap<String, Vec<usize>>| -> Vec<(String, usize)> {
+        m.iter().map(|(k, v)| (k.clone(), v.len())).collect()
+    };
+    if counts(&old.tags) != counts(&new.tags) {
+        d.insert(TagsIndex);
+    }
+    for (t, v) in &new.tags {
+        if !old.tags.get(t).is_some_and(|o| same(Kind::Article, o, v)) {
+            d.insert(Tag(t));
+        }
+    }
+    let ycounts = |m: &BTreeMap<i16, Vec<usize>>| -> Vec<(i16, usize)> {
+        m.iter().map(|(k, v)| (*k, v.len())).collect()
+    };
+    if ycounts(&old.years) != ycounts(&new.years) {
+        d.insert(YearsIndex);
+    }
+    for (y, v) in &new.years {
+        if !old.years.get(y).is_some_and(|o| same(Kind::Article, o, v)) {
+            d.insert(Year(*y));
+        }
+    }
+    // Per-entry facts.
+    for (g, v) in new.coverage.iter().enumerate() {
+        let before = old_index(Kind::Agreement, g).map(|o| &old.coverage[o]);
+        if !before.is_some_and(|o| same(Kind::Article, o, v)) {
+            d.insert(Coverage(g));
+            if before.map(Vec::len) != Some(v.len()) {
+                // The agreement's summary shows how many reports cover it.
+                d.insert(Summary(key(Kind::Agreement, g)));
+            }
+        }
+    }
+    for (p, (arts, agrs)) in new.party_entries.iter().enumerate() {
+        let before = old_index(Kind::Party, p).map(|o| &old.party_entries[o]);
+        if !before.is_some_and(|(oa, og)| {
+            same(Kind::Article, oa, arts) && same(Kind::Agreement, og, agrs)
+        }) {
+            d.insert(PartyEntries(p));
+            if before.map(|(a, g)| (a.len(), g.len())) != Some((arts.len(), agrs.len())) {
+                d.insert(PartyCounts);
+            }
+        }
+    }
+    for (i, v) in new.related.iter().enumerate() {
+        if !old_index(Kind::Article, i).is_some_and(|o| same(Kind::Article, &old.related[o], v)) {
+            d.insert(Related(i));
+        }
+    }
+    let empty = vec![];
+    for (k, v) in &new.backlinks {
+        let before = old_key(*k)
+            .and_then(|o| old.backlinks.get(&o))
+            .unwrap_or(&empty);
+        let key_slugs = |s: &Slugs, v: &[Key]| -> Vec<(Kind, String)> {
+            v.iter().map(|k| (k.kind, s.get(*k).to_string())).collect()
+        };
+        if key_slugs(old_slugs, before) != key_slugs(&new_slugs, v) {
+            d.insert(Backlinks(*k));
+        }
+    }
+    for (k, v) in &old.backlinks {
+        if !v.is_empty() {
+            let slug = old_slugs.get(*k);
+            let now = if k.kind == Kind::Home {
+                Some(*k)
+            } else {
+                new_slugs
+                    .list(k.kind)
+                    .binary_search_by(|s| s.as_str().cmp(slug))
+                    .ok()
+                    .map(|i| key(k.kind, i))
+            };
+            if let Some(n) = now {
+                if !new.backlinks.contains_key(&n) {
+                    d.insert(Backlinks(n));
+                }
+            }
+        }
+    }
+    // Resolved links: a link's text is its target's title.
+    let mut links_changed = false;
+    let no_links = vec![];
+    for (k, v) in &new.links {
+        let before = old_key(*k)
+            .and_then(|o| old.links.get(&o))
+            .unwrap_or(&no_links);
+        if before != v {
+            d.insert(Entry(*k));
+            links_changed = true;
+        }
+    }
+    if links_changed {
+        d.insert(AnyNotes);
+        d.insert(AnyContent);
+    }
+    // Relations and clause families.
+    let rel =
+        |s: &Slugs, a: &Archive| -> Vec<(Kind, String, Kind, String, String, Option<String>)> {
+            a.relations
+                .iter()
+                .map(|r| {
+                    (
+                        r.from.kind,
+                        s.get(r.from).to_string(),
+                        r.to.kind,
+                        s.get(r.to).to_string(),
+                        r.kind.clone(),
+                        r.note.clone(),
+                    )
+                })
+                .collect()
+        };
+    if rel(old_slugs, old) != rel(&new_slugs, new) {
+        d.insert(Relations);
+    }
+    let clauses = |s: &Slugs, a: &Archive| -> Vec<(String, Vec<(String, usize)>)> {
+        a.clauses
+            .iter()
+            .map(|(id, v)| {
+                (
+                    id.clone(),
+                    v.iter()
+                        .map(|&(g, i)| (s.agreements[g].clone(), i))
+                        .collect(),
+                )
+            })
+            .collect()
+    };
+    if clauses(old_slugs, old) != clauses(&new_slugs, new) {
+        d.insert(Clauses);
+    }
+    let count = |a: &Archive, notes: usize| {
+        (
+            a.articles_by_date.len(),
+            a.agreements_by_date.len(),
+            a.party_entries.len(),
+            notes,
+        )
+    };
+    let new_notes: usize = c.articles.iter().map(|e| e.body.notes.len()).sum();
+    if count(old, old_notes(old, edits, new)) != count(new, new_notes) {
+        d.insert(Counts);
+    }
+    // A party's name shows in every summary that lists the party.
+    let changed_parties: Vec<usize> = d
+        .iter()
+        .filter_map(|x| match x {
+            Summary(k) if k.kind == Kind::Party => Some(k.idx),
+            _ => None,
+        })
+        .collect();
+    for p in changed_parties {
+        let (arts, agrs) = &new.party_entries[p];
+        d.extend(arts.iter().map(|&i| Summary(key(Kind::Article, i))));
+        d.extend(agrs.iter().map(|&i| Summary(key(Kind::Agreement, i))));
+    }
+    d
+}
+
+/// The archive's note count before the edits (the facts keep no content).
+fn old_notes(_old: &Facts, edits: &[Before], new: &Archive) -> usize {
+    let mut n: i64 = new
+        .content
+        .articles
+        .iter()
+        .map(|e| e.body.notes.len() as i64)
+        .sum();
+    for b in edits {
+        let before = b
+            .entry
+            .as_ref()
+            .and_then(|(s, _, _, _)| s.get(5).and_then(Value::as_u64))
+            .unwrap_or(0) as i64;
+        let now = match entry_of(&new.content, &b.file) {
+            Some(k) if k.kind == Kind::Article => {
+                new.content.articles[k.idx].body.notes.len() as i64
+            }
+            _ => 0,
+        };
+        n += before - now;
+    }
+    n.max(0) as usize
+}
+
+/// The routes of `routes` that read something in `changed`.
+pub fn affected<'a>(a: &'a Archive, routes: &'a [Route], changed: &HashSet<Dep<'a>>) -> Vec<bool> {
+    use rayon::prelude::*;
+    routes
+        .par_iter()
+        .map(|r| reads(a, r).iter().any(|d| changed.contains(d)))
+        .collect()
+}
+
+/// Which routes use each template, to re-render only those when it changes.
+pub fn by_template(routes: &[Route]) -> HashMap<&'static str, Vec<usize>> {
+    let mut m: HashMap<&'static str, Vec<usize>> = HashMap::new();
+    for (i, r) in routes.iter().enumerate() {
+        if let Some(t) = r.template() {
+            m.entry(t).or_default().push(i);
+        }
+    }
+    m
+}

@@ -1,0 +1,350 @@
+//! The site: one object that owns the whole pipeline — configuration, loading,
+//! resolving, linting, the page plan and rendering. `annals build`, `check`
+//! and `serve` are thin drivers over it: `build` renders every route once,
+//! `serve` keeps the site in memory and, after an edit, re-loads the changed
+//! files and renders only the routes that read what changed
+//! ([`render::plan`]).
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use tera::Tera;
+
+use crate::config::SiteConfig;
+use crate::content::{self, Content};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::render::plan::{self, Before, Dep, Slugs};
+use crate::render::{self, templates, RouteSink};
+use crate::resolve::{self, Archive};
+use crate::urls::Route;
+
+/// How the site is built.
+#[derive(Debug, Clone, Default)]
+pub struct SiteOptions {
+    /// Site root (holds site.yaml).
+    pub root: PathBuf,
+    /// Overrides `base_url` from site.yaml.
+    pub base_url: Option<String>,
+    /// Include `draft: true` files.
+    pub drafts: bool,
+    /// Build the search index.
+    pub search: bool,
+    /// Read the revision history from git for the pages (not needed to check).
+    pub history: bool,
+}
+
+/// What changed in the files of a site, as [`Site::apply`] found it.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// `site.yaml` changed: everything starts over.
+    pub config: bool,
+    /// Templates rendered by routes that changed.
+    pub templates: BTreeSet<String>,
+    /// A template included by others (base, partials) changed.
+    pub layout: bool,
+    /// A static file changed.
+    pub statics: bool,
+    /// The content files that changed, as they were before.
+    pub entries: Vec<Before>,
+}
+
+/// The in-memory site.
+pub struct Site {
+    opts: SiteOptions,
+    config: Option<SiteConfig>,
+    config_diags: Vec<Diagnostic>,
+    load_diags: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    template_diags: Vec<Diagnostic>,
+    tera: Option<Tera>,
+    /// Content not (yet) resolved; empty while `archive` holds it.
+    content: Content,
+    /// The last resolved archive (with the content), if it resolved.
+    archive: Option<Archive>,
+    /// The slugs of the resolved archive before the edits since, to compare
+    /// its facts with the next one's.
+    slugs_before: Option<Slugs>,
+    /// Git history of the content files, read once (edits are not commits).
+    history: std::sync::Arc<crate::history::History>,
+    /// Why there is no history, when it was asked for.
+    history_missing: Option<crate::history::Missing>,
+    timer: StageTimer,
+}
+
+impl Site {
+    /// Reads the configuration, the templates and every content file.
+    pub fn load(opts: SiteOptions) -> Site {
+        let mut s = Site {
+            opts,
+            config: None,
+            config_diags: vec![],
+            load_diags: BTreeMap::new(),
+            template_diags: vec![],
+            tera: None,
+            content: Content::default(),
+            archive: None,
+            slugs_before: None,
+            history: Default::default(),
+            history_missing: None,
+            timer: StageTimer::new(),
+        };
+        if s.opts.history {
+            match crate::history::read(&s.opts.root) {
+                Ok(h) => s.history = std::sync::Arc::new(h),
+                Err(m) => s.history_missing = Some(m),
+            }
+        }
+        s.reload_config();
+        s.reload_templates();
+        if s.config.is_some() {
+            let (content, diags) = content::load(&s.opts.root, s.opts.drafts);
+            s.content = content;
+            for d in diags {
+                s.load_diags.entry(d.file.clone()).or_default().push(d);
+            }
+        }
+        s.timer.lap("load");
+        s
+    }
+
+    /// The options the site was loaded with.
+    pub fn options(&self) -> &SiteOptions {
+        &self.opts
+    }
+
+    /// The configuration, when site.yaml is valid.
+    pub fn config(&self) -> Option<&SiteConfig> {
+        self.config.as_ref()
+    }
+
+    /// The resolved archive, when it resolved.
+    pub fn archive(&self) -> Option<&Archive> {
+        self.archive.as_ref()
+    }
+
+    fn reload_config(&mut self) {
+        match SiteConfig::load(&self.opts.root) {
+            Ok(mut c) => {
+                if let Some(b) = &self.opts.base_url {
+                    c.base_url = b.clone();
+                }
+                self.config = Some(c);
+                self.config_diags.clear();
+            }
+            Err(d) => {
+                self.config = None;
+                self.config_diags = d;
+            }
+        }
+    }
+
+    fn reload_templates(&mut self) {
+        let Some(config) = &self.config else { return };
+        let urls = crate::urls::Urls::new(&config.base_url);
+        match templates::load(&self.opts.root.join("templates"), &urls) {
+            Ok(t) => {
+                self.tera = Some(t);
+                self.template_diags.clear();
+            }
+            Err(d) => {
+                self.tera = None;
+                self.template_diags = render::attach_sources(&self.opts.root, d);
+            }
+        }
+    }
+
+    /// Resolves and lints the loaded content. Returns every diagnostic so far
+    /// (configuration, loading, templates, resolving, linting). The archive is
+    /// kept when it resolved, even with errors (its content is needed again).
+    pub fn resolve(&mut self) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        diags.extend(self.config_diags.iter().cloned());
+        diags.extend(self.load_diags.values().flatten().cloned());
+        let Some(config) = self.config.clone() else {
+            return diags;
+        };
+        let content = match self.archive.take() {
+            Some(a) => a.content,
+            None => std::mem::take(&mut self.content),
+        };
+        let (mut archive, d) = resolve::resolve(config, content);
+        archive.history = self.history.clone();
+        diags.extend(d);
+        diags.extend(crate::lint::lint(&archive));
+        diags.extend(self.template_diags.iter().cloned());
+        self.archive = Some(archive);
+        self.timer.lap("resolve");
+        diags
+    }
+
+    /// Why pages have no revision history, when it was asked for and git could
+    /// not give it: one line to print.
+    pub fn history_note(&self) -> Option<&'static str> {
+        self.history_missing.as_ref().map(|m| m.note())
+    }
+
+    /// Frees the source texts once no diagnostic can need them (a one-shot
+    /// build then holds only the rendered bodies).
+    pub fn release_sources(&mut self) {
+        if let Some(a) = &mut self.archive {
+            a.content.release_sources();
+        }
+    }
+
+    /// Every route of the resolved archive.
+    pub fn plan(&self) -> Vec<Route> {
+        self.archive
+            .as_ref()
+            .map(|a| plan::plan(a, self.indexed()))
+            .unwrap_or_default()
+    }
+
+    fn indexed(&self) -> bool {
+        self.opts.search && crate::search::AVAILABLE
+    }
+
+    /// Renders `routes`, handing every file to `sink`. Returns the number of
+    /// pages rendered and the diagnostics.
+    pub fn render(&self, routes: &[Route], sink: RouteSink<'_>) -> (usize, Vec<Diagnostic>) {
+        let (Some(archive), Some(tera)) = (&self.archive, &self.tera) else {
+            return (0, vec![]);
+        };
+        let r = render::render_routes(tera, archive, &self.opts.root, routes, self.indexed(), sink);
+        self.timer.lap("render+write");
+        r
+    }
+
+    /// Applies changed files (absolute, or relative to the root): re-reads
+    /// them, or the templates, and says what changed. Call [`Site::resolve`]
+    /// and [`Site::invalidated`] next.
+    pub fn apply(&mut self, changed: &[PathBuf]) -> Changes {
+        let root = self.opts.root.clone();
+        let rels: BTreeSet<PathBuf> = changed
+            .iter()
+            .map(|p| p.strip_prefix(&root).unwrap_or(p).to_path_buf())
+            .collect();
+        let mut ch = Changes::default();
+        if rels.iter().any(|r| r == Path::new("site.yaml")) {
+            *self = Site::load(self.opts.clone());
+            ch.config = true;
+            return ch;
+        }
+        let page_templates: HashSet<&str> =
+            self.plan().iter().filter_map(|r| r.template()).collect();
+        if self.slugs_before.is_none() {
+            self.slugs_before = self.archive.as_ref().map(|a| Slugs::of(&a.content));
+        }
+        let content = match &mut self.archive {
+            Some(a) => &mut a.content,
+            None => &mut self.content,
+        };
+        let mut templates_changed = false;
+        for rel in &rels {
+            if let Ok(name) = rel.strip_prefix("templates") {
+                templates_changed = true;
+                let name = name.to_string_lossy().replace('\\', "/");
+                if page_templates.contains(name.as_str()) {
+                    ch.templates.insert(name);
+                } else {
+                    ch.layout = true;
+                }
+            } else if rel.starts_with("static") {
+                ch.statics = true;
+            } else if rel.starts_with("content") && rel.extension().is_some_and(|x| x == "md") {
+                ch.entries.push(plan::before(content, rel));
+                content.remove(rel);
+                self.load_diags.remove(rel);
+                let abs = root.join(rel);
+                if abs.is_file() {
+                    let (loaded, diags) = content::load_one(&root, &abs, self.opts.drafts);
+                    content.insert(loaded);
+                    if !diags.is_empty() {
+                        self.load_diags.insert(rel.clone(), diags);
+                    }
+                }
+            }
+        }
+        if templates_changed {
+            self.reload_templates();
+        }
+        ch
+    }
+
+    /// Resolves again after [`Site::apply`] and returns the routes of the new
+    /// plan with, for each, whether it must be rendered again (it reads
+    /// something that changed). With `all`, every route is.
+    pub fn resolve_changes(
+        &mut self,
+        ch: &Changes,
+        all: bool,
+    ) -> (Diagnostics, Vec<Route>, Vec<bool>) {
+        // Keep the facts of the archive as it was, without its content.
+        let slugs = self.slugs_before.take();
+        let old = self.archive.as_mut().map(|a| {
+            let slugs = slugs.unwrap_or_else(|| Slugs::of(&a.content));
+            (slugs, std::mem::take(&mut a.content))
+        });
+        let old_facts = match (old, self.archive.take()) {
+            (Some((slugs, content)), Some(facts)) => {
+                self.content = content;
+                Some((slugs, facts))
+            }
+            _ => None,
+        };
+        let diags = self.resolve();
+        let routes = self.plan();
+        let Some(a) = &self.archive else {
+            return (diags, vec![], vec![]);
+        };
+        let dirty = match (&old_facts, all || ch.layout || ch.config) {
+            (Some((slugs, facts)), false) => {
+                let changed: HashSet<Dep<'_>> = plan::diff(facts, slugs, a, &ch.entries);
+                let mut dirty = plan::affected(a, &routes, &changed);
+                for (i, r) in routes.iter().enumerate() {
+                    if r.template().is_some_and(|t| ch.templates.contains(t)) {
+                        dirty[i] = true;
+                    }
+                }
+                dirty
+            }
+            _ => vec![true; routes.len()],
+        };
+        (diags, routes, dirty)
+    }
+
+    /// The site root.
+    pub fn root(&self) -> &Path {
+        &self.opts.root
+    }
+}
+
+/// With `ANNALS_TIMINGS=1`, prints each stage's time and the peak memory so far
+/// to stderr (for the benchmark; Linux only for memory).
+struct StageTimer {
+    start: Option<Instant>,
+}
+
+impl StageTimer {
+    fn new() -> Self {
+        let on = std::env::var_os("ANNALS_TIMINGS").is_some_and(|v| v != "0");
+        StageTimer {
+            start: on.then(Instant::now),
+        }
+    }
+
+    fn lap(&self, stage: &str) {
+        let Some(start) = self.start else { return };
+        let peak = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+            })
+            .unwrap_or_else(|| "?".into());
+        eprintln!(
+            "timing: {stage:<12} done at {:>6.0} ms, peak memory {peak}",
+            start.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+}

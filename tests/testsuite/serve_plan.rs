@@ -1,0 +1,254 @@
+//! The page plan re-renders exactly the outputs that read what an edit
+//! changed — no more (so "re-render everything and compare" cannot pass) and no
+//! less (serve_incremental checks the bytes against clean builds).
+
+use std::path::PathBuf;
+
+use crate::support::TestSite;
+use annals::serve::session::{Rebuild, Session};
+
+const REPORT: &str = "content/articles/2015-10-22-uk-china-deal.md";
+
+/// The files a rebuild rendered, without the search index's bundle (it reads
+/// every entry and is rebuilt on any content change of a small archive) and
+/// without the citation files, which are checked here to come exactly with
+/// their report or agreement page.
+fn rendered(r: &Rebuild) -> Vec<&str> {
+    let files: Vec<&str> = r
+        .rendered_files
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !f.starts_with("pagefind/"))
+        .collect();
+    let cites: Vec<&str> = files
+        .iter()
+        .copied()
+        .filter(|f| f.contains("/cite."))
+        .collect();
+    let mut expected: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            (f.starts_with("articles/") || f.starts_with("agreements/"))
+                && f.ends_with("/index.html")
+                && f.matches('/').count() == 2
+        })
+        .flat_map(|f| {
+            let dir = f.trim_end_matches("index.html").to_string();
+            ["bib", "json", "ris"].map(|ext| format!("{dir}cite.{ext}"))
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(
+        cites, expected,
+        "citation files rendered without their page, or missing"
+    );
+    files
+        .into_iter()
+        .filter(|f| !f.contains("/cite."))
+        .collect()
+}
+
+fn edit(site: &TestSite, s: &mut Session, file: &str, from: &str, to: &str) -> Rebuild {
+    site.edit(file, from, to);
+    let r = s.apply(&[PathBuf::from(file)]);
+    assert!(
+        !s.diagnostics().has_errors(),
+        "{}",
+        s.diagnostics().render_human()
+    );
+    r
+}
+
+/// Every file of the modules that read every entry's front matter.
+const FRONT_MATTER_MODULES: &[&str] = &[
+    ".nojekyll",
+    "agreements/first-pact/feed.xml",
+    "agreements/second-pact/feed.xml",
+    "agreements/third-pact/feed.xml",
+    "annotations/index.html",
+    "data/agreements.csv",
+    "data/annotations.jsonld",
+    "data/archive.json",
+    "data/archive.schema.json",
+    "data/index.html",
+    "data/relations.csv",
+    "feed.xml",
+    "robots.txt",
+    "search/index.html",
+    "sitemap.xml",
+    "timeline/agreements/index.html",
+    "timeline/cn/index.html",
+    "timeline/index.html",
+    "timeline/no/index.html",
+    "timeline/reports/index.html",
+    "timeline/uk/index.html",
+    "timeline/us/index.html",
+];
+
+fn with_modules(pages: &[&'static str]) -> Vec<&'static str> {
+    let mut v: Vec<&str> = pages.iter().chain(FRONT_MATTER_MODULES).copied().collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_body_edit_re_renders_only_its_page() {
+    let site = TestSite::new("basic");
+    let mut s = Session::new(site.root(), false, None);
+    let r = edit(
+        &site,
+        &mut s,
+        REPORT,
+        "[^1]: As reported.",
+        "[^1]: As reported at the time.",
+    );
+    assert_eq!(
+        rendered(&r),
+        ["articles/2015-10-22-uk-china-deal/index.html"]
+    );
+    assert!(
+        r.rendered_files.iter().any(|f| f.starts_with("pagefind/")),
+        "the search index follows the body"
+    );
+}
+
+#[test]
+fn a_note_edit_re_renders_its_page_and_the_notes_modules() {
+    let site = TestSite::new("basic");
+    let mut s = Session::new(site.root(), false, None);
+    let r = edit(
+        &site,
+        &mut s,
+        REPORT,
+        "£6 billion for a third",
+        "£6bn for a third",
+    );
+    assert_eq!(
+        rendered(&r),
+        [
+            "annotations/index.html",
+            "articles/2015-10-22-uk-china-deal/index.html",
+            "data/agreements.csv",
+            "data/annotations.jsonld",
+            "data/archive.json",
+            "data/archive.schema.json",
+            "data/index.html",
+            "data/relations.csv",
+        ]
+    );
+}
+
+#[test]
+fn a_summary_edit_re_renders_every_page_that_lists_the_report() {
+    let site = TestSite::new("basic");
+    let mut s = Session::new(site.root(), false, None);
+    let r = edit(
+        &site,
+        &mut s,
+        REPORT,
+        "summary: The UK copies the US deal.",
+        "summary: The UK copies the American deal.",
+    );
+    assert_eq!(
+        rendered(&r),
+        with_modules(&[
+            "agreements/first-pact/index.html",
+            "agreements/second-pact/index.html",
+            "articles/2015-10-19-firm-says-hacking-continues/index.html",
+            "articles/2015-10-22-uk-china-deal/index.html",
+            "articles/index.html",
+            "index.html",
+            "parties/cn/index.html",
+            "parties/uk/index.html",
+            "parties/us/index.html",
+            "tags/attribution/index.html",
+            "tags/economic-espionage/index.html",
+            "years/2015/index.html",
+        ])
+    );
+}
+
+#[test]
+fn a_title_edit_also_re_renders_the_pages_that_link_to_it() {
+    let site = TestSite::new("basic");
+    let mut s = Session::new(site.root(), false, None);
+    // first-pact is linked from two reports' bodies and a note.
+    let r = edit(
+        &site,
+        &mut s,
+        "content/agreements/first-pact.md",
+        "short_title: First pact",
+        "short_title: The First Pact",
+    );
+    assert_eq!(
+        rendered(&r),
+        with_modules(&[
+            "agreements/first-pact/index.html",
+            "agreements/index.html",
+            "agreements/second-pact/index.html",
+            "articles/2015-10-19-firm-says-hacking-continues/index.html",
+            "articles/2015-10-22-uk-china-deal/index.html",
+            "clauses/ip-theft/index.html",
+            "index.html",
+            "parties/cn/index.html",
+            "parties/us/index.html",
+        ])
+    );
+}
+
+#[test]
+fn a_date_and_tag_move_re_renders_both_years_and_both_tags() {
+    let site = TestSite::new("basic");
+    let mut s = Session::new(site.root(), false, None);
+    site.edit(REPORT, "date: 2015-10-22", "date: 2014-06-01");
+    let r = edit(
+        &site,
+        &mut s,
+        REPORT,
+        "tags: [economic-espionage, attribution]",
+        "tags: [economic-espionage, indictment]",
+    );
+    assert_eq!(
+        rendered(&r),
+        with_modules(&[
+            "agreements/first-pact/index.html",
+            "agreements/second-pact/index.html",
+            "articles/2015-10-19-firm-says-hacking-continues/index.html",
+            "articles/2015-10-22-uk-china-deal/index.html",
+            "articles/index.html",
+            "index.html",
+            "parties/cn/index.html",
+            "parties/uk/index.html",
+            "parties/us/index.html",
+            "tags/attribution/index.html",
+            "tags/economic-espionage/index.html",
+            "tags/index.html",
+            "tags/indictment/index.html",
+            "years/2014/index.html",
+            "years/2015/index.html",
+            "years/index.html",
+        ])
+    );
+}
+
+#[test]
+fn a_page_template_edit_re_renders_only_its_pages() {
+    let site = TestSite::new("basic");
+    let mut s = Session::new(site.root(), false, None);
+    let r = edit(
+        &site,
+        &mut s,
+        "templates/party.html",
+        "<p class=\"kicker\">Party",
+        "<p class=\"kicker\">Party (edited)",
+    );
+    assert_eq!(
+        r.rendered_files,
+        [
+            "parties/cn/index.html",
+            "parties/no/index.html",
+            "parties/uk/index.html",
+            "parties/us/index.html",
+        ]
+    );
+}
