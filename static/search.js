@@ -24,6 +24,9 @@ function start() {
   const sortSelect = form.elements.namedItem("sort");
   const filterSelects = Array.from(form.querySelectorAll("select[data-filter]"));
   const status = document.getElementById("search-status");
+  const options = document.getElementById("search-options");
+  const optionsCount = document.getElementById("search-options-count");
+  const wide = window.matchMedia("(min-width: 48rem)");
   const list = document.getElementById("search-results");
   const more = document.getElementById("search-more");
   const lang = document.documentElement.lang || "en";
@@ -44,6 +47,8 @@ function start() {
         // Result URLs are stored with the base path already.
         baseUrl: "/",
         excerptLength: 26,
+        // Marks where an excerpt cuts into a sentence.
+        excerptEllipsis: "…",
         // A match in a title counts most.
         ranking: { metaWeights: { title: 5.0 } },
       };
@@ -91,6 +96,13 @@ function start() {
     select.value = Array.from(select.options).some((o) => o.value === value) ? value : "";
   }
 
+  // The filters stay folded on phones unless one is set; the summary says how many are.
+  function showOptions() {
+    const set = filterSelects.filter((s) => s.value).length + (sortSelect.value ? 1 : 0);
+    optionsCount.textContent = set ? ` (${set} set)` : "";
+    if (set || wide.matches) options.open = true;
+  }
+
   function describeFilters() {
     return filterSelects
       .filter((s) => s.value)
@@ -122,6 +134,7 @@ function start() {
     clearTimeout(timer);
     const st = state();
     writeAddress(st);
+    showOptions();
     const mine = ++seq;
     if (!st.q && Object.keys(st.filters).length === 0) {
       clearResults();
@@ -188,6 +201,19 @@ function start() {
     return (v && v[0]) || "";
   }
 
+  // Pagefind marks whole words with the punctuation stuck to them
+  // ("knowingly,"): leave the punctuation outside the highlight.
+  function unmarkPunctuation(el) {
+    for (const m of el.querySelectorAll("mark")) {
+      const text = m.textContent;
+      const [, before, word, after] = text.match(/^([\p{P}\p{S}]*)(.*?)([\p{P}\p{S}]*)$/su);
+      if (!word || (!before && !after)) continue;
+      m.textContent = word;
+      if (before) m.before(before);
+      if (after) m.after(after);
+    }
+  }
+
   function renderResult(d) {
     const li = document.createElement("li");
     const kind = field(d, "kind");
@@ -224,6 +250,7 @@ function start() {
     ex.className = "result-excerpt";
     // Pagefind's excerpt: the record's own text, escaped, with <mark> around matches.
     ex.innerHTML = d.excerpt;
+    unmarkPunctuation(ex);
     li.append(h, meta, ex);
     // Matches in an editor's note (or under a heading) link straight to it.
     const subs = (d.sub_results || []).filter((s) => s.anchor && s.locations && s.locations.length);
@@ -239,6 +266,7 @@ function start() {
         const sx = document.createElement("span");
         sx.className = "result-excerpt";
         sx.innerHTML = s.excerpt;
+        unmarkPunctuation(sx);
         item.append(link, ": ", sx);
         ul.append(item);
       }
@@ -271,6 +299,7 @@ function start() {
   });
 
   readAddress();
+  showOptions();
   if (input.value || filterSelects.some((s) => s.value)) {
     run();
   } else {

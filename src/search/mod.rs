@@ -407,15 +407,25 @@ pub fn records(a: &Archive) -> Vec<Record> {
                     body,
                     "<section id=\"note-{}\" data-pagefind-title=\"{}\">{}</section>",
                     n.number,
-                    escape_html(&format!("Note {} ({kind}) on “{}”", n.number, n.exact)),
+                    escape_html(&format!(
+                        "Note {} ({kind}) on {}",
+                        n.number,
+                        render::context::quoted(&n.exact)
+                    )),
                     indexable(&fill_links(&n.note_html, links)),
                 );
             }
-            // The byline and original headline, last, so excerpts read on.
-            let _ = write!(body, "<p>{}</p>", escape_html(&source));
-            if let Some(t) = &e.meta.source.title {
-                let _ = write!(body, "<p>{}</p>", escape_html(t));
-            }
+            // The byline and original headline, last, as a sentence of their
+            // own so that an excerpt never runs from the text into them.
+            let _ = match &e.meta.source.title {
+                Some(t) => write!(
+                    body,
+                    "<p>Reported by {} as {}.</p>",
+                    escape_html(&source),
+                    escape_html(&render::context::quoted(t))
+                ),
+                None => write!(body, "<p>Reported by {}.</p>", escape_html(&source)),
+            };
             Record {
                 url: a.urls.path(&paths::article(&e.slug)),
                 title: e.meta.title.clone(),
