@@ -20,7 +20,7 @@
 //! content-keyed cache when its records did not change, so a one-report edit
 //! re-indexes one shard in `annals build` and `annals serve` alike. The files go
 //! through the same sink as every page, so a failed build writes none of them.
-//! `static/search-shards.js` searches the shards in the reader's browser as one
+//! `static/search.js` searches the shards in the reader's browser as one
 //! index (same ranking, same matches, exact date order).
 //!
 //! Pagefind's API is async; each shard is indexed on a current-thread tokio
@@ -76,7 +76,7 @@ pub const AVAILABLE: bool = cfg!(feature = "search");
 /// Builds the sharded Pagefind bundle of `archive`, reusing unchanged shards
 /// from the cache under `root` (and, in `annals serve`, from memory), and
 /// hands each file to `sink`, with `pagefind/shards.json`: each shard's key,
-/// pages and words, newest first, which `static/search-shards.js` loads first.
+/// pages and words, newest first, which `static/search.js` loads first.
 /// Returns the diagnostics (none on success).
 pub fn render_index(archive: &Archive, root: &Path, sink: Sink<'_>) -> Vec<Diagnostic> {
     let mut diags = vec![];
