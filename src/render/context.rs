@@ -655,15 +655,20 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The quoted words in curly quotes, unless they already carry their own.
-fn quoted(exact: &str) -> String {
-    let starts = exact.starts_with(['"', '“', '\'', '‘']);
-    let ends = exact.ends_with(['"', '”', '\'', '’']);
-    if starts && ends {
-        exact.to_string()
+/// The quoted words in curly quotes, adding only the marks they do not carry
+/// themselves (a quote that starts with its own “ gets only the closing ”).
+pub fn quoted(exact: &str) -> String {
+    let open = if exact.starts_with(['"', '“', '\'', '‘']) {
+        ""
     } else {
-        format!("“{exact}”")
-    }
+        "“"
+    };
+    let close = if exact.ends_with(['"', '”', '\'', '’']) {
+        ""
+    } else {
+        "”"
+    };
+    format!("{open}{exact}{close}")
 }
 
 /// `url#:~:text=prefix-,exact,-suffix`, each part percent-encoded.

@@ -18,10 +18,6 @@ use crate::urls::Route;
 /// File contents shared between the session and HTTP threads.
 pub type Bytes = Arc<Vec<u8>>;
 
-/// Above this many reports, edits do not rebuild the search index (it takes
-/// seconds); the index from the first build keeps being served.
-pub const REINDEX_LIMIT: usize = 2_000;
-
 /// With `ANNALS_TIMINGS=1`, prints the time since `start` of a rebuild's stage.
 fn lap(stage: &str, start: Instant) {
     if std::env::var_os("ANNALS_TIMINGS").is_some_and(|v| v != "0") {
@@ -45,6 +41,8 @@ pub struct Rebuild {
     pub rendered_files: Vec<String>,
     /// Wall time.
     pub millis: f64,
+    /// Search index shards indexed anew (the others came from the shard cache).
+    pub search_shards: Vec<String>,
 }
 
 /// The in-memory site of `annals serve`.
@@ -69,6 +67,8 @@ impl Session {
     pub fn new(root: &Path, drafts: bool, base_url: Option<String>) -> Session {
         // Watchers report canonical paths; keep the root in the same form.
         let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        // Search shards are re-read after every edit: keep them in memory.
+        crate::search::keep_shards_in_memory();
         let site = Site::load(SiteOptions {
             root,
             base_url,
@@ -140,19 +140,12 @@ impl Session {
         }
         let a = self.site.archive().expect("resolved");
         let ids: Vec<String> = routes.iter().map(|r| plan::route_id(a, r)).collect();
-        // The search index takes seconds on large archives: after the first
-        // build it is only redone for small ones; otherwise the previous index
-        // keeps being served.
-        let reindex = a.content.articles.len() <= REINDEX_LIMIT;
         let todo: Vec<Route> = routes
             .iter()
             .zip(&ids)
             .zip(&dirty)
-            .filter(|((r, id), d)| {
+            .filter(|((_, id), d)| {
                 let known = self.route_files.contains_key(*id);
-                if **r == Route::SearchIndex && known && !reindex && !self.force_index {
-                    return false;
-                }
                 **d || !known
             })
             .map(|((r, _), _)| r.clone())
@@ -210,6 +203,8 @@ impl Session {
         r.planned = n_pages;
         r.rendered_files = rendered_files;
         lap("bookkeeping", start);
+        // The search index re-indexes only the shards whose records changed.
+        r.search_shards = crate::search::take_built(self.site.root());
         r
     }
 

@@ -11,6 +11,10 @@
 //   archive  the repository's own archive: the seed report for "Alperovitch", the
 //            UK–China statement for "knowingly", a note for "MenuPass"
 //   measure  one search (--query) on a fresh page; prints the bytes downloaded
+//   ranking  the same site built sharded (<public-dir>) and as one index
+//            (--single DIR, built with ANNALS_SEARCH_SINGLE=1): every query of
+//            RANKING_QUERIES gives the same result count and the same top 10
+//            in the same order, by relevance and by date
 //
 // The site must have been built with --base-url http://127.0.0.1:<port><prefix>.
 // Prints one line per check and exits 0 when all pass, 1 otherwise.
@@ -24,7 +28,7 @@ import { chromium } from "playwright-core";
 
 const args = process.argv.slice(2);
 const scenario = args[0];
-const publicDir = args[1] && path.resolve(args[1]);
+let publicDir = args[1] && path.resolve(args[1]);
 const opt = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : dflt;
@@ -32,7 +36,7 @@ const opt = (name, dflt) => {
 const port = Number(opt("--port", "0"));
 const prefix = opt("--prefix", "/archive/");
 const query = opt("--query", "intrusions");
-if (!["fixture", "archive", "measure"].includes(scenario) || !publicDir || !fs.existsSync(publicDir)) {
+if (!["fixture", "archive", "measure", "ranking"].includes(scenario) || !publicDir || !fs.existsSync(publicDir)) {
   console.error("usage: node tests/browser/search.spec.mjs fixture|archive|measure <public-dir> --port N [--prefix /archive/] [--query Q]");
   process.exit(2);
 }
@@ -174,6 +178,36 @@ async function fixture(page, base) {
   const ctx = await page.locator("#search-results .search-result .meta").first().textContent();
   check("the result says what it is, where and when", ctx.trim() === "Report · The Example · 30 October 2015", ctx);
 
+  // The index is sharded by year (2017 is loaded first, then 2015, 2014 and the undated).
+  status = await search(page, "quokka");
+  t = await titles(page);
+  check("a word found only in another shard's report is found", same(t, ["An early warning on trade secrets"]), `${status} ${JSON.stringify(t)}`);
+  status = await search(page, "pact");
+  const all = await titles(page);
+  await page.selectOption("#search-party", "United States");
+  await page.waitForFunction(() => document.getElementById("search-status").textContent.includes("Party: United States"), null, { timeout: 20000 });
+  status = await settled(page);
+  t = await titles(page);
+  check(
+    "a filter narrows across shards",
+    t.includes("Two years on, the pact holds quietly") && t.includes("An early warning on trade secrets") && !t.includes("Britain signs its own pact with China") && all.includes("Britain signs its own pact with China") && t.length < all.length,
+    `${status} ${JSON.stringify(t)} of ${JSON.stringify(all)}`,
+  );
+  await page.selectOption("#search-party", "");
+  await page.waitForFunction(() => !document.getElementById("search-status").textContent.includes("Party:"), null, { timeout: 20000 });
+  for (const [sort, cmp] of [["newest", (a, b) => a >= b], ["oldest", (a, b) => a <= b]]) {
+    await page.selectOption("#search-sort", sort);
+    await page.waitForFunction(() => document.getElementById("search-status").textContent.includes("by date"), null, { timeout: 20000 });
+    await settled(page);
+    const dates = await page.locator("#search-results .search-result .meta time").evaluateAll((ts) => ts.map((x) => x.getAttribute("datetime")));
+    const ordered = dates.every((d, i) => i === 0 || cmp(dates[i - 1], d));
+    const years = new Set(dates.map((d) => d.slice(0, 4)));
+    check(`sorting by date (${sort}) is exact across shards`, ordered && years.has("2017") && years.has("2015") && years.has("2014") && dates.length === all.filter((x) => !["United States", "About"].includes(x)).length, JSON.stringify(dates));
+    await page.selectOption("#search-sort", "");
+    await page.waitForFunction(() => !document.getElementById("search-status").textContent.includes("by date"), null, { timeout: 20000 });
+    await settled(page);
+  }
+
   status = await search(page, "qwxzzyq");
   check("says plainly when nothing matches", /^No results for “qwxzzyq”/.test(status) && (await titles(page)).length === 0, status);
 
@@ -237,6 +271,45 @@ async function archive(page, base) {
   }
 }
 
+// Words and phrases from the archive: names, rare and common words, two-word
+// queries, a stemmed form, a word only in notes.
+const RANKING_QUERIES = [
+  "knowingly", "China", "hacking", "commercial advantage", "espionage", "Alperovitch",
+  "CrowdStrike", "intellectual property", "trade secrets", "G20", "Xi Jinping", "Obama",
+  "indictment", "APT10", "MenuPass", "theft", "agreement", "United Kingdom", "Germany",
+  "Australia", "Canada", "FireEye", "pact", "mirrors", "summit", "sanctions", "cyber",
+  "state-sponsored", "Rosenstein", "dialogue",
+];
+
+async function rankingOf(page, base) {
+  const out = {};
+  for (const q of RANKING_QUERIES) {
+    for (const sort of ["", "newest"]) {
+      await page.goto(`${base}search/?q=${encodeURIComponent(q)}${sort ? "&sort=" + sort : ""}`);
+      const status = await settled(page);
+      out[`${q}|${sort}`] = { count: status.match(/^\d+|^No/)?.[0], top: await links(page) };
+    }
+  }
+  return out;
+}
+
+async function ranking(page, base) {
+  const sharded = await rankingOf(page, base);
+  // The single index, served from the same address.
+  server.close();
+  publicDir = path.resolve(opt("--single"));
+  server = await serve();
+  const single = await rankingOf(page, base);
+  let compared = 0;
+  for (const [k, want] of Object.entries(single)) {
+    const got = sharded[k];
+    const same = got.count === want.count && JSON.stringify(got.top) === JSON.stringify(want.top);
+    compared += want.top.length ? 1 : 0;
+    check(`'${k}' ranks as one index does`, same, same ? `${want.count} results` : `sharded ${got.count} ${JSON.stringify(got.top)}\n      single  ${want.count} ${JSON.stringify(want.top)}`);
+  }
+  check("at least 20 queries with results were compared", compared >= 40, `${compared} (query, order) pairs`);
+}
+
 async function measure(page, base) {
   // Everything from a cold page load to the first page of results.
   served = [];
@@ -264,7 +337,7 @@ async function measure(page, base) {
   check(`search for '${query}' downloaded ${total} bytes (${totalGz} with text gzipped)`, total > 0 && /result/.test(status), status);
 }
 
-const server = await serve();
+let server = await serve();
 const actualPort = server.address().port;
 const base = `http://127.0.0.1:${actualPort}${prefix}`;
 const browser = await chromium.launch({
@@ -279,7 +352,7 @@ let failed = false;
 try {
   const page = await browser.newPage();
   page.setDefaultTimeout(20000);
-  await { fixture, archive, measure }[scenario](page, base);
+  await { fixture, archive, measure, ranking }[scenario](page, base);
 } catch (e) {
   console.error(`FAIL ${scenario}: ${e.stack || e}`);
   failed = true;

@@ -32,35 +32,54 @@ fn build_writes_the_search_page_and_the_pagefind_bundle_under_the_base_path() {
     site.build_with_search_ok(&["--base-url", "https://example.org/archive/"]);
 
     let bundle = tree(&site.out("pagefind"));
-    for f in [
-        "pagefind.js",
-        "pagefind-worker.js",
-        "pagefind-entry.json",
-        "wasm.en.pagefind",
-    ] {
-        assert!(
-            bundle.contains_key(f),
-            "pagefind/{f} missing: {:?}",
-            bundle.keys()
-        );
+    // One Pagefind bundle per shard: years newest first, then the undated.
+    for shard in ["2017", "2015", "2014", "undated"] {
+        for f in ["pagefind.js", "pagefind-entry.json", "wasm.en.pagefind"] {
+            assert!(
+                bundle.contains_key(&format!("{shard}/{f}")),
+                "pagefind/{shard}/{f} missing: {:?}",
+                bundle.keys()
+            );
+        }
     }
+    // The list the page loads first: key, pages and words of each shard.
+    assert_eq!(
+        bundle
+            .keys()
+            .filter(|k| !k.contains('/'))
+            .collect::<Vec<_>>(),
+        ["shards.json"]
+    );
+    let list: serde_json::Value = serde_json::from_slice(&bundle["shards.json"]).unwrap();
+    let keys: Vec<&str> = list["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["2017", "2015", "2014", "undated"]);
+    assert_eq!(list["shards"][1]["pages"], 6, "{list}");
     let count = |pred: &dyn Fn(&str) -> bool| bundle.keys().filter(|k| pred(k)).count();
-    assert_eq!(count(&|k| k.ends_with(".pf_meta")), 1);
-    assert!(count(&|k| k.starts_with("index/") && k.ends_with(".pf_index")) >= 1);
-    assert!(count(&|k| k.starts_with("filter/") && k.ends_with(".pf_filter")) >= 1);
+    assert_eq!(count(&|k| k.ends_with(".pf_meta")), 4);
+    assert!(count(&|k| k.contains("/index/") && k.ends_with(".pf_index")) >= 4);
+    assert!(count(&|k| k.contains("/filter/") && k.ends_with(".pf_filter")) >= 4);
     // What the page never loads is left out.
     for k in bundle.keys() {
         assert!(
             !(k.contains("-ui") || k.contains("highlight") || k.contains("playground")),
             "unexpected {k}"
         );
-        assert_ne!(k, "wasm.unknown.pagefind");
+        assert!(!k.ends_with("wasm.unknown.pagefind"), "unexpected {k}");
     }
     // One record per report, agreement, clause comparison, party and page:
-    // 3 + 2 + 1 + 4 + 1.
-    assert_eq!(count(&|k| k.starts_with("fragment/")), 11);
-    let entry: serde_json::Value = serde_json::from_slice(&bundle["pagefind-entry.json"]).unwrap();
-    assert_eq!(entry["languages"]["en"]["page_count"], 11, "{entry}");
+    // 5 + 2 + 1 + 4 + 1, each in the shard of its year.
+    assert_eq!(count(&|k| k.contains("/fragment/")), 13);
+    let pages = |shard: &str| {
+        let entry: serde_json::Value =
+            serde_json::from_slice(&bundle[&format!("{shard}/pagefind-entry.json")]).unwrap();
+        entry["languages"]["en"]["page_count"].as_u64().unwrap()
+    };
+    assert_eq!(["2017", "2015", "2014", "undated"].map(pages), [1, 6, 1, 5]);
 
     let page = site.read("search/index.html");
     for needle in [
@@ -101,7 +120,7 @@ fn no_search_skips_the_index_but_keeps_the_page() {
     assert!(!page.contains("search.js"), "{page}");
     // Then a full build adds it, and --no-search again takes it away.
     site.build_with_search_ok(&[]);
-    assert!(site.out("pagefind/pagefind.js").is_file());
+    assert!(site.out("pagefind/2015/pagefind.js").is_file());
     site.build_with_search_ok(&["--no-search"]);
     assert!(!site.out("pagefind").exists());
 }
@@ -212,7 +231,119 @@ fn records_carry_the_page_words_notes_filters_and_dates() {
     assert_eq!(p.filters["party"], ["United Kingdom"]);
     assert!(p.sort.is_empty());
     by_url("/archive/about/");
-    assert_eq!(records.len(), 11);
+    assert_eq!(records.len(), 13);
+}
+
+/// Runs annals in `site` with extra environment variables: (exit code, stderr).
+fn run_env(site: &TestSite, args: &[&str], env: &[(&str, &str)]) -> crate::support::Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_annals"))
+        .args(args)
+        .arg("--root")
+        .arg(site.root())
+        .current_dir(site.root())
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    crate::support::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The shards a build indexed anew, from its `ANNALS_TIMINGS` log.
+fn indexed_shards(stderr: &str) -> Vec<String> {
+    let mut v: Vec<String> = stderr
+        .lines()
+        .filter_map(|l| l.split("search: indexed shard ").nth(1))
+        .map(|rest| rest.split(' ').next().unwrap().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_warm_build_reindexes_only_the_edited_shard_and_writes_the_bytes_of_a_clean_build() {
+    let site = TestSite::new("search");
+    let run = run_env(&site, &["build"], &[("ANNALS_TIMINGS", "1")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        indexed_shards(&run.stderr),
+        ["2014", "2015", "2017", "undated"]
+    );
+    // Nothing changed: every shard comes from the cache.
+    let run = run_env(&site, &["build"], &[("ANNALS_TIMINGS", "1")]);
+    assert_eq!(indexed_shards(&run.stderr), Vec::<String>::new());
+    site.edit(
+        "content/articles/2014-06-10-early-warning.md",
+        "a pact was more",
+        "a pact was still more",
+    );
+    let run = run_env(&site, &["build"], &[("ANNALS_TIMINGS", "1")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(indexed_shards(&run.stderr), ["2014"]);
+    let warm = tree(&site.out("pagefind"));
+    // A clean build (no cache) writes the same bytes.
+    fs::remove_dir_all(site.root().join(".annals-cache")).unwrap();
+    let run = run_env(&site, &["build"], &[("ANNALS_TIMINGS", "1")]);
+    assert_eq!(indexed_shards(&run.stderr).len(), 4);
+    assert_eq!(tree(&site.out("pagefind")), warm);
+}
+
+#[test]
+fn a_damaged_cache_entry_is_rebuilt_not_trusted() {
+    let site = TestSite::new("search");
+    site.build_with_search_ok(&[]);
+    let clean = tree(&site.out("pagefind"));
+    let entry = site.root().join(".annals-cache/search/2015.shard");
+    let mut bytes = fs::read(&entry).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    fs::write(&entry, &bytes).unwrap();
+    let run = run_env(&site, &["build"], &[("ANNALS_TIMINGS", "1")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(indexed_shards(&run.stderr), ["2015"]);
+    assert_eq!(tree(&site.out("pagefind")), clean);
+}
+
+#[test]
+fn serve_reindexes_only_the_shard_of_an_edited_report() {
+    use annals::serve::session::Session;
+    let site = TestSite::new("search");
+    let mut session = Session::new(site.root(), false, None);
+    assert!(session.get("pagefind/2015/pagefind.js").is_some());
+    site.edit(
+        "content/articles/2015-10-30-germany-talks.md",
+        "officials said",
+        "officials said on Friday",
+    );
+    let r = session.apply(&[site
+        .root()
+        .join("content/articles/2015-10-30-germany-talks.md")]);
+    assert_eq!(r.search_shards, ["2015"]);
+    // A report in a new year makes a new shard and leaves the others alone.
+    fs::write(
+        site.root().join("content/articles/2019-01-02-new-year.md"),
+        fs::read_to_string(
+            site.root()
+                .join("content/articles/2017-05-04-two-years-on.md"),
+        )
+        .unwrap()
+        .replace("date: 2017-05-04", "date: 2019-01-02")
+        .replace("Two years on", "Three years on"),
+    )
+    .unwrap();
+    let r = session.apply(&[site.root().join("content/articles/2019-01-02-new-year.md")]);
+    assert_eq!(r.search_shards, ["2019"]);
+    let fresh = Session::new(site.root(), false, None);
+    let pick = |s: &Session| -> BTreeMap<String, Vec<u8>> {
+        s.outputs()
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("pagefind/") || k == "search/index.html")
+            .map(|(k, v)| (k, v.to_vec()))
+            .collect()
+    };
+    assert_eq!(pick(&session), pick(&fresh));
 }
 
 fn free_port() -> u16 {
@@ -226,13 +357,17 @@ fn free_port() -> u16 {
 /// Builds `site` for `http://127.0.0.1:<port>/archive/` and runs the browser
 /// spec's `scenario` against it.
 fn run_browser(site: &TestSite, scenario: &str) {
+    run_browser_with(site, scenario, &[], free_port())
+}
+
+fn run_browser_with(site: &TestSite, scenario: &str, extra: &[&str], port: u16) {
     let node = crate::support::browser_tools();
-    let port = free_port();
     site.build_with_search_ok(&["--base-url", &format!("http://127.0.0.1:{port}/archive/")]);
     let out = Command::new(node)
         .arg(repo().join("tests/browser/search.spec.mjs"))
         .arg(scenario)
         .arg(site.root().join("public"))
+        .args(extra)
         .args(["--port", &port.to_string(), "--prefix", "/archive/"])
         .current_dir(repo())
         .output()
@@ -273,4 +408,33 @@ fn browser_full_archive_finds_the_seed_report_the_uk_china_statement_and_a_note(
         "“MenuPass” should occur once in content/, in a note"
     );
     run_browser(&site, "archive");
+}
+
+#[test]
+#[ignore = "needs node, playwright-core and Chromium; .ci/run runs it"]
+fn browser_the_sharded_index_ranks_30_queries_as_a_single_index_does() {
+    let site = TestSite::from_repo();
+    let port = free_port();
+    let single = site.root().join("single");
+    let run = run_env(
+        &site,
+        &[
+            "build",
+            "--out",
+            single.to_str().unwrap(),
+            "--base-url",
+            &format!("http://127.0.0.1:{port}/archive/"),
+        ],
+        &[("ANNALS_SEARCH_SINGLE", "1")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(fs::read_to_string(single.join("pagefind/shards.json"))
+        .unwrap()
+        .contains(r#"[{"key":"all","#));
+    run_browser_with(
+        &site,
+        "ranking",
+        &["--single", single.to_str().unwrap()],
+        port,
+    );
 }

@@ -12,14 +12,19 @@
 //! notes as sections rather than records of their own keep the index's
 //! per-page metadata, which every search downloads, to one entry per page.
 //! Records carry the filters the search page offers (kind, party, year, tag,
-//! agreement) and a `date` sort key. The bundle — Pagefind's JS, its
-//! WebAssembly, the index chunks and one fragment per record — goes into
-//! `pagefind/` through the same sink as every page, so a failed build writes
-//! none of it.
+//! agreement) and a `date` sort key.
 //!
-//! Pagefind's API is async; [`build_index`] drives it from a current-thread
-//! tokio runtime after the pages are rendered. Its `add_html_file` is serial,
-//! so at 10,000 reports the index takes most of a build's time (README, "Search").
+//! The index is sharded by date ([`shard`]): each year's records (each month's,
+//! for a year above [`shard::SHARD_MAX`]) and the undated ones form their own
+//! Pagefind bundle under `pagefind/<key>/`, built in parallel and reused from a
+//! content-keyed cache when its records did not change, so a one-report edit
+//! re-indexes one shard in `annals build` and `annals serve` alike. The files go
+//! through the same sink as every page, so a failed build writes none of them.
+//! `static/search.js` searches the shards in the reader's browser as one
+//! index (same ranking, same matches, exact date order).
+//!
+//! Pagefind's API is async; each shard is indexed on a current-thread tokio
+//! runtime of its own, one shard per worker thread in flight.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -30,9 +35,12 @@ use serde_json::{json, Value};
 
 use crate::diagnostics::Diagnostic;
 use crate::markdown::escape_html;
-use crate::render::{self, context::Ctx, fill_links, Output, Sink};
+use crate::render::{self, fill_links, Output, Sink};
 use crate::resolve::{Archive, Key, Kind};
 use crate::urls::paths;
+
+pub mod shard;
+pub use shard::{keep_shards_in_memory, take_built, ShardCache};
 
 /// Site-relative path of the search page.
 pub const PATH: &str = "search/";
@@ -65,69 +73,109 @@ pub mod kinds {
 /// Whether this binary can build a search index (the `search` feature).
 pub const AVAILABLE: bool = cfg!(feature = "search");
 
-/// Renders `/search/` and, when `with_index` is set (and the `search` feature
-/// is on), the Pagefind bundle, handing every file to `sink`. Returns the
-/// number of pages written (the bundle's files are not pages) and diagnostics.
-pub fn render_to(
-    archive: &Archive,
-    root: &Path,
-    sink: Sink<'_>,
-    with_index: bool,
-) -> (usize, Vec<Diagnostic>) {
-    let indexed = with_index && AVAILABLE;
-    let tera = match render::templates::load(&root.join("templates"), &archive.urls) {
-        Ok(t) => t,
-        Err(d) => return (0, render::attach_sources(root, d)),
-    };
-    let ctx = Ctx::new(archive);
-    let mut diags = vec![];
-    let mut count = 0;
-    match render::render_page(&tera, &ctx, "search.html", PATH, &page(archive, indexed)) {
-        Ok(o) => match sink(o) {
-            Ok(()) => count += 1,
-            Err(e) => diags.push(Diagnostic::error(
-                "search/index.html",
-                format!("cannot write output file: {e}"),
-            )),
-        },
-        Err(d) => diags.push(d),
-    }
-    if !indexed || !diags.is_empty() {
-        return (count, render::attach_sources(root, diags));
-    }
-    diags.extend(render_index(archive, sink));
-    (count, diags)
-}
-
-/// Builds the Pagefind bundle of `archive` and hands each file to `sink`.
+/// Builds the sharded Pagefind bundle of `archive`, reusing unchanged shards
+/// from the cache under `root` (and, in `annals serve`, from memory), and
+/// hands each file to `sink`, with `pagefind/shards.json`: each shard's key,
+/// pages and words, newest first, which `static/search.js` loads first.
 /// Returns the diagnostics (none on success).
-pub fn render_index(archive: &Archive, sink: Sink<'_>) -> Vec<Diagnostic> {
+pub fn render_index(archive: &Archive, root: &Path, sink: Sink<'_>) -> Vec<Diagnostic> {
     let mut diags = vec![];
     lap("search: start");
-    let records = records(archive);
+    let shards = shard::split(records(archive));
     lap("search: records");
-    match build_index(&archive.config.language, records) {
-        Ok(files) => {
-            // Thousands of small files: write them in parallel, like the pages.
-            let failed = files.into_par_iter().find_map_any(|f| {
-                let path = f.path.clone();
-                sink(f).err().map(|e| (path, e))
-            });
-            if let Some((path, e)) = failed {
-                diags.push(Diagnostic::error(
-                    path,
-                    format!("cannot write search index file: {e}"),
-                ));
-            }
-            lap("search: write");
+    let keys: Vec<String> = shards.iter().map(|s| s.key.clone()).collect();
+    let cache = ShardCache::for_root(root);
+    let language = archive.config.language.to_ascii_lowercase();
+    // One shard per worker thread in flight: each is indexed (or read from the
+    // cache), written and dropped before the thread takes the next.
+    let done: Vec<Result<shard::Stats, Diagnostic>> = shards
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|s| index_shard(&s, &language, &cache, sink))
+        .collect();
+    let mut listed = vec![];
+    for (key, d) in keys.iter().zip(done) {
+        match d {
+            Ok(s) => listed.push(json!({"key": key, "pages": s.pages, "words": s.words})),
+            Err(d) => diags.push(d),
         }
-        Err(e) => diags.push(
-            Diagnostic::error(BUNDLE, format!("cannot build the search index: {e}")).with_hint(
-                "build without it with `annals build --no-search`, and report the error",
-            ),
-        ),
     }
+    if !diags.is_empty() {
+        return diags;
+    }
+    cache.retain(&keys);
+    let list = serde_json::to_vec(&json!({ "shards": listed })).unwrap_or_default();
+    if let Err(e) = sink(Output {
+        path: format!("{BUNDLE}{}", shard::LIST),
+        bytes: list,
+    }) {
+        diags.push(Diagnostic::error(
+            format!("{BUNDLE}{}", shard::LIST),
+            format!("cannot write search index file: {e}"),
+        ));
+    }
+    lap("search: shards");
     diags
+}
+
+/// Writes shard `s` under `pagefind/<key>/`, from the cache when its records
+/// are unchanged, otherwise indexed anew (and cached).
+fn index_shard(
+    s: &shard::Shard,
+    language: &str,
+    cache: &ShardCache,
+    sink: Sink<'_>,
+) -> Result<shard::Stats, Diagnostic> {
+    use std::sync::Arc;
+    let stamp = shard::fingerprint(s, language);
+    let files = match cache.get(&s.key, &stamp) {
+        Some(files) => files,
+        None => {
+            let t = std::time::Instant::now();
+            let files = shard::build(language, &s.records).map_err(|e| {
+                Diagnostic::error(
+                    format!("{BUNDLE}{}/", s.key),
+                    format!("cannot build the search index: {e}"),
+                )
+                .with_hint("build without it with `annals build --no-search`, and report the error")
+            })?;
+            if timings_on() {
+                eprintln!(
+                    "timing:   search: indexed shard {} ({} records) in {:.0} ms",
+                    s.key,
+                    s.records.len(),
+                    t.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+            let files = Arc::new(files);
+            cache.put(&s.key, &stamp, &files);
+            cache.note_built(&s.key);
+            files
+        }
+    };
+    let failed = files
+        .par_iter()
+        .filter(|f| f.path != shard::STATS)
+        .find_map_any(|f| {
+            let path = format!("{BUNDLE}{}/{}", s.key, f.path);
+            sink(Output {
+                path: path.clone(),
+                bytes: f.bytes.clone(),
+            })
+            .err()
+            .map(|e| (path, e))
+        });
+    match failed {
+        Some((path, e)) => Err(Diagnostic::error(
+            path,
+            format!("cannot write search index file: {e}"),
+        )),
+        None => Ok(shard::Stats::of(&files)),
+    }
+}
+
+fn timings_on() -> bool {
+    std::env::var_os("ANNALS_TIMINGS").is_some_and(|v| v != "0")
 }
 
 /// With `ANNALS_TIMINGS=1`, prints the time since the previous lap to stderr
@@ -136,7 +184,7 @@ fn lap(stage: &str) {
     use std::sync::Mutex;
     use std::time::Instant;
     static LAST: Mutex<Option<Instant>> = Mutex::new(None);
-    if std::env::var_os("ANNALS_TIMINGS").is_none_or(|v| v == "0") {
+    if !timings_on() {
         return;
     }
     let now = Instant::now();
@@ -359,15 +407,25 @@ pub fn records(a: &Archive) -> Vec<Record> {
                     body,
                     "<section id=\"note-{}\" data-pagefind-title=\"{}\">{}</section>",
                     n.number,
-                    escape_html(&format!("Note {} ({kind}) on “{}”", n.number, n.exact)),
+                    escape_html(&format!(
+                        "Note {} ({kind}) on {}",
+                        n.number,
+                        render::context::quoted(&n.exact)
+                    )),
                     indexable(&fill_links(&n.note_html, links)),
                 );
             }
-            // The byline and original headline, last, so excerpts read on.
-            let _ = write!(body, "<p>{}</p>", escape_html(&source));
-            if let Some(t) = &e.meta.source.title {
-                let _ = write!(body, "<p>{}</p>", escape_html(t));
-            }
+            // The byline and original headline, last, as a sentence of their
+            // own so that an excerpt never runs from the text into them.
+            let _ = match &e.meta.source.title {
+                Some(t) => write!(
+                    body,
+                    "<p>Reported by {} as {}.</p>",
+                    escape_html(&source),
+                    escape_html(&render::context::quoted(t))
+                ),
+                None => write!(body, "<p>Reported by {}.</p>", escape_html(&source)),
+            };
             Record {
                 url: a.urls.path(&paths::article(&e.slug)),
                 title: e.meta.title.clone(),
@@ -542,71 +600,6 @@ fn shown(date: Option<&str>, context: &str) -> BTreeMap<String, String> {
 fn sort(date: Option<&str>) -> BTreeMap<String, String> {
     date.map(|d| BTreeMap::from([("date".to_string(), d.to_string())]))
         .unwrap_or_default()
-}
-
-/// Builds the Pagefind bundle for `records`: the files of `pagefind/` (paths
-/// relative to the output folder), sorted by path. Leaves out what the search
-/// page never loads: Pagefind's own UI kits, its highlighter and playground
-/// (the page uses `static/search.js`).
-#[cfg(feature = "search")]
-pub fn build_index(language: &str, records: Vec<Record>) -> Result<Vec<Output>, String> {
-    use pagefind::api::PagefindIndex;
-    use pagefind::options::PagefindServiceConfig;
-
-    let language = language.to_ascii_lowercase();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| format!("cannot start the indexing runtime: {e}"))?;
-    let mut files = rt.block_on(async {
-        let config = PagefindServiceConfig::builder()
-            .force_language(language.clone())
-            .keep_index_url(true)
-            .build();
-        let mut index = PagefindIndex::new(Some(config)).map_err(|e| e.to_string())?;
-        for r in records {
-            let html = r.to_html(&language);
-            index
-                .add_html_file(None, Some(r.url), html)
-                .await
-                .map_err(|e| e.to_string())?;
-        }
-        lap("search: pagefind add");
-        let files = index.get_files().await.map_err(|e| e.to_string());
-        lap("search: pagefind build");
-        files
-    })?;
-    // The generic WebAssembly is only loaded when there is none for the language.
-    let has_lang_wasm = files.iter().any(|f| {
-        let n = f.filename.to_string_lossy();
-        n.starts_with("wasm.") && n != "wasm.unknown.pagefind"
-    });
-    files.retain(|f| {
-        let name = f.filename.to_string_lossy();
-        !(name.starts_with("pagefind-ui")
-            || name.starts_with("pagefind-modular-ui")
-            || name.starts_with("pagefind-component-ui")
-            || name.starts_with("pagefind-highlight")
-            || name.starts_with("playground")
-            || (has_lang_wasm && name == "wasm.unknown.pagefind"))
-    });
-    let mut out: Vec<Output> = files
-        .into_iter()
-        .map(|f| Output {
-            path: format!(
-                "{BUNDLE}{}",
-                f.filename.to_string_lossy().replace('\\', "/")
-            ),
-            bytes: f.contents,
-        })
-        .collect();
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
-}
-
-/// Without the `search` feature there is no index to build.
-#[cfg(not(feature = "search"))]
-pub fn build_index(_language: &str, _records: Vec<Record>) -> Result<Vec<Output>, String> {
-    Err("this annals was built without the `search` feature".into())
 }
 
 #[cfg(test)]
