@@ -22,6 +22,8 @@ pub enum Kind {
     Agreement,
     /// A party.
     Party,
+    /// A threat actor.
+    Actor,
     /// A free-standing page.
     Page,
     /// The home page.
@@ -29,15 +31,120 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order wiki links and listings try them.
+    pub const ALL: [Kind; 6] = [
+        Kind::Agreement,
+        Kind::Article,
+        Kind::Party,
+        Kind::Actor,
+        Kind::Page,
+        Kind::Home,
+    ];
+
     /// The content folder name.
     pub fn section(self) -> &'static str {
         match self {
             Kind::Article => "articles",
             Kind::Agreement => "agreements",
             Kind::Party => "parties",
+            Kind::Actor => "actors",
             Kind::Page => "pages",
             Kind::Home => "",
         }
+    }
+
+    /// What readers call an entry of this kind ("report", "threat actor").
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Article => "report",
+            Kind::Agreement => "agreement",
+            Kind::Party => "party",
+            Kind::Actor => "threat actor",
+            Kind::Page => "page",
+            Kind::Home => "home page",
+        }
+    }
+
+    /// Site-relative path of the entry of this kind with `slug`.
+    pub fn path(self, slug: &str) -> String {
+        match self {
+            Kind::Article => paths::article(slug),
+            Kind::Agreement => paths::agreement(slug),
+            Kind::Party => paths::party(slug),
+            Kind::Actor => paths::actor(slug),
+            Kind::Page => paths::page(slug),
+            Kind::Home => String::new(),
+        }
+    }
+}
+
+/// One handle on an entry of any kind: what every page, link and check needs
+/// of it without matching on its kind.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryRef<'a> {
+    /// Its kind.
+    pub kind: Kind,
+    /// File stem (empty for the home page).
+    pub slug: &'a str,
+    /// The file.
+    pub file: &'a crate::source::SourceFile,
+    /// The rendered body.
+    pub body: &'a RenderedBody,
+    /// The default text of links to it (an agreement's short title).
+    pub short_title: &'a str,
+}
+
+impl Content {
+    /// The entry at `key`, whatever its kind.
+    pub fn entry(&self, key: Key) -> Option<EntryRef<'_>> {
+        fn of<'a, M>(
+            kind: Kind,
+            v: &'a [Entry<M>],
+            idx: usize,
+            title: impl Fn(&'a M) -> &'a str,
+        ) -> Option<EntryRef<'a>> {
+            v.get(idx).map(|e| EntryRef {
+                kind,
+                slug: &e.slug,
+                file: &e.file,
+                body: &e.body,
+                short_title: title(&e.meta),
+            })
+        }
+        let i = key.idx;
+        match key.kind {
+            Kind::Article => of(key.kind, &self.articles, i, |m| &m.title),
+            Kind::Agreement => of(key.kind, &self.agreements, i, |m| &m.short_title),
+            Kind::Party => of(key.kind, &self.parties, i, |m| &m.title),
+            Kind::Actor => of(key.kind, &self.actors, i, |m| &m.title),
+            Kind::Page => of(key.kind, &self.pages, i, |m| &m.title),
+            Kind::Home => self.home.as_ref().map(|e| EntryRef {
+                kind: Kind::Home,
+                slug: "",
+                file: &e.file,
+                body: &e.body,
+                short_title: &e.meta.title,
+            }),
+        }
+    }
+
+    /// How many entries of `kind` there are.
+    pub fn count(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Article => self.articles.len(),
+            Kind::Agreement => self.agreements.len(),
+            Kind::Party => self.parties.len(),
+            Kind::Actor => self.actors.len(),
+            Kind::Page => self.pages.len(),
+            Kind::Home => usize::from(self.home.is_some()),
+        }
+    }
+
+    /// Every entry's key, kind by kind in [`Kind::ALL`] order.
+    pub fn keys(&self) -> impl Iterator<Item = Key> + '_ {
+        Kind::ALL
+            .into_iter()
+            .flat_map(move |kind| (0..self.count(kind)).map(move |idx| Key { kind, idx }))
     }
 }
 
@@ -111,9 +218,24 @@ pub struct Archive {
     pub related: Vec<Vec<usize>>,
     /// Clause id → (agreement index, clause index), in date order.
     pub clauses: BTreeMap<String, Vec<(usize, usize)>>,
+    /// Actor index → (reports, agreements) that list it, reports newest first,
+    /// agreements oldest first.
+    pub actor_entries: Vec<(Vec<usize>, Vec<usize>)>,
     /// Each content file's git history (empty without a full git checkout).
     pub history: std::sync::Arc<crate::history::History>,
     slug_index: HashMap<(Kind, String), usize>,
+    /// Every name of every actor (slug, title, aliases) by [`name_key`] →
+    /// (actor index, the name as the actor file spells it).
+    actor_names: HashMap<String, (usize, String)>,
+}
+
+/// A name compared as wiki links compare actor names: lowercase, without
+/// spaces, hyphens or underscores (`Stone Panda` = `stone-panda` = `STONEPANDA`).
+pub fn name_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_' | '\u{2010}'..='\u{2015}'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 impl Archive {
@@ -124,26 +246,15 @@ impl Archive {
 
     /// Site-relative path of an entry.
     pub fn rel_path(&self, key: Key) -> String {
-        let c = &self.content;
-        match key.kind {
-            Kind::Article => paths::article(&c.articles[key.idx].slug),
-            Kind::Agreement => paths::agreement(&c.agreements[key.idx].slug),
-            Kind::Party => paths::party(&c.parties[key.idx].slug),
-            Kind::Page => paths::page(&c.pages[key.idx].slug),
-            Kind::Home => String::new(),
-        }
+        self.content
+            .entry(key)
+            .map(|e| key.kind.path(e.slug))
+            .unwrap_or_default()
     }
 
     /// Short title of an entry (used as default link text).
     pub fn short_title(&self, key: Key) -> &str {
-        let c = &self.content;
-        match key.kind {
-            Kind::Article => &c.articles[key.idx].meta.title,
-            Kind::Agreement => &c.agreements[key.idx].meta.short_title,
-            Kind::Party => &c.parties[key.idx].meta.title,
-            Kind::Page => &c.pages[key.idx].meta.title,
-            Kind::Home => c.home.as_ref().map(|h| h.meta.title.as_str()).unwrap_or(""),
-        }
+        self.content.entry(key).map(|e| e.short_title).unwrap_or("")
     }
 
     /// Date of an entry, for ordering (parties and pages have none).
@@ -157,14 +268,13 @@ impl Archive {
 
     /// The rendered body of an entry.
     pub fn body(&self, key: Key) -> Option<&RenderedBody> {
-        let c = &self.content;
-        match key.kind {
-            Kind::Article => Some(&c.articles[key.idx].body),
-            Kind::Agreement => Some(&c.agreements[key.idx].body),
-            Kind::Party => Some(&c.parties[key.idx].body),
-            Kind::Page => Some(&c.pages[key.idx].body),
-            Kind::Home => c.home.as_ref().map(|h| &h.body),
-        }
+        self.content.entry(key).map(|e| e.body)
+    }
+
+    /// The actor a wiki-link name stands for: its slug or any alias, ignoring
+    /// case, spaces and hyphens.
+    pub fn actor_by_name(&self, name: &str) -> Option<usize> {
+        self.actor_names.get(&name_key(name)).map(|(i, _)| *i)
     }
 }
 
@@ -181,6 +291,9 @@ pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic
     }
     for (i, e) in content.parties.iter().enumerate() {
         slug_index.insert((Kind::Party, e.slug.clone()), i);
+    }
+    for (i, e) in content.actors.iter().enumerate() {
+        slug_index.insert((Kind::Actor, e.slug.clone()), i);
     }
     for (i, e) in content.pages.iter().enumerate() {
         slug_index.insert((Kind::Page, e.slug.clone()), i);
@@ -216,6 +329,8 @@ pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic
         coverage: vec![vec![]; content.agreements.len()],
         party_entries: vec![(vec![], vec![]); content.parties.len()],
         related: vec![vec![]; content.articles.len()],
+        actor_entries: vec![(vec![], vec![]); content.actors.len()],
+        actor_names: HashMap::new(),
         content,
         links: HashMap::new(),
         relations: vec![],
@@ -230,6 +345,7 @@ pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic
     };
 
     check_vocabularies(&archive, &mut diags);
+    index_actor_names(&mut archive, &mut diags);
     let mut backlinks: HashMap<Key, BTreeSet<Key>> = HashMap::new();
     resolve_references(&mut archive, &mut backlinks, &mut diags);
     resolve_relations(&mut archive, &mut backlinks, &mut diags);
@@ -298,6 +414,17 @@ fn check_vocabularies(a: &Archive, diags: &mut Vec<Diagnostic>) {
                     cfg.annotation_kinds.keys().map(String::as_str).collect(),
                 ));
             }
+            if crate::content::model::LOGGED_NOTE_KINDS.contains(&an.kind.as_str())
+                && an.date.is_none()
+            {
+                diags.push(
+                    e.error_at(
+                        &format!("annotations.{i}.kind"),
+                        format!("a note of kind `{}` needs `date:`, the day it was made", an.kind),
+                    )
+                    .with_hint("add `date: YYYY-MM-DD` to the note (the day the correction or update was made, not the report's date); /corrections/ lists notes by it"),
+                );
+            }
             for (j, s) in an.sources.iter().enumerate() {
                 let at = format!("annotations.{i}.sources.{j}");
                 if s.archived.is_some() {
@@ -338,6 +465,138 @@ fn check_vocabularies(a: &Archive, diags: &mut Vec<Diagnostic>) {
             ));
         }
     }
+}
+
+/// Indexes every actor's names (slug, title, aliases) and reports a name two
+/// actors share, or an actor name that is another entry's slug, at the later
+/// of the two places, naming both files.
+fn index_actor_names(a: &mut Archive, diags: &mut Vec<Diagnostic>) {
+    let c = &a.content;
+    // Where each name was first seen: (actor, front-matter path).
+    let mut seen: HashMap<String, (usize, String)> = HashMap::new();
+    let mut names: HashMap<String, (usize, String)> = HashMap::new();
+    let mut other_slugs: HashMap<String, Key> = HashMap::new();
+    for key in c.keys() {
+        if !matches!(key.kind, Kind::Actor | Kind::Home) {
+            if let Some(e) = c.entry(key) {
+                other_slugs.entry(name_key(e.slug)).or_insert(key);
+            }
+        }
+    }
+    let place = |i: usize, path: &str| -> String {
+        let e = &c.actors[i];
+        let (line, col) = if path.is_empty() {
+            (1, 1)
+        } else {
+            e.spans.value(path).unwrap_or((1, 1))
+        };
+        format!("{}:{line}:{col}", e.file.path.display())
+    };
+    for (i, e) in c.actors.iter().enumerate() {
+        let mut own: Vec<(String, &str)> = vec![
+            (String::new(), e.slug.as_str()),
+            ("title".into(), e.meta.title.as_str()),
+        ];
+        own.extend(
+            e.meta
+                .aliases
+                .iter()
+                .enumerate()
+                .map(|(j, n)| (format!("aliases.{j}"), n.as_str())),
+        );
+        let mut mine: BTreeSet<String> = BTreeSet::new();
+        for (path, name) in own {
+            let k = name_key(name);
+            let at = |m: String| {
+                if path.is_empty() {
+                    e.file.error_at(0, m)
+                } else {
+                    e.error_at(&path, m)
+                }
+            };
+            if k.is_empty() {
+                diags.push(
+                    at(format!("actor name `{name}` has no letters or digits"))
+                        .with_hint("write the name as it is published, like `Stone Panda`"),
+                );
+                continue;
+            }
+            if !mine.insert(k.clone()) {
+                if path.starts_with("aliases.") {
+                    diags.push(
+                        at(format!("alias `{name}` repeats a name this actor already has"))
+                            .with_hint("names are compared ignoring case, spaces and hyphens; remove the duplicate"),
+                    );
+                }
+                continue;
+            }
+            if let Some(other) = other_slugs.get(&k) {
+                let o = c.entry(*other).expect("key from keys()");
+                diags.push(
+                    at(format!(
+                        "actor name `{name}` is also the slug of the {} {} ({})",
+                        other.kind.name(),
+                        o.file.path.display(),
+                        o.slug
+                    ))
+                    .with_hint(format!(
+                        "a wiki link [[{name}]] could mean either; drop the alias or rename one of the files"
+                    )),
+                );
+                continue;
+            }
+            match seen.get(&k) {
+                Some((j, first_path)) if *j != i => {
+                    diags.push(
+                        at(format!(
+                            "actor name `{name}` is also a name of {} (at {})",
+                            c.actors[*j].file.path.display(),
+                            place(*j, first_path)
+                        ))
+                        .with_hint("an alias names one group only; if both files describe the same group, merge them, otherwise keep the name on the actor the sources give it to"),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(k.clone(), (i, path.clone()));
+                    names.insert(k, (i, name.to_string()));
+                }
+            }
+        }
+        for (j, at) in e.meta.attribution.iter().enumerate() {
+            if at.sources.is_empty() {
+                diags.push(
+                    e.error_at_key(&format!("attribution.{j}"), "attribution has no sources")
+                        .with_hint("add `sources:` with the address of the statement, report or indictment that makes it"),
+                );
+            }
+            for (k, s) in at.sources.iter().enumerate() {
+                let p = format!("attribution.{j}.sources.{k}");
+                if s.archived.is_some() {
+                    check_url(e, &format!("{p}.url"), &s.url, diags);
+                } else {
+                    check_url(e, &p, &s.url, diags);
+                }
+                if let Some(arch) = &s.archived {
+                    check_url(e, &format!("{p}.archived"), arch, diags);
+                }
+            }
+            if let Some(conf) = &at.confidence {
+                if !crate::content::model::CONFIDENCE_VALUES.contains(&conf.as_str()) {
+                    diags.push(
+                        e.error_at(
+                            &format!("attribution.{j}.confidence"),
+                            format!("unknown confidence `{conf}`"),
+                        )
+                        .with_hint(
+                            "use `unverified`, or leave the field out when the source was read",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    a.actor_names = names;
 }
 
 /// Front-matter URLs go through the same allow-list as links in Markdown.
@@ -405,12 +664,67 @@ fn resolve_references(
         }
         out
     };
+    let actor_slugs: Vec<&str> = a.content.actors.iter().map(|p| p.slug.as_str()).collect();
+    let check_actors = |list: &[String],
+                        at: &dyn Fn(&str, String) -> Diagnostic,
+                        diags: &mut Vec<Diagnostic>|
+     -> Vec<usize> {
+        let mut out = vec![];
+        let mut seen = BTreeSet::new();
+        for (i, p) in list.iter().enumerate() {
+            match a.slug_index.get(&(Kind::Actor, p.clone())) {
+                Some(&idx) => {
+                    if !seen.insert(idx) {
+                        diags.push(at(
+                            &format!("actors.{i}"),
+                            format!("actor `{p}` is listed twice"),
+                        ));
+                    }
+                    out.push(idx)
+                }
+                None => {
+                    let mut d = at(&format!("actors.{i}"), format!("unknown actor `{p}`"));
+                    d.hint = Some(match a.actor_names.get(&name_key(p)) {
+                        Some((j, _)) => format!(
+                            "`{p}` is a name of `{}`: list actors by their file name",
+                            a.content.actors[*j].slug
+                        ),
+                        None => match closest(p, &actor_slugs) {
+                            Some(c) => format!("did you mean `{c}`?"),
+                            None => format!("create content/actors/{p}.md or fix the slug"),
+                        },
+                    });
+                    diags.push(d);
+                }
+            }
+        }
+        out
+    };
+    for e in &a.content.actors {
+        for (j, at) in e.meta.attribution.iter().enumerate() {
+            if !a.slug_index.contains_key(&(Kind::Party, at.party.clone())) {
+                let f = |p: &str, m: String| e.error_at(p, m);
+                diags.push(unknown(
+                    &f,
+                    &format!("attribution.{j}.party"),
+                    "party",
+                    &at.party,
+                    &party_codes,
+                    "parties",
+                ));
+            }
+        }
+    }
+    let mut actor_entries = vec![(vec![], vec![]); a.content.actors.len()];
     let mut party_entries = vec![(vec![], vec![]); a.content.parties.len()];
     let mut coverage = vec![vec![]; a.content.agreements.len()];
     for (ai, e) in a.content.articles.iter().enumerate() {
         let at = |p: &str, m: String| e.error_at(p, m);
         for p in check_parties(&e.meta.parties, &at, diags) {
             party_entries[p].0.push(ai);
+        }
+        for x in check_actors(&e.meta.actors, &at, diags) {
+            actor_entries[x].0.push(ai);
         }
         let mut seen = BTreeSet::new();
         for (i, s) in e.meta.agreements.iter().enumerate() {
@@ -445,8 +759,12 @@ fn resolve_references(
         for p in check_parties(&e.meta.parties, &at, diags) {
             party_entries[p].1.push(gi);
         }
+        for x in check_actors(&e.meta.actors, &at, diags) {
+            actor_entries[x].1.push(gi);
+        }
     }
     a.party_entries = party_entries;
+    a.actor_entries = actor_entries;
     a.coverage = coverage;
 }
 
@@ -558,37 +876,11 @@ fn resolve_all_links(
     backlinks: &mut HashMap<Key, BTreeSet<Key>>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let mut keys: Vec<Key> = vec![];
-    keys.extend((0..a.content.articles.len()).map(|i| Key::new(Kind::Article, i)));
-    keys.extend((0..a.content.agreements.len()).map(|i| Key::new(Kind::Agreement, i)));
-    keys.extend((0..a.content.parties.len()).map(|i| Key::new(Kind::Party, i)));
-    keys.extend((0..a.content.pages.len()).map(|i| Key::new(Kind::Page, i)));
-    if a.content.home.is_some() {
-        keys.push(Key::new(Kind::Home, 0));
-    }
+    let keys: Vec<Key> = a.content.keys().collect();
     let mut all = HashMap::new();
     for key in keys {
-        let (body, file) = match key.kind {
-            Kind::Article => (
-                &a.content.articles[key.idx].body,
-                &a.content.articles[key.idx].file,
-            ),
-            Kind::Agreement => (
-                &a.content.agreements[key.idx].body,
-                &a.content.agreements[key.idx].file,
-            ),
-            Kind::Party => (
-                &a.content.parties[key.idx].body,
-                &a.content.parties[key.idx].file,
-            ),
-            Kind::Page => (
-                &a.content.pages[key.idx].body,
-                &a.content.pages[key.idx].file,
-            ),
-            Kind::Home => (
-                &a.content.home.as_ref().unwrap().body,
-                &a.content.home.as_ref().unwrap().file,
-            ),
+        let Some(EntryRef { body, file, .. }) = a.content.entry(key) else {
+            continue;
         };
         let mut resolved = Vec::with_capacity(body.links.len());
         for l in &body.links {
@@ -634,10 +926,26 @@ fn resolve_all_links(
                         href.push('#');
                         href.push_str(f);
                     }
+                    // An actor named by an alias is shown by that alias.
+                    let title = match target.kind {
+                        Kind::Actor => {
+                            let written = l.target.rsplit('/').next().unwrap_or("");
+                            let k = name_key(written);
+                            match a.actor_names.get(&k) {
+                                Some((_, name))
+                                    if k != name_key(&a.content.actors[target.idx].slug) =>
+                                {
+                                    name.as_str()
+                                }
+                                _ => a.short_title(target),
+                            }
+                        }
+                        _ => a.short_title(target),
+                    };
                     resolved.push(ResolvedLink {
                         href,
-                        text: escape_html(a.short_title(target)),
-                        title: a.short_title(target).to_string(),
+                        text: escape_html(title),
+                        title: title.to_string(),
                     });
                 }
                 Ok(Target::Path(p)) => {
@@ -689,7 +997,13 @@ fn has_anchor(a: &Archive, target: Key, frag: &str) -> bool {
 type LinkError = (String, Option<String>);
 
 fn resolve_wiki(a: &Archive, target: &str) -> Result<Target, LinkError> {
-    let kinds = [Kind::Agreement, Kind::Article, Kind::Party, Kind::Page];
+    let kinds = [
+        Kind::Agreement,
+        Kind::Article,
+        Kind::Party,
+        Kind::Actor,
+        Kind::Page,
+    ];
     if let Some((section, slug)) = target.split_once('/') {
         let kind = kinds.iter().find(|k| k.section() == section);
         if section == "clauses" {
@@ -710,27 +1024,37 @@ fn resolve_wiki(a: &Archive, target: &str) -> Result<Target, LinkError> {
         let Some(&kind) = kind else {
             return Err((
                 format!("unknown section `{section}` in wiki link `[[{target}]]`"),
-                Some("use agreements/, articles/, parties/, pages/ or clauses/".into()),
+                Some("use agreements/, articles/, parties/, actors/, pages/ or clauses/".into()),
             ));
         };
-        return match a.find(kind, slug) {
+        let found = match kind {
+            Kind::Actor => a.actor_by_name(slug),
+            _ => a.find(kind, slug),
+        };
+        return match found {
             Some(i) => Ok(Target::Entry(Key::new(kind, i))),
             None => Err((
-                format!("wiki link to unknown {} `{slug}`", kind_name(kind)),
+                format!("wiki link to unknown {} `{slug}`", kind.name()),
                 suggest(a, slug),
             )),
         };
     }
-    let hits: Vec<Key> = kinds
+    let mut hits: Vec<Key> = kinds
         .iter()
         .filter_map(|&k| a.find(k, target).map(|i| Key::new(k, i)))
         .collect();
+    if hits.is_empty() {
+        // Any name of an actor, ignoring case, spaces and hyphens.
+        if let Some(i) = a.actor_by_name(target) {
+            hits.push(Key::new(Kind::Actor, i));
+        }
+    }
     match hits.len() {
         1 => Ok(Target::Entry(hits[0])),
         0 => Err((
             format!("wiki link to unknown page `{target}`"),
             suggest(a, target).or(Some(
-                "link to an agreement, report or party by its file name".into(),
+                "link to an agreement, report, party or actor by its file name, or to an actor by any of its names".into(),
             )),
         )),
         _ => Err((
@@ -746,16 +1070,6 @@ fn resolve_wiki(a: &Archive, target: &str) -> Result<Target, LinkError> {
                 hits[0].kind.section()
             )),
         )),
-    }
-}
-
-fn kind_name(k: Kind) -> &'static str {
-    match k {
-        Kind::Article => "report",
-        Kind::Agreement => "agreement",
-        Kind::Party => "party",
-        Kind::Page => "page",
-        Kind::Home => "home page",
     }
 }
 
@@ -782,6 +1096,7 @@ fn resolve_path(a: &Archive, target: &str) -> Result<Target, LinkError> {
         ["articles", slug] => a.find(Kind::Article, slug).is_some(),
         ["agreements", slug] => a.find(Kind::Agreement, slug).is_some(),
         ["parties", slug] => a.find(Kind::Party, slug).is_some(),
+        ["actors", slug] => a.find(Kind::Actor, slug).is_some(),
         ["tags", t] => a
             .content
             .articles
@@ -797,7 +1112,10 @@ fn resolve_path(a: &Archive, target: &str) -> Result<Target, LinkError> {
             .articles
             .iter()
             .any(|e| e.meta.date.year().to_string() == *y),
-        ["static", ..] | ["data", ..] | ["agreements", _, "feed.xml"] => true,
+        ["static", ..]
+        | ["data", ..]
+        | ["agreements", _, "feed.xml"]
+        | ["corrections", "feed.xml"] => true,
         _ => false,
     };
     if !ok {
@@ -816,6 +1134,12 @@ fn resolve_path(a: &Archive, target: &str) -> Result<Target, LinkError> {
         return Ok(Target::Entry(Key::new(
             Kind::Agreement,
             a.find(Kind::Agreement, slug).unwrap(),
+        )));
+    }
+    if let ["actors", slug] = segs.as_slice() {
+        return Ok(Target::Entry(Key::new(
+            Kind::Actor,
+            a.find(Kind::Actor, slug).unwrap(),
         )));
     }
     if let ["parties", slug] = segs.as_slice() {
@@ -921,6 +1245,10 @@ fn build_indexes(a: &mut Archive, backlinks: HashMap<Key, BTreeSet<Key>>) {
     // Coverage and party lists: oldest first for coverage, newest first for parties.
     for cov in a.coverage.iter_mut() {
         cov.sort_by_key(|&i| std::cmp::Reverse(rank[i]));
+    }
+    for (arts, agrs) in a.actor_entries.iter_mut() {
+        arts.sort_by_key(|&i| rank[i]);
+        agrs.sort_by(|&x, &y| c.agreements[x].meta.date.cmp(&c.agreements[y].meta.date));
     }
     for (arts, agrs) in a.party_entries.iter_mut() {
         arts.sort_by_key(|&i| rank[i]);

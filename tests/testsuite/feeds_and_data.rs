@@ -406,7 +406,7 @@ fn validate(root: &Value, schema: &Value, v: &Value, at: &str, errs: &mut Vec<St
     }
 }
 
-fn schema_errors(schema: &Value, v: &Value) -> Vec<String> {
+pub(crate) fn schema_errors(schema: &Value, v: &Value) -> Vec<String> {
     let mut errs = vec![];
     validate(schema, schema, v, "", &mut errs);
     errs

@@ -6,9 +6,11 @@
 #[macro_use]
 mod support;
 
+mod actors;
 mod anchoring_props;
 mod annotations;
 mod citations;
+mod corrections;
 mod cross_links;
 mod diagnostics;
 mod editorial;
