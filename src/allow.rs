@@ -352,6 +352,7 @@ pub const RESERVED_IDS: &[&str] = &[
     "agreements-csv",
     "relations-csv",
     "annotations",
+    "date-note",
 ];
 
 /// Id prefixes the templates and the renderer use as namespaces.

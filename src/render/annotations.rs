@@ -111,8 +111,8 @@ pub fn page(ctx: &Ctx<'_>) -> Value {
     json!({
         "title": "Editors’ notes",
         "summary": format!(
-            "{total} editor’s note{} across {reports} report{}, grouped by what each note does.",
-            if total == 1 { "" } else { "s" },
+            "{total} {} across {reports} report{}, grouped by what each note does.",
+            if total == 1 { "editor’s note" } else { "editors’ notes" },
             if reports == 1 { "" } else { "s" },
         ),
         "total": total,

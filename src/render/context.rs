@@ -3,13 +3,17 @@
 //! List items are small summaries computed once and shared, so list pages never
 //! copy report bodies.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{json, Value};
 
 use super::fill_links;
 use crate::resolve::{Archive, Key, Kind};
 use crate::urls::paths;
+
+/// Each report's relations to one agreement, by report index: (relation type
+/// key, label shown on the agreement, editor's note), in declaration order.
+type ReportRelations<'r> = BTreeMap<usize, Vec<(&'r str, String, Option<&'r str>)>>;
 
 /// Shared, precomputed pieces of every context.
 pub struct Ctx<'a> {
@@ -340,17 +344,26 @@ impl<'a> Ctx<'a> {
             kind: Kind::Agreement,
             idx: i,
         };
-        // Outgoing relations grouped by label, incoming by inverse label; reports' assessments separately.
+        // Outgoing relations grouped by label, incoming by inverse label;
+        // reports' relations go to the coverage list instead.
         let mut out_groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         let mut in_groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-        let mut report_groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        let mut related: HashSet<Key> = HashSet::new();
+        let mut report_rels: ReportRelations<'_> = BTreeMap::new();
         for r in &a.relations {
             let rt = &a.config.relation_types[&r.kind];
             if r.from == key {
+                related.insert(r.to);
                 out_groups
                     .entry(rt.label.clone())
                     .or_default()
                     .push(json!({"target": self.entry_ref(r.to), "note": r.note}));
+            } else if r.to == key && r.from.kind == Kind::Article {
+                report_rels.entry(r.from.idx).or_default().push((
+                    r.kind.as_str(),
+                    rt.inverse_label().to_string(),
+                    r.note.as_deref(),
+                ));
             } else if r.to == key
                 && !(rt.symmetric
                     && a.relations
@@ -358,17 +371,14 @@ impl<'a> Ctx<'a> {
                         .any(|o| o.from == key && o.to == r.from && o.kind == r.kind))
             {
                 // (A symmetric relation declared from both sides is shown once.)
-                let g = if r.from.kind == Kind::Article {
-                    &mut report_groups
-                } else {
-                    &mut in_groups
-                };
+                related.insert(r.from);
                 let label = if rt.symmetric {
                     rt.label.clone()
                 } else {
                     rt.inverse_label().to_string()
                 };
-                g.entry(label)
+                in_groups
+                    .entry(label)
                     .or_default()
                     .push(json!({"target": self.entry_ref(r.from), "note": r.note}));
             }
@@ -403,17 +413,24 @@ impl<'a> Ctx<'a> {
         m.insert("text_url".into(), json!(e.meta.text_url));
         m.insert("text_archived".into(), json!(e.meta.text_archived));
         m.insert("relations".into(), json!(relations));
-        m.insert("assessments".into(), json!(groups(report_groups)));
-        m.insert(
-            "coverage".into(),
-            json!(a.coverage[i]
-                .iter()
-                .map(|&r| self.article_items[r].clone())
-                .collect::<Vec<_>>()),
-        );
+        let (coverage, count) = self.coverage_groups(i, &report_rels);
+        m.insert("coverage".into(), json!(coverage));
+        m.insert("coverage_total".into(), json!(count));
         m.insert("clauses".into(), json!(clauses));
         m.insert("actors".into(), json!(self.actors(&e.meta.actors)));
-        m.insert("backlinks".into(), json!(self.backlinks(key)));
+        // Reports are all in the coverage list and related agreements under
+        // Relations: "Mentioned in" keeps only what neither shows.
+        let others: Vec<Value> = a
+            .backlinks
+            .get(&key)
+            .map(|v| {
+                v.iter()
+                    .filter(|k| k.kind != Kind::Article && !related.contains(k))
+                    .map(|k| self.entry_ref(*k))
+                    .collect()
+            })
+            .unwrap_or_default();
+        m.insert("backlinks".into(), json!(others));
         m.insert(
             "feed_url".into(),
             json!(a.urls.path(&format!("{rel}feed.xml"))),
@@ -422,6 +439,84 @@ impl<'a> Ctx<'a> {
         m.insert("history".into(), self.history(&e.file.path));
         m.insert("cite".into(), self.cite(key));
         item
+    }
+
+    /// An agreement's one coverage list: every report that covers it (its
+    /// `agreements:`), declares a relation to it or links to it, once, under
+    /// its first relation to it (groups in the order of `relation_types`), then
+    /// "Other coverage", then "Also mentioned in"; oldest first in each group.
+    /// Returns the groups and the number of reports.
+    fn coverage_groups(&self, i: usize, report_rels: &ReportRelations<'_>) -> (Vec<Value>, usize) {
+        let a = self.archive;
+        let key = Key {
+            kind: Kind::Agreement,
+            idx: i,
+        };
+        let covering: HashSet<usize> = a.coverage[i].iter().copied().collect();
+        let mentioning: Vec<usize> = a
+            .backlinks
+            .get(&key)
+            .map(|v| {
+                v.iter()
+                    .filter(|k| k.kind == Kind::Article)
+                    .map(|k| k.idx)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut reports: Vec<usize> = a.coverage[i].clone();
+        reports.extend(report_rels.keys().copied());
+        reports.extend(mentioning);
+        let mut seen = HashSet::new();
+        reports.retain(|r| seen.insert(*r));
+        // group index → items; relation types first, in site.yaml order.
+        let types = &a.config.relation_types;
+        let other = types.len();
+        let mentioned = types.len() + 1;
+        let mut groups: BTreeMap<usize, (String, Vec<(String, Value)>)> = BTreeMap::new();
+        for &r in &reports {
+            let mut item = self.article_item(r);
+            let rels = report_rels.get(&r);
+            let g = match rels.and_then(|v| v.first()) {
+                Some((kind, label, _)) => {
+                    let g = types.get_index_of(*kind).unwrap_or(other);
+                    groups.entry(g).or_insert_with(|| (label.clone(), vec![]));
+                    g
+                }
+                None if covering.contains(&r) => {
+                    groups
+                        .entry(other)
+                        .or_insert_with(|| ("Other coverage".into(), vec![]));
+                    other
+                }
+                None => {
+                    groups
+                        .entry(mentioned)
+                        .or_insert_with(|| ("Also mentioned in".into(), vec![]));
+                    mentioned
+                }
+            };
+            let m = item.as_object_mut().unwrap();
+            m.insert(
+                "relations".into(),
+                json!(rels
+                    .map(|v| v
+                        .iter()
+                        .map(|(_, label, note)| json!({"label": label, "note": note}))
+                        .collect::<Vec<_>>())
+                    .unwrap_or_default()),
+            );
+            m.insert("mention_only".into(), json!(g == mentioned));
+            let date = a.content.articles[r].meta.date.iso();
+            groups.get_mut(&g).unwrap().1.push((date, item));
+        }
+        let out = groups
+            .into_values()
+            .map(|(label, mut items)| {
+                items.sort_by(|x, y| x.0.cmp(&y.0));
+                json!({"label": label, "items": items.into_iter().map(|(_, v)| v).collect::<Vec<_>>()})
+            })
+            .collect();
+        (out, reports.len())
     }
 
     /// `page` for a party.

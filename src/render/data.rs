@@ -394,8 +394,8 @@ pub fn archive_schema(a: &Archive) -> Value {
             "note_count",
         ],
         json!({
-            "id": prop(slug(), "The report's id: its file name without .md."),
-            "url": prop(url(), "The report's page in the archive."),
+            "id": prop(slug(), "The report’s id: its file name without .md."),
+            "url": prop(url(), "The report’s page in the archive."),
             "title": prop(string(), "Headline, as the archive gives it."),
             "date": prop(date(), "Publication date of the original report."),
             "date_note": prop(nullable(), "Why the date is uncertain, when it is."),
@@ -405,7 +405,7 @@ pub fn archive_schema(a: &Archive) -> Value {
             "tags": prop(slugs(), "Topic tags."),
             "agreements": prop(slugs(), "Ids of the agreements it covers."),
             "actors": prop(slugs(), "Ids of the threat actors it concerns."),
-            "note_count": prop(json!({"type": "integer", "minimum": 0}), "How many editors' notes it carries (see annotations.jsonld)."),
+            "note_count": prop(json!({"type": "integer", "minimum": 0}), "How many editors’ notes it carries (see annotations.jsonld)."),
         }),
     );
     let source = object(
@@ -414,7 +414,7 @@ pub fn archive_schema(a: &Archive) -> Value {
             "publisher": prop(string(), "Publication name."),
             "url": prop(url(), "Address of the original report."),
             "author": prop(nullable(), "Byline, when known."),
-            "title": prop(nullable(), "Original headline, when the archive's title differs."),
+            "title": prop(nullable(), "Original headline, when the archive’s title differs."),
         }),
     );
     let agreement = object(
@@ -438,8 +438,8 @@ pub fn archive_schema(a: &Archive) -> Value {
             "reports",
         ],
         json!({
-            "id": prop(slug(), "The agreement's id: its file name without .md."),
-            "url": prop(url(), "The agreement's page in the archive."),
+            "id": prop(slug(), "The agreement’s id: its file name without .md."),
+            "url": prop(url(), "The agreement’s page in the archive."),
             "feed_url": prop(url(), "Atom feed of the reports covering it."),
             "title": prop(string(), "Full title."),
             "short_title": prop(string(), "Short title."),
@@ -447,10 +447,10 @@ pub fn archive_schema(a: &Archive) -> Value {
             "date_note": prop(nullable(), "Why the date is uncertain, when it is."),
             "summary": prop(string(), "One-sentence summary by the editors."),
             "parties": prop(slugs(), "Ids of its parties."),
-            "parties_confidence": prop(confidence(), "\"unverified\" when the sources do not settle the list of parties; null when they do."),
+            "parties_confidence": prop(confidence(), "“unverified” when the sources do not settle the list of parties; null when they do."),
             "form": prop(slug(), "What kind of instrument it is: a key of vocabularies.agreement_forms."),
             "status": prop(slug(), "Where it stands: a key of vocabularies.agreement_statuses."),
-            "status_confidence": prop(confidence(), "\"unverified\" when the sources do not settle the status; null when they do."),
+            "status_confidence": prop(confidence(), "“unverified” when the sources do not settle the status; null when they do."),
             "text_url": prop(url(), "The primary text."),
             "clauses": prop(json!({"type": "array", "items": {"$ref": "#/$defs/clause"}}), "Official wordings of its key clauses."),
             "actors": prop(slugs(), "Ids of the threat actors it concerns."),
@@ -501,8 +501,8 @@ pub fn archive_schema(a: &Archive) -> Value {
     let party = object(
         &["id", "url", "title", "kind", "summary"],
         json!({
-            "id": prop(slug(), "The party's code (its file name), like us or cn."),
-            "url": prop(url(), "The party's page in the archive."),
+            "id": prop(slug(), "The party’s code (its file name), like us or cn."),
+            "url": prop(url(), "The party’s page in the archive."),
             "title": prop(string(), "Display name."),
             "kind": prop(json!({"enum": crate::content::model::PARTY_KINDS}), "State, organisation or company."),
             "summary": prop(string(), "One sentence about it."),
@@ -525,7 +525,7 @@ pub fn archive_schema(a: &Archive) -> Value {
             "type": prop(slug(), "Relation type: a key of vocabularies.relation_types."),
             "label": prop(string(), "How the relation reads on the page of from (Mirrors)."),
             "inverse_label": prop(string(), "How it reads on the page of to (Mirrored by)."),
-            "note": prop(nullable(), "The editors' reason, in a sentence."),
+            "note": prop(nullable(), "The editors’ reason, in a sentence."),
         }),
     );
     let term = object(
@@ -562,7 +562,7 @@ pub fn archive_schema(a: &Archive) -> Value {
         ],
         json!({
             "relation_types": vocab("relation_type", "Relation types by key."),
-            "annotation_kinds": vocab("term", "Kinds of editors' notes by key."),
+            "annotation_kinds": vocab("term", "Kinds of editors’ notes by key."),
             "agreement_forms": vocab("term", "Agreement forms by key."),
             "agreement_statuses": vocab("term", "Agreement statuses by key."),
         }),
@@ -590,9 +590,9 @@ pub fn archive_schema(a: &Archive) -> Value {
         ],
         json!({
             "$schema": prop(url(), "The address of this schema."),
-            "title": prop(string(), "The archive's title."),
+            "title": prop(string(), "The archive’s title."),
             "description": prop(string(), "What the archive is."),
-            "url": prop(url(), "The archive's home page."),
+            "url": prop(url(), "The archive’s home page."),
             "language": prop(string(), "BCP 47 language tag of the text."),
             "licence": prop(nullable(), "Licence of the data and text."),
             "reports": list("report", "Every archived report, oldest first."),
@@ -600,7 +600,7 @@ pub fn archive_schema(a: &Archive) -> Value {
             "parties": list("party", "Every party, by id."),
             "actors": list("actor", "Every threat actor, by id, with its aliases and attributions."),
             "relations": list("relation", "Every typed relation, sorted by from_kind, from, type and to."),
-            "vocabularies": prop(json!({"$ref": "#/$defs/vocabularies"}), "Labels and descriptions of the keys used in form, status, a relation's type and a note's kind."),
+            "vocabularies": prop(json!({"$ref": "#/$defs/vocabularies"}), "Labels and descriptions of the keys used in form, status, a relation’s type and a note’s kind."),
         }),
     );
     let m = root.as_object_mut().expect("object");
@@ -640,7 +640,7 @@ pub fn archive_schema(a: &Archive) -> Value {
 
 /// Columns of `agreements.csv`: name and meaning.
 pub const AGREEMENT_COLUMNS: &[(&str, &str)] = &[
-    ("id", "The agreement's id (its file name without .md)."),
+    ("id", "The agreement’s id (its file name without .md)."),
     ("short_title", "Short title."),
     ("title", "Full title."),
     ("date", "Date signed or announced, YYYY-MM-DD."),
@@ -651,7 +651,7 @@ pub const AGREEMENT_COLUMNS: &[(&str, &str)] = &[
     ),
     ("parties", "Party ids, separated by semicolons."),
     ("text_url", "The primary text."),
-    ("url", "The agreement's page in the archive."),
+    ("url", "The agreement’s page in the archive."),
     ("report_count", "How many archived reports cover it."),
     ("summary", "One-sentence summary by the editors."),
     (
@@ -681,7 +681,7 @@ pub const RELATION_COLUMNS: &[(&str, &str)] = &[
         "inverse_label",
         "How it reads on the page of to (Mirrored by).",
     ),
-    ("note", "The editors' reason, when given."),
+    ("note", "The editors’ reason, when given."),
     ("from_url", "The page of from."),
     ("to_url", "The page of to."),
 ];
@@ -843,7 +843,7 @@ pub fn annotations_jsonld(a: &Archive) -> Streamed<'_> {
         ("type", Field::Value(json!("AnnotationCollection"))),
         (
             "label",
-            Field::Value(json!(format!("Editors' notes: {}", cfg.title))),
+            Field::Value(json!(format!("Editors’ notes: {}", cfg.title))),
         ),
         ("total", Field::Value(json!(total))),
         (
@@ -1007,9 +1007,9 @@ fn page(a: &Archive, schema: &Value) -> Value {
     };
     let tables: Vec<Value> = [
         ("report", "Reports", "reports"),
-        ("source", "A report's source", "reports[].source"),
+        ("source", "A report’s source", "reports[].source"),
         ("agreement", "Agreements", "agreements"),
-        ("clause", "An agreement's clauses", "agreements[].clauses"),
+        ("clause", "An agreement’s clauses", "agreements[].clauses"),
         ("party", "Parties", "parties"),
         ("actor", "Threat actors", "actors"),
         ("attribution", "An actor's attributions", "actors[].attribution"),

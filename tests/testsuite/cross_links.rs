@@ -27,31 +27,72 @@ fn a_mirrors_chain_shows_both_directions() {
     assert!(second.contains("Same clause without &quot;knowingly&quot;."));
 }
 
+/// The `<section class="coverage">…</section>` of an agreement page.
+fn coverage_section(html: &str) -> String {
+    let start = html
+        .find("<section class=\"coverage\"")
+        .expect("no coverage section");
+    let end = start + html[start..].find("</section>").unwrap() + "</section>".len();
+    html[start..end].to_string()
+}
+
 #[test]
 fn reports_relations_show_on_the_agreement_grouped_by_type() {
     let site = TestSite::new("basic");
     site.build_ok(&[]);
     let html = site.read("agreements/second-pact/index.html");
-    let i = html
-        .find("What reports say about it")
-        .expect("no assessments section");
-    assert!(html[i..].contains("Assessed by"));
-    assert!(html[i..].contains("UK and China sign a deal"));
+    let coverage = coverage_section(&html);
+    let group = coverage
+        .find(">Assessed by ")
+        .expect("no Assessed by group");
+    assert!(
+        coverage[group..].contains("UK and China sign a deal"),
+        "{coverage}"
+    );
+    assert!(!html.contains("What reports say about it"));
 }
 
+/// Issue 17 item 4: an agreement page listed the same report under "What
+/// reports say about it", "Coverage" and "Mentioned in".
 #[test]
-fn backlinks_list_every_source_once_in_date_order() {
+fn agreement_pages_list_each_report_once_in_one_coverage_list() {
     let site = TestSite::new("basic");
     site.build_ok(&[]);
+    for (page, reports) in [
+        (
+            "agreements/first-pact/index.html",
+            &["Firm says hacking continues", "UK and China sign a deal"][..],
+        ),
+        (
+            "agreements/second-pact/index.html",
+            &["UK and China sign a deal"][..],
+        ),
+    ] {
+        let html = site.read(page);
+        let coverage = coverage_section(&html);
+        for r in reports {
+            assert_eq!(html.matches(r).count(), 1, "{page}: {r} not listed once");
+            assert!(coverage.contains(r), "{page}: {r} not in the coverage list");
+        }
+        let count = format!("class=\"meta\">{} report", reports.len());
+        assert!(coverage.contains(&count), "{page}: no {count}: {coverage}");
+    }
+    // Reports that only cover it (no relation) come under "Other coverage",
+    // oldest first.
+    let coverage = coverage_section(&site.read("agreements/first-pact/index.html"));
+    let other = coverage
+        .find(">Other coverage ")
+        .expect("no Other coverage");
+    let firm = coverage.find("Firm says hacking continues").unwrap();
+    let deal = coverage.find("UK and China sign a deal").unwrap();
+    assert!(other < firm && firm < deal, "{coverage}");
+    // "Mentioned in" keeps what is neither a report nor under Relations: the
+    // home page links the first pact; the second pact mirrors it.
     let html = site.read("agreements/first-pact/index.html");
     let start = html.find("id=\"backlinks-heading\"").expect("no backlinks");
     let section = &html[start..start + html[start..].find("</section>").unwrap()];
-    // From wiki links, `agreements:` lists and relations, each once.
-    let firm = section.find("Firm says hacking continues").unwrap();
-    let deal = section.find("UK and China sign a deal").unwrap();
-    let second = section.find("Second pact").unwrap();
-    assert!(firm < second && second < deal, "{section}");
-    assert_eq!(section.matches("UK and China sign a deal").count(), 1);
+    assert!(!section.contains("Second pact"), "{section}");
+    assert!(!section.contains("Firm says"), "{section}");
     // Parties list what links to them too.
     let no = site.read("parties/no/index.html");
     assert!(no.contains("Mentioned in") && no.contains("Five officers charged"));
@@ -77,10 +118,10 @@ fn clause_page_marks_the_dropped_word() {
     let second = html.find("Second pact").unwrap();
     assert!(first < second, "wordings are in date order");
     assert!(
-        html.contains("<del>knowingly</del>"),
-        "the UK-style wording drops knowingly"
+        html.contains("<del><span class=\"visually-hidden\">[dropped: </span>knowingly<span class=\"visually-hidden\">]</span></del>"),
+        "the UK-style wording drops knowingly, in words for screen readers too"
     );
-    assert!(html.contains("drops “knowingly”"));
+    assert!(html.contains("drops <em>knowingly</em>."));
     // Agreement pages link to their clause page.
     assert!(site
         .read("agreements/second-pact/index.html")

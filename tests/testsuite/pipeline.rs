@@ -230,7 +230,7 @@ fn report_body_with_notes_and_footnotes_is_pinned() {
     // Markdown footnotes keep working beside the notes.
     assert!(html.contains("footnote-definition"));
     // The header counts the notes; a note citing the original links the passage in it.
-    assert!(html.contains("2 editor’s notes"));
+    assert!(html.contains("2 editors’ notes"));
     assert!(html.contains("https://example.org/news/uk-china#:~:text=pact.%20Intrusions%20resumed-,the%20very%20next%20day,-%2C%20a%20firm"), "no text fragment link");
 }
 
