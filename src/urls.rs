@@ -53,6 +53,9 @@ pub mod routes {
             Route::Article(0),
             Route::Agreement(0),
             Route::Party(0),
+            Route::Actor(0),
+            Route::ActorsIndex,
+            Route::Corrections,
             Route::ArticlesList(2),
             Route::AgreementsIndex,
             Route::PartiesIndex,
@@ -77,6 +80,9 @@ pub mod routes {
                 | Route::Article(_)
                 | Route::Agreement(_)
                 | Route::Party(_)
+                | Route::Actor(_)
+                | Route::ActorsIndex
+                | Route::Corrections
                 | Route::Page(_)
                 | Route::ArticlesList(_)
                 | Route::AgreementsIndex
@@ -177,6 +183,44 @@ pub mod paths {
     pub fn party(code: &str) -> String {
         format!("parties/{code}/")
     }
+    /// A threat actor.
+    pub fn actor(slug: &str) -> String {
+        format!("actors/{slug}/")
+    }
+    /// The alias table's row for a name (`name_id` from [`name_anchor`]).
+    pub fn actor_name(name_id: &str) -> String {
+        format!("actors/#{name_id}")
+    }
+    /// The corrections log.
+    pub fn corrections() -> String {
+        "corrections/".to_string()
+    }
+    /// The corrections log's Atom feed.
+    pub fn corrections_feed() -> String {
+        "corrections/feed.xml".to_string()
+    }
+    /// A note in place on its report (`n` is the note's number, from 1).
+    pub fn note(article_slug: &str, n: usize) -> String {
+        format!("articles/{article_slug}/#note-{n}")
+    }
+    /// The id of a name's row in the alias table: `name-` and the name in
+    /// lowercase letters and digits joined by hyphens.
+    pub fn name_anchor(name: &str) -> String {
+        let mut out = String::from("name-");
+        let mut dash = false;
+        for c in name.chars().flat_map(char::to_lowercase) {
+            if c.is_ascii_alphanumeric() {
+                if dash && !out.ends_with('-') {
+                    out.push('-');
+                }
+                out.push(c);
+                dash = false;
+            } else {
+                dash = true;
+            }
+        }
+        out
+    }
     /// A tag.
     pub fn tag(tag: &str) -> String {
         format!("tags/{tag}/")
@@ -232,8 +276,14 @@ pub enum Route {
     Agreement(usize),
     /// A party.
     Party(usize),
+    /// A threat actor.
+    Actor(usize),
     /// A free-standing page.
     Page(usize),
+    /// The alias table of threat actors.
+    ActorsIndex,
+    /// The corrections log and its feed.
+    Corrections,
     /// Page n (1-based) of the reports list.
     ArticlesList(usize),
     /// The agreements table.
@@ -277,6 +327,9 @@ impl Route {
             Route::Article(_) => "article.html",
             Route::Agreement(_) => "agreement.html",
             Route::Party(_) => "party.html",
+            Route::Actor(_) => "actor.html",
+            Route::ActorsIndex => "actors.html",
+            Route::Corrections => "corrections.html",
             Route::Page(_) => "page.html",
             Route::ArticlesList(_) => "articles.html",
             Route::AgreementsIndex => "agreements.html",
@@ -300,7 +353,12 @@ impl Route {
     pub fn is_module(&self) -> bool {
         matches!(
             self,
-            Route::Timeline | Route::Annotations | Route::Feeds | Route::Data | Route::SearchIndex
+            Route::Timeline
+                | Route::Annotations
+                | Route::Feeds
+                | Route::Data
+                | Route::SearchIndex
+                | Route::Corrections
         )
     }
 
@@ -312,6 +370,9 @@ impl Route {
             Route::Article(_) => paths::article(slug),
             Route::Agreement(_) => paths::agreement(slug),
             Route::Party(_) => paths::party(slug),
+            Route::Actor(_) => paths::actor(slug),
+            Route::ActorsIndex => "actors/".into(),
+            Route::Corrections => paths::corrections(),
             Route::Page(_) => paths::page(slug),
             Route::ArticlesList(n) => paths::articles_page(*n),
             Route::AgreementsIndex => "agreements/".into(),

@@ -16,7 +16,7 @@ use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, AnnotationSpans, RenderedBody};
 use crate::source::SourceFile;
 use crate::yaml::{self, SpanIndex};
-use model::{AgreementMeta, AnnotationDecl, ArticleMeta, PageMeta, PartyMeta};
+use model::{ActorMeta, AgreementMeta, AnnotationDecl, ArticleMeta, PageMeta, PartyMeta};
 
 /// One content file, parsed and rendered.
 #[derive(Debug, Clone)]
@@ -60,6 +60,8 @@ pub struct Content {
     pub agreements: Vec<Entry<AgreementMeta>>,
     /// `content/parties/*.md`.
     pub parties: Vec<Entry<PartyMeta>>,
+    /// `content/actors/*.md`.
+    pub actors: Vec<Entry<ActorMeta>>,
     /// Files whose front matter could not be split or parsed (their errors lead
     /// the output; links to them are not reported as unknown).
     pub failed: Vec<Failed>,
@@ -68,7 +70,7 @@ pub struct Content {
 /// A file of a section that failed to load.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failed {
-    /// `articles`, `agreements`, `parties`, `pages` or `home`.
+    /// `articles`, `agreements`, `parties`, `actors`, `pages` or `home`.
     pub section: String,
     /// The slug it would have had.
     pub slug: String,
@@ -77,7 +79,7 @@ pub struct Failed {
 }
 
 /// The folders of `content/` and what they hold.
-pub const SECTIONS: &[&str] = &["articles", "agreements", "parties", "pages"];
+pub const SECTIONS: &[&str] = &["articles", "agreements", "parties", "actors", "pages"];
 
 /// One file's result: an entry of some section, or nothing (a draft, or an error).
 pub enum Loaded {
@@ -91,6 +93,8 @@ pub enum Loaded {
     Agreement(Entry<AgreementMeta>),
     /// `content/parties/*.md`.
     Party(Entry<PartyMeta>),
+    /// `content/actors/*.md`.
+    Actor(Entry<ActorMeta>),
     /// Left out (a draft, or a file outside the sections).
     Skipped,
     /// Its front matter could not be split or parsed (see the diagnostics).
@@ -174,6 +178,7 @@ impl Content {
             Loaded::Article(e) => Some(e.file.path.clone()),
             Loaded::Agreement(e) => Some(e.file.path.clone()),
             Loaded::Party(e) => Some(e.file.path.clone()),
+            Loaded::Actor(e) => Some(e.file.path.clone()),
             Loaded::Failed(f) => Some(f.path.clone()),
             Loaded::Skipped => None,
         };
@@ -187,6 +192,7 @@ impl Content {
             Loaded::Article(e) => put(&mut self.articles, e),
             Loaded::Agreement(e) => put(&mut self.agreements, e),
             Loaded::Party(e) => put(&mut self.parties, e),
+            Loaded::Actor(e) => put(&mut self.actors, e),
             Loaded::Skipped => {}
         }
     }
@@ -207,6 +213,7 @@ impl Content {
         release(&mut self.articles);
         release(&mut self.agreements);
         release(&mut self.parties);
+        release(&mut self.actors);
     }
 
     /// Removes whatever entry `file` (relative to the site root) produced.
@@ -221,6 +228,7 @@ impl Content {
         drop_from(&mut self.articles, file);
         drop_from(&mut self.agreements, file);
         drop_from(&mut self.parties, file);
+        drop_from(&mut self.actors, file);
         self.failed.retain(|f| f.path != file);
     }
 }
@@ -286,7 +294,7 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
         _ => {
             diags.push(
                 file.error_at(0, "file is not in a known section")
-                    .with_hint("put reports in content/articles/, agreements in content/agreements/, parties in content/parties/ and other pages in content/pages/"),
+                    .with_hint("put reports in content/articles/, agreements in content/agreements/, parties in content/parties/, threat actors in content/actors/ and other pages in content/pages/"),
             );
             return (Loaded::Skipped, diags);
         }
@@ -398,6 +406,11 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
         "parties" => match parse::<PartyMeta>(&file, &fm, fm_line, &spans, &mut diags) {
             Some(m) if m.draft && !drafts => Loaded::Skipped,
             Some(m) => Loaded::Party(entry!(m, no_annotations)),
+            None => Loaded::Skipped,
+        },
+        "actors" => match parse::<ActorMeta>(&file, &fm, fm_line, &spans, &mut diags) {
+            Some(m) if m.draft && !drafts => Loaded::Skipped,
+            Some(m) => Loaded::Actor(entry!(m, no_annotations)),
             None => Loaded::Skipped,
         },
         _ => Loaded::Skipped,

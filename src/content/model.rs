@@ -106,7 +106,15 @@ pub struct AnnotationDecl {
     /// they read; shown to readers. Checked in `lint`.
     #[serde(default)]
     pub confidence: Option<String>,
+    /// When the note was made (required for corrections and updates, which
+    /// are listed by it on `/corrections/`).
+    #[serde(default)]
+    pub date: Option<Date>,
 }
+
+/// The note kinds listed in the corrections log: a correction of the report or
+/// of the archive, and an update adding what became known later. Both need `date:`.
+pub const LOGGED_NOTE_KINDS: &[&str] = &["correction", "update"];
 
 /// A clause's official wording, compared across agreements.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -142,6 +150,9 @@ pub struct ArticleMeta {
     /// Tags.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Threat actors the report is about (slugs of `content/actors/`).
+    #[serde(default)]
+    pub actors: Vec<String>,
     /// Typed relations to agreements.
     #[serde(default)]
     pub relations: Vec<RelationDecl>,
@@ -191,6 +202,9 @@ pub struct AgreementMeta {
     /// Clause wordings.
     #[serde(default)]
     pub clauses: Vec<ClauseDecl>,
+    /// Threat actors the agreement is about (slugs of `content/actors/`).
+    #[serde(default)]
+    pub actors: Vec<String>,
     /// Left out unless `--drafts`.
     #[serde(default)]
     pub draft: bool,
@@ -204,6 +218,46 @@ pub struct PartyMeta {
     pub title: String,
     /// `state`, `organisation` or `company`.
     pub kind: String,
+    /// One sentence.
+    pub summary: String,
+    /// Left out unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// One attribution of a threat actor: to whom, by whom, when, on what evidence.
+/// An attribution is a claim with a source, not another name for the group.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttributionDecl {
+    /// The party (state) the actor is attributed to: a code of `content/parties/`.
+    pub party: String,
+    /// The body within it, when named ("Unit 61398 of the People's Liberation Army").
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Who made the attribution ("Mandiant", "US Department of Justice").
+    pub by: String,
+    /// When it was made public.
+    pub date: Date,
+    /// Where it was made (at least one).
+    pub sources: Vec<SourceRef>,
+    /// `unverified` when the editors could not read the attribution itself.
+    #[serde(default)]
+    pub confidence: Option<String>,
+}
+
+/// Front matter of `content/actors/*.md`: a threat actor and its other names.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActorMeta {
+    /// The name the archive uses ("APT10").
+    pub title: String,
+    /// Other published names of the same group ("MenuPass", "Stone Panda").
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Who attributed the group to which state, when, with sources.
+    #[serde(default)]
+    pub attribution: Vec<AttributionDecl>,
     /// One sentence.
     pub summary: String,
     /// Left out unless `--drafts`.

@@ -1,4 +1,4 @@
-//! "Cite this page": one [`Citation`] per report and agreement page, written as
+//! "Cite this page": one [`Citation`] per report, agreement and actor page, written as
 //! a readable reference on the page, as BibTeX, RIS and CSL-JSON files next to it
 //! (`cite.bib`, `cite.ris`, `cite.json`), and as the `citation_*` meta tags that
 //! Zotero and Google Scholar read.
@@ -41,7 +41,7 @@ pub struct Citation {
     pub key: String,
     /// The page's title.
     pub title: String,
-    /// `report` or `agreement`.
+    /// `report`, `agreement` or `actor`.
     pub kind: &'static str,
     /// The archive's name (author and publisher of the page).
     pub site: String,
@@ -59,7 +59,7 @@ pub struct Citation {
     pub summary: String,
 }
 
-/// The citation of an entry, for reports and agreements.
+/// The citation of an entry, for reports, agreements and threat actors.
 pub fn citation(a: &Archive, key: Key) -> Option<Citation> {
     let c = &a.content;
     let cfg = &a.config;
@@ -110,6 +110,34 @@ pub fn citation(a: &Archive, key: Key) -> Option<Citation> {
                 m.date.iso(),
                 original,
                 "agreement",
+            )
+        }
+        Kind::Actor => {
+            let e = &c.actors[key.idx];
+            let m = &e.meta;
+            // Without history, the page is dated by its newest attribution.
+            let date = m
+                .attribution
+                .iter()
+                .map(|t| t.date)
+                .max()
+                .map(|d| d.iso())
+                .unwrap_or_else(|| "1970-01-01".into());
+            let original = Original {
+                title: m.title.clone(),
+                author: None,
+                publisher: m.aliases.join(", "),
+                date: date.clone(),
+                url: a.urls.absolute(&a.rel_path(key)),
+            };
+            (
+                &e.slug,
+                &m.title,
+                &m.summary,
+                &e.file.path,
+                date,
+                original,
+                "actor",
             )
         }
         _ => return None,
@@ -215,6 +243,17 @@ impl Citation {
                     o.url
                 );
             }
+            "actor" => {
+                if !o.publisher.is_empty() {
+                    let _ = write!(
+                        s,
+                        ". About the threat actor {}, also known as {}",
+                        o.title, o.publisher
+                    );
+                } else {
+                    let _ = write!(s, ". About the threat actor {}", o.title);
+                }
+            }
             _ => {
                 let _ = write!(
                     s,
@@ -244,6 +283,11 @@ impl Citation {
                 o.publisher,
                 o.date,
                 o.url
+            ),
+            "actor" if o.publisher.is_empty() => format!("About the threat actor {}.", o.title),
+            "actor" => format!(
+                "About the threat actor {}, also known as {}.",
+                o.title, o.publisher
             ),
             _ => format!(
                 "About the agreement “{}” ({}, {}). Text: {}",
@@ -318,10 +362,13 @@ impl Citation {
             "language": self.language,
             "abstract": self.summary,
             "note": self.note(),
-            "original-title": o.title,
-            "original-publisher": o.publisher,
-            "original-date": parts(&o.date),
         });
+        // An actor page is about a group, not a work: no original to cite.
+        if self.kind != "actor" {
+            item["original-title"] = json!(o.title);
+            item["original-publisher"] = json!(o.publisher);
+            item["original-date"] = parts(&o.date);
+        }
         if let Some(author) = &o.author {
             item["original-author"] = json!([{"literal": author}]);
         }

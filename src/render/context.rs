@@ -80,6 +80,19 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
+    /// Links to the actors a report or agreement lists.
+    fn actors(&self, slugs: &[String]) -> Vec<Value> {
+        let a = self.archive;
+        slugs
+            .iter()
+            .filter_map(|s| a.find(Kind::Actor, s))
+            .map(|i| {
+                let e = &a.content.actors[i];
+                json!({"slug": e.slug, "title": e.meta.title, "url": a.urls.path(&paths::actor(&e.slug))})
+            })
+            .collect()
+    }
+
     fn term(map: &indexmap::IndexMap<String, crate::config::Term>, key: &str) -> Value {
         json!({"key": key, "label": map.get(key).map(|t| t.label.as_str()).unwrap_or(key), "description": map.get(key).and_then(|t| t.description.clone())})
     }
@@ -282,6 +295,7 @@ impl<'a> Ctx<'a> {
                     "quoted": quoted(&n.exact),
                     "sources": decl.sources,
                     "confidence": decl.confidence,
+                    "date": decl.date.map(|d| d.iso()),
                     "original_passage_url": fragment,
                 })
             })
@@ -308,6 +322,11 @@ impl<'a> Ctx<'a> {
                 .collect::<Vec<_>>()),
         );
         m.insert("relations".into(), json!(relations));
+        m.insert("actors".into(), json!(self.actors(&e.meta.actors)));
+        m.insert(
+            "corrected".into(),
+            json!(super::corrections::of_article(a, i)),
+        );
         m.insert(
             "related".into(),
             json!(a.related[i]
@@ -408,6 +427,7 @@ impl<'a> Ctx<'a> {
         m.insert("coverage".into(), json!(coverage));
         m.insert("coverage_total".into(), json!(count));
         m.insert("clauses".into(), json!(clauses));
+        m.insert("actors".into(), json!(self.actors(&e.meta.actors)));
         // Reports are all in the coverage list and related agreements under
         // Relations: "Mentioned in" keeps only what neither shows.
         let others: Vec<Value> = a
@@ -529,6 +549,106 @@ impl<'a> Ctx<'a> {
             "backlinks": self.backlinks(key),
             "edit_url": self.edit_url(&e.file.path),
             "history": self.history(&e.file.path),
+        })
+    }
+
+    /// `page` for a threat actor: its names, attributions with their sources,
+    /// the reports and agreements that list it (oldest first) and what links to it.
+    pub fn actor(&self, i: usize) -> Value {
+        let a = self.archive;
+        let e = &a.content.actors[i];
+        let key = Key {
+            kind: Kind::Actor,
+            idx: i,
+        };
+        let (arts, agrs) = &a.actor_entries[i];
+        let mut arts: Vec<Value> = arts
+            .iter()
+            .map(|&r| self.article_summary(r).clone())
+            .collect();
+        arts.reverse();
+        let attribution: Vec<Value> = e
+            .meta
+            .attribution
+            .iter()
+            .map(|at| {
+                let party = a.find(Kind::Party, &at.party).map(|p| self.party_refs[p].clone());
+                json!({"party": party, "unit": at.unit, "by": at.by, "date": at.date.iso(), "sources": at.sources, "confidence": at.confidence})
+            })
+            .collect();
+        json!({
+            "title": e.meta.title,
+            "slug": e.slug,
+            "summary": e.meta.summary,
+            "aliases": e.meta.aliases.iter().map(|n| json!({"name": n, "anchor": paths::name_anchor(n), "table_url": a.urls.path(&paths::actor_name(&paths::name_anchor(n)))})).collect::<Vec<_>>(),
+            "attribution": attribution,
+            "body": self.body_html(key),
+            "articles": arts,
+            "agreements": agrs.iter().map(|&g| self.agreement_summary_item(g).clone()).collect::<Vec<_>>(),
+            "backlinks": self.backlinks(key),
+            "index_url": a.urls.path("actors/"),
+            "edit_url": self.edit_url(&e.file.path),
+            "history": self.history(&e.file.path),
+            "cite": self.cite(key),
+        })
+    }
+
+    /// `page` for the alias table: every name of every actor on its own row,
+    /// sorted by name (case-insensitively), each row with an id anchor.
+    pub fn actors_index(&self) -> Value {
+        let a = self.archive;
+        let mut rows: Vec<(String, Value)> = vec![];
+        for (i, e) in a.content.actors.iter().enumerate() {
+            let url = a.urls.path(&paths::actor(&e.slug));
+            let parties: Vec<Value> = {
+                let mut codes: Vec<&str> = e
+                    .meta
+                    .attribution
+                    .iter()
+                    .map(|t| t.party.as_str())
+                    .collect();
+                codes.sort_unstable();
+                codes.dedup();
+                codes
+                    .into_iter()
+                    .filter_map(|c| a.find(Kind::Party, c))
+                    .map(|p| self.party_refs[p].clone())
+                    .collect()
+            };
+            let names = std::iter::once((e.meta.title.as_str(), false))
+                .chain(e.meta.aliases.iter().map(|n| (n.as_str(), true)));
+            for (name, alias) in names {
+                rows.push((
+                    name.to_lowercase(),
+                    json!({
+                        "name": name,
+                        "anchor": paths::name_anchor(name),
+                        "is_alias": alias,
+                        "actor": {"title": e.meta.title, "url": url, "slug": e.slug},
+                        "parties": parties,
+                        "report_count": a.actor_entries[i].0.len(),
+                    }),
+                ));
+            }
+        }
+        rows.sort_by(|x, y| {
+            x.0.cmp(&y.0).then_with(|| {
+                x.1["actor"]["slug"]
+                    .as_str()
+                    .cmp(&y.1["actor"]["slug"].as_str())
+            })
+        });
+        let actors: Vec<Value> = a
+            .content
+            .actors
+            .iter()
+            .map(|e| json!({"title": e.meta.title, "url": a.urls.path(&paths::actor(&e.slug)), "summary": e.meta.summary, "alias_count": e.meta.aliases.len()}))
+            .collect();
+        json!({
+            "title": "Threat actors",
+            "summary": format!("{} threat actors and the {} names they are published under. Every name, aliases included, has its own row.", a.content.actors.len(), rows.len()),
+            "rows": rows.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
+            "actors": actors,
         })
     }
 

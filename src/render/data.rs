@@ -1,6 +1,6 @@
-//! Open data: `data/archive.json` (every report, agreement, party and
-//! relation) with its JSON Schema `data/archive.schema.json`, the CSV tables
-//! `data/agreements.csv` and `data/relations.csv`, every editor's note as a W3C
+//! Open data: `data/archive.json` (every report, agreement, party, threat
+//! actor and relation) with its JSON Schema `data/archive.schema.json`, the
+//! CSV tables `data/agreements.csv`, `data/relations.csv` and `data/actors.csv`, every editor's note as a W3C
 //! Web Annotation in `data/annotations.jsonld`, and the `/data/` page that
 //! documents them.
 //!
@@ -27,6 +27,8 @@ pub const ARCHIVE_SCHEMA: &str = "data/archive.schema.json";
 pub const AGREEMENTS_CSV: &str = "data/agreements.csv";
 /// Relations as CSV.
 pub const RELATIONS_CSV: &str = "data/relations.csv";
+/// Threat actors' names as CSV, one row per name.
+pub const ACTORS_CSV: &str = "data/actors.csv";
 /// Editors' notes as W3C Web Annotations.
 pub const ANNOTATIONS_JSONLD: &str = "data/annotations.jsonld";
 
@@ -47,6 +49,10 @@ pub fn render(tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
         Ok(Output {
             path: RELATIONS_CSV.into(),
             bytes: relations_csv(a).into_bytes(),
+        }),
+        Ok(Output {
+            path: ACTORS_CSV.into(),
+            bytes: actors_csv(a).into_bytes(),
         }),
         Ok(streamed_json_file(
             ANNOTATIONS_JSONLD,
@@ -195,6 +201,7 @@ pub fn archive_json(a: &Archive) -> Streamed<'_> {
                 "parties": e.meta.parties,
                 "tags": e.meta.tags,
                 "agreements": e.meta.agreements,
+                "actors": e.meta.actors,
                 "note_count": e.body.notes.len(),
             })
         }))
@@ -233,6 +240,7 @@ pub fn archive_json(a: &Archive) -> Streamed<'_> {
                 "status_confidence": e.meta.status_confidence,
                 "text_url": e.meta.text_url,
                 "clauses": clauses,
+                "actors": e.meta.actors,
                 "reports": a.coverage[i].iter().map(|&r| c.articles[r].slug.as_str()).collect::<Vec<_>>(),
             })
         })
@@ -249,6 +257,31 @@ pub fn archive_json(a: &Archive) -> Streamed<'_> {
                 "title": p.meta.title,
                 "kind": p.meta.kind,
                 "summary": p.meta.summary,
+            })
+        })
+        .collect();
+    let actors: Vec<Value> = c
+        .actors
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let (arts, agrs) = &a.actor_entries[i];
+            json!({
+                "id": x.slug,
+                "url": u.absolute(&paths::actor(&x.slug)),
+                "name": x.meta.title,
+                "aliases": x.meta.aliases,
+                "summary": x.meta.summary,
+                "attribution": x.meta.attribution.iter().map(|at| json!({
+                    "party": at.party,
+                    "unit": at.unit,
+                    "by": at.by,
+                    "date": at.date.iso(),
+                    "sources": at.sources.iter().map(|s| s.url.as_str()).collect::<Vec<_>>(),
+                    "confidence": at.confidence,
+                })).collect::<Vec<_>>(),
+                "reports": arts.iter().map(|&r| c.articles[r].slug.as_str()).collect::<Vec<_>>(),
+                "agreements": agrs.iter().map(|&g| c.agreements[g].slug.as_str()).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -298,6 +331,7 @@ pub fn archive_json(a: &Archive) -> Streamed<'_> {
         ("reports", Field::Items(Box::new(reports))),
         ("agreements", Field::Value(json!(agreements))),
         ("parties", Field::Value(json!(parties))),
+        ("actors", Field::Value(json!(actors))),
         ("relations", Field::Value(json!(relations))),
         (
             "vocabularies",
@@ -349,6 +383,7 @@ pub fn archive_schema(a: &Archive) -> Value {
             "parties",
             "tags",
             "agreements",
+            "actors",
             "note_count",
         ],
         json!({
@@ -362,6 +397,7 @@ pub fn archive_schema(a: &Archive) -> Value {
             "parties": prop(slugs(), "Ids of the parties (states, organisations, companies) it concerns."),
             "tags": prop(slugs(), "Topic tags."),
             "agreements": prop(slugs(), "Ids of the agreements it covers."),
+            "actors": prop(slugs(), "Ids of the threat actors it concerns."),
             "note_count": prop(json!({"type": "integer", "minimum": 0}), "How many editors’ notes it carries (see annotations.jsonld)."),
         }),
     );
@@ -391,6 +427,7 @@ pub fn archive_schema(a: &Archive) -> Value {
             "status_confidence",
             "text_url",
             "clauses",
+            "actors",
             "reports",
         ],
         json!({
@@ -409,7 +446,41 @@ pub fn archive_schema(a: &Archive) -> Value {
             "status_confidence": prop(confidence(), "“unverified” when the sources do not settle the status; null when they do."),
             "text_url": prop(url(), "The primary text."),
             "clauses": prop(json!({"type": "array", "items": {"$ref": "#/$defs/clause"}}), "Official wordings of its key clauses."),
+            "actors": prop(slugs(), "Ids of the threat actors it concerns."),
             "reports": prop(slugs(), "Ids of the reports covering it, oldest first."),
+        }),
+    );
+    let actor = object(
+        &[
+            "id",
+            "url",
+            "name",
+            "aliases",
+            "summary",
+            "attribution",
+            "reports",
+            "agreements",
+        ],
+        json!({
+            "id": prop(slug(), "The actor's id: its file name without .md."),
+            "url": prop(url(), "The actor's page in the archive."),
+            "name": prop(string(), "The name the archive uses."),
+            "aliases": prop(json!({"type": "array", "items": {"type": "string"}}), "Other published names of the same group, as written by whoever named it. An attribution is not an alias."),
+            "summary": prop(string(), "One-sentence summary by the editors."),
+            "attribution": prop(json!({"type": "array", "items": {"$ref": "#/$defs/attribution"}}), "Who attributed the group to which state, when, with sources."),
+            "reports": prop(slugs(), "Ids of the reports that list it, newest first."),
+            "agreements": prop(slugs(), "Ids of the agreements that list it, oldest first."),
+        }),
+    );
+    let attribution = object(
+        &["party", "unit", "by", "date", "sources", "confidence"],
+        json!({
+            "party": prop(slug(), "Id of the party (state) the group is attributed to."),
+            "unit": prop(nullable(), "The body within it, when named (a military unit, a ministry's bureau)."),
+            "by": prop(string(), "Who made the attribution."),
+            "date": prop(date(), "When it was made public."),
+            "sources": prop(json!({"type": "array", "items": {"type": "string", "format": "uri"}}), "Where it was made."),
+            "confidence": prop(confidence(), "\"unverified\" when the editors could not read the attribution itself; null when they did."),
         }),
     );
     let clause = object(
@@ -506,6 +577,7 @@ pub fn archive_schema(a: &Archive) -> Value {
             "reports",
             "agreements",
             "parties",
+            "actors",
             "relations",
             "vocabularies",
         ],
@@ -519,6 +591,7 @@ pub fn archive_schema(a: &Archive) -> Value {
             "reports": list("report", "Every archived report, oldest first."),
             "agreements": list("agreement", "Every agreement, oldest first."),
             "parties": list("party", "Every party, by id."),
+            "actors": list("actor", "Every threat actor, by id, with its aliases and attributions."),
             "relations": list("relation", "Every typed relation, sorted by from_kind, from, type and to."),
             "vocabularies": prop(json!({"$ref": "#/$defs/vocabularies"}), "Labels and descriptions of the keys used in form, status, a relation’s type and a note’s kind."),
         }),
@@ -535,7 +608,7 @@ pub fn archive_schema(a: &Archive) -> Value {
     );
     m.insert(
         "description".into(),
-        json!("Every report, agreement, party and relation of the archive."),
+        json!("Every report, agreement, party, threat actor and relation of the archive."),
     );
     m.insert(
         "$defs".into(),
@@ -547,6 +620,8 @@ pub fn archive_schema(a: &Archive) -> Value {
             "agreement": agreement,
             "clause": clause,
             "party": party,
+            "actor": actor,
+            "attribution": attribution,
             "relation": relation,
             "vocabularies": vocabularies,
             "term": term,
@@ -654,6 +729,54 @@ pub fn agreements_csv(a: &Archive) -> String {
                 e.meta.parties_confidence.as_deref().unwrap_or(""),
             ],
         );
+    }
+    out
+}
+
+/// Columns of `actors.csv`: name and meaning.
+pub const ACTOR_COLUMNS: &[(&str, &str)] = &[
+    (
+        "name",
+        "One name of the group: the archive's name or a published alias.",
+    ),
+    ("actor", "The actor's id (its file name without .md)."),
+    ("actor_name", "The name the archive uses for it."),
+    (
+        "is_alias",
+        "false for the archive's own name, true for an alias.",
+    ),
+    (
+        "attributed_to",
+        "Ids of the parties it is attributed to, separated by semicolons.",
+    ),
+    ("url", "The actor's page in the archive."),
+];
+
+/// `actors.csv`: one row per name of each actor (its own name first, then
+/// its aliases as written), actors by id.
+pub fn actors_csv(a: &Archive) -> String {
+    let mut out = String::new();
+    let header: Vec<&str> = ACTOR_COLUMNS.iter().map(|(n, _)| *n).collect();
+    csv_row(&mut out, &header);
+    for x in &a.content.actors {
+        let mut parties: Vec<&str> = x
+            .meta
+            .attribution
+            .iter()
+            .map(|t| t.party.as_str())
+            .collect();
+        parties.sort_unstable();
+        parties.dedup();
+        let parties = parties.join(";");
+        let url = a.urls.absolute(&paths::actor(&x.slug));
+        let names = std::iter::once((x.meta.title.as_str(), "false"))
+            .chain(x.meta.aliases.iter().map(|n| (n.as_str(), "true")));
+        for (name, alias) in names {
+            csv_row(
+                &mut out,
+                &[name, &x.slug, &x.meta.title, alias, &parties, &url],
+            );
+        }
     }
     out
 }
@@ -881,6 +1004,8 @@ fn page(a: &Archive, schema: &Value) -> Value {
         ("agreement", "Agreements", "agreements"),
         ("clause", "An agreement’s clauses", "agreements[].clauses"),
         ("party", "Parties", "parties"),
+        ("actor", "Threat actors", "actors"),
+        ("attribution", "An actor's attributions", "actors[].attribution"),
         ("relation", "Relations", "relations"),
     ]
     .iter()
@@ -895,6 +1020,7 @@ fn page(a: &Archive, schema: &Value) -> Value {
             "reports": a.content.articles.len(),
             "agreements": a.content.agreements.len(),
             "parties": a.content.parties.len(),
+            "actors": a.content.actors.len(),
             "relations": a.relations.len(),
             "notes": notes,
         },
@@ -902,12 +1028,14 @@ fn page(a: &Archive, schema: &Value) -> Value {
         "archive_schema": file(ARCHIVE_SCHEMA),
         "agreements_csv": file(AGREEMENTS_CSV),
         "relations_csv": file(RELATIONS_CSV),
+        "actors_csv": file(ACTORS_CSV),
         "annotations_jsonld": file(ANNOTATIONS_JSONLD),
         "feed": file("feed.xml"),
         "sitemap": file("sitemap.xml"),
         "tables": tables,
         "agreement_columns": columns(AGREEMENT_COLUMNS),
         "relation_columns": columns(RELATION_COLUMNS),
+        "actor_columns": columns(ACTOR_COLUMNS),
         "body_selector": BODY_SELECTOR,
         "motivations": a.config.annotation_kinds.iter().map(|(k, t)| json!({"key": k, "label": t.label, "motivation": motivation(k)})).collect::<Vec<_>>(),
         "example_agreement_feed": a.agreements_by_date.first().map(|&i| {

@@ -334,6 +334,34 @@ pub fn sitemap_pages(a: &Archive) -> BTreeMap<String, Option<Date>> {
         );
         pages.insert(paths::party(&e.slug), newest_of([own, linked(key)]));
     }
+    for (i, e) in c.actors.iter().enumerate() {
+        let (arts, agrs) = &a.actor_entries[i];
+        let own = newest_of(
+            arts.iter()
+                .map(|&r| Some(c.articles[r].meta.date))
+                .chain(agrs.iter().map(|&g| Some(c.agreements[g].meta.date)))
+                .chain(e.meta.attribution.iter().map(|t| Some(t.date))),
+        );
+        let key = Key {
+            kind: Kind::Actor,
+            idx: i,
+        };
+        pages.insert(paths::actor(&e.slug), newest_of([own, linked(key)]));
+    }
+    if !c.actors.is_empty() {
+        pages.insert(
+            "actors/".into(),
+            newest_of(
+                c.actors
+                    .iter()
+                    .flat_map(|e| e.meta.attribution.iter().map(|t| Some(t.date))),
+            ),
+        );
+    }
+    pages.insert(
+        paths::corrections(),
+        super::corrections::logged(a).first().map(|l| l.date),
+    );
     for e in &c.pages {
         pages.insert(paths::page(&e.slug), None);
     }

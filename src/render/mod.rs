@@ -6,6 +6,7 @@ pub mod annotations;
 pub mod cite;
 pub mod clauses;
 pub mod context;
+pub mod corrections;
 pub mod data;
 pub mod feeds;
 pub mod plan;
@@ -102,6 +103,7 @@ pub fn render_routes(
                 Route::Annotations => annotations::render(tera, &ctx).into_iter().for_each(out),
                 Route::Feeds => feeds::render(tera, &ctx).into_iter().for_each(out),
                 Route::Data => data::render(tera, &ctx).into_iter().for_each(out),
+                Route::Corrections => corrections::render(tera, &ctx).into_iter().for_each(out),
                 Route::Search => out(render_page(
                     tera,
                     &ctx,
@@ -112,8 +114,12 @@ pub fn render_routes(
                 _ => {
                     let (template, rel, page) = route_page(&ctx, route);
                     out(render_page(tera, &ctx, template, &rel, &page));
-                    // Reports and agreements have their citation files beside them.
+                    // Reports, agreements and actors have their citation files beside them.
                     let entry = match route {
+                        Route::Actor(idx) => Some(Key {
+                            kind: Kind::Actor,
+                            idx: *idx,
+                        }),
                         Route::Article(idx) => Some(Key {
                             kind: Kind::Article,
                             idx: *idx,
@@ -196,6 +202,12 @@ pub fn route_page(ctx: &Ctx<'_>, route: &Route) -> (&'static str, String, Value)
             paths::party(&a.content.parties[*i].slug),
             ctx.party(*i),
         ),
+        Route::Actor(i) => (
+            "actor.html",
+            paths::actor(&a.content.actors[*i].slug),
+            ctx.actor(*i),
+        ),
+        Route::ActorsIndex => ("actors.html", "actors/".into(), ctx.actors_index()),
         Route::Page(i) => (
             "page.html",
             paths::page(&a.content.pages[*i].slug),
@@ -236,6 +248,7 @@ pub fn route_page(ctx: &Ctx<'_>, route: &Route) -> (&'static str, String, Value)
         | Route::Feeds
         | Route::Data
         | Route::Search
+        | Route::Corrections
         | Route::SearchIndex => unreachable!("modules render their own files"),
     };
     (template, rel, page)

@@ -44,6 +44,8 @@ pub enum Dep<'a> {
     PartyEntries(usize),
     /// How many reports and agreements each party has.
     PartyCounts,
+    /// An actor's reports and agreements.
+    ActorEntries(usize),
     /// A report's related reports.
     Related(usize),
     /// What links to an entry.
@@ -77,11 +79,14 @@ pub fn plan(a: &Archive, search: bool) -> Vec<Route> {
         Route::YearsIndex,
         Route::NotFound,
         Route::ClausesIndex,
+        Route::ActorsIndex,
+        Route::Corrections,
     ];
     let c = &a.content;
     routes.extend((0..c.articles.len()).map(Route::Article));
     routes.extend((0..c.agreements.len()).map(Route::Agreement));
     routes.extend((0..c.parties.len()).map(Route::Party));
+    routes.extend((0..c.actors.len()).map(Route::Actor));
     routes.extend((0..c.pages.len()).map(Route::Page));
     routes.extend((1..=articles_pages(a)).map(Route::ArticlesList));
     routes.extend(a.tags.keys().cloned().map(Route::Tag));
@@ -113,6 +118,8 @@ pub fn route_id(a: &Archive, r: &Route) -> String {
         Route::Article(i) => r.rel(&c.articles[*i].slug),
         Route::Agreement(i) => r.rel(&c.agreements[*i].slug),
         Route::Party(i) => r.rel(&c.parties[*i].slug),
+        Route::Actor(i) => r.rel(&c.actors[*i].slug),
+        Route::Corrections => "#corrections".into(),
         Route::Page(i) => r.rel(&c.pages[*i].slug),
         Route::Timeline => "#timeline".into(),
         Route::Annotations => "#annotations".into(),
@@ -180,6 +187,14 @@ pub fn reads<'a>(a: &'a Archive, r: &'a Route) -> Vec<Dep<'a>> {
                     .filter_map(|s| a.find(Kind::Agreement, s)),
             ));
             v.extend(summaries(Kind::Article, &mut a.related[*i].iter().copied()));
+            v.extend(summaries(
+                Kind::Actor,
+                &mut c.articles[*i]
+                    .meta
+                    .actors
+                    .iter()
+                    .filter_map(|s| a.find(Kind::Actor, s)),
+            ));
             v.extend(relations(k));
             v.extend(backlinks(k));
             v
@@ -190,6 +205,14 @@ pub fn reads<'a>(a: &'a Archive, r: &'a Route) -> Vec<Dep<'a>> {
             v.extend(summaries(
                 Kind::Article,
                 &mut a.coverage[*i].iter().copied(),
+            ));
+            v.extend(summaries(
+                Kind::Actor,
+                &mut c.agreements[*i]
+                    .meta
+                    .actors
+                    .iter()
+                    .filter_map(|s| a.find(Kind::Actor, s)),
             ));
             v.extend(relations(k));
             v.extend(backlinks(k));
@@ -204,6 +227,35 @@ pub fn reads<'a>(a: &'a Archive, r: &'a Route) -> Vec<Dep<'a>> {
             v.extend(backlinks(k));
             v
         }
+        Route::Actor(i) => {
+            let k = key(Kind::Actor, *i);
+            let mut v = vec![Entry(k), Summary(k), ActorEntries(*i)];
+            let (arts, agrs) = &a.actor_entries[*i];
+            v.extend(summaries(Kind::Article, &mut arts.iter().copied()));
+            v.extend(summaries(Kind::Agreement, &mut agrs.iter().copied()));
+            for at in &c.actors[*i].meta.attribution {
+                v.extend(
+                    a.find(Kind::Party, &at.party)
+                        .map(|p| Summary(key(Kind::Party, p))),
+                );
+            }
+            v.extend(backlinks(k));
+            v
+        }
+        Route::ActorsIndex => {
+            let mut v = summaries(Kind::Actor, &mut (0..c.actors.len()));
+            v.extend((0..c.actors.len()).map(ActorEntries));
+            for e in &c.actors {
+                for at in &e.meta.attribution {
+                    v.extend(
+                        a.find(Kind::Party, &at.party)
+                            .map(|p| Summary(key(Kind::Party, p))),
+                    );
+                }
+            }
+            v
+        }
+        Route::Corrections => vec![AnyFrontMatter, AnyNotes],
         Route::Page(i) => vec![Entry(key(Kind::Page, *i))],
         Route::ArticlesList(n) => {
             let per = a.config.per_page.max(1);
@@ -302,6 +354,10 @@ fn summary_of(c: &Content, k: Key) -> Value {
             let m = &c.parties[k.idx].meta;
             json!([m.title, m.kind, m.summary])
         }
+        Kind::Actor => {
+            let m = &c.actors[k.idx].meta;
+            json!([m.title, m.aliases, m.summary, m.attribution])
+        }
         Kind::Page => json!([c.pages[k.idx].meta.title]),
         Kind::Home => json!(c.home.as_ref().map(|h| &h.meta.title)),
     }
@@ -319,6 +375,7 @@ fn front_of(c: &Content, k: Key) -> Value {
         }
         Kind::Agreement => json!(c.agreements[k.idx].meta),
         Kind::Party => json!(c.parties[k.idx].meta),
+        Kind::Actor => json!(c.actors[k.idx].meta),
         Kind::Page => json!(c.pages[k.idx].meta),
         Kind::Home => json!(c.home.as_ref().map(|h| &h.meta)),
     }
@@ -351,34 +408,13 @@ fn notes_of(c: &Content, k: Key) -> Value {
 }
 
 fn body_of(c: &Content, k: Key) -> Option<&str> {
-    let body = match k.kind {
-        Kind::Article => &c.articles[k.idx].body,
-        Kind::Agreement => &c.agreements[k.idx].body,
-        Kind::Party => &c.parties[k.idx].body,
-        Kind::Page => &c.pages[k.idx].body,
-        Kind::Home => &c.home.as_ref()?.body,
-    };
-    Some(&body.html)
+    c.entry(k).map(|e| e.body.html.as_str())
 }
 
 /// The entry a content file (relative to the root) holds, if any.
 pub fn entry_of(c: &Content, file: &std::path::Path) -> Option<Key> {
-    if c.home.as_ref().is_some_and(|h| h.file.path == file) {
-        return Some(key(Kind::Home, 0));
-    }
-    if let Some(i) = c.articles.iter().position(|e| e.file.path == file) {
-        return Some(key(Kind::Article, i));
-    }
-    if let Some(i) = c.agreements.iter().position(|e| e.file.path == file) {
-        return Some(key(Kind::Agreement, i));
-    }
-    if let Some(i) = c.parties.iter().position(|e| e.file.path == file) {
-        return Some(key(Kind::Party, i));
-    }
-    c.pages
-        .iter()
-        .position(|e| e.file.path == file)
-        .map(|i| key(Kind::Page, i))
+    c.keys()
+        .find(|&k| c.entry(k).is_some_and(|e| e.file.path == file))
 }
 
 /// An edited entry as it was before the edit.
@@ -411,6 +447,7 @@ pub struct Slugs {
     articles: Vec<String>,
     agreements: Vec<String>,
     parties: Vec<String>,
+    actors: Vec<String>,
     pages: Vec<String>,
 }
 
@@ -421,6 +458,7 @@ impl Slugs {
             articles: c.articles.iter().map(|e| e.slug.clone()).collect(),
             agreements: c.agreements.iter().map(|e| e.slug.clone()).collect(),
             parties: c.parties.iter().map(|e| e.slug.clone()).collect(),
+            actors: c.actors.iter().map(|e| e.slug.clone()).collect(),
             pages: c.pages.iter().map(|e| e.slug.clone()).collect(),
         }
     }
@@ -430,6 +468,7 @@ impl Slugs {
             Kind::Article => &self.articles[k.idx],
             Kind::Agreement => &self.agreements[k.idx],
             Kind::Party => &self.parties[k.idx],
+            Kind::Actor => &self.actors[k.idx],
             Kind::Page => &self.pages[k.idx],
             Kind::Home => "",
         }
@@ -440,6 +479,7 @@ impl Slugs {
             Kind::Article => &self.articles,
             Kind::Agreement => &self.agreements,
             Kind::Party => &self.parties,
+            Kind::Actor => &self.actors,
             Kind::Page => &self.pages,
             Kind::Home => &[],
         }
@@ -590,6 +630,14 @@ pub fn diff<'a>(
             if before.map(|(a, g)| (a.len(), g.len())) != Some((arts.len(), agrs.len())) {
                 d.insert(PartyCounts);
             }
+        }
+    }
+    for (x, (arts, agrs)) in new.actor_entries.iter().enumerate() {
+        let before = old_index(Kind::Actor, x).map(|o| &old.actor_entries[o]);
+        if !before.is_some_and(|(oa, og)| {
+            same(Kind::Article, oa, arts) && same(Kind::Agreement, og, agrs)
+        }) {
+            d.insert(ActorEntries(x));
         }
     }
     for (i, v) in new.related.iter().enumerate() {

@@ -48,6 +48,10 @@ pub(super) fn build_indexes(a: &mut Archive, backlinks: HashMap<Key, BTreeSet<Ke
     for cov in a.coverage.iter_mut() {
         cov.sort_by_key(|&i| std::cmp::Reverse(rank[i]));
     }
+    for (arts, agrs) in a.actor_entries.iter_mut() {
+        arts.sort_by_key(|&i| rank[i]);
+        agrs.sort_by(|&x, &y| c.agreements[x].meta.date.cmp(&c.agreements[y].meta.date));
+    }
     for (arts, agrs) in a.party_entries.iter_mut() {
         arts.sort_by_key(|&i| rank[i]);
         agrs.sort_by(|&x, &y| c.agreements[x].meta.date.cmp(&c.agreements[y].meta.date));

@@ -9,37 +9,11 @@ pub(super) fn resolve_all_links(
     backlinks: &mut HashMap<Key, BTreeSet<Key>>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let mut keys: Vec<Key> = vec![];
-    keys.extend((0..a.content.articles.len()).map(|i| Key::new(Kind::Article, i)));
-    keys.extend((0..a.content.agreements.len()).map(|i| Key::new(Kind::Agreement, i)));
-    keys.extend((0..a.content.parties.len()).map(|i| Key::new(Kind::Party, i)));
-    keys.extend((0..a.content.pages.len()).map(|i| Key::new(Kind::Page, i)));
-    if a.content.home.is_some() {
-        keys.push(Key::new(Kind::Home, 0));
-    }
+    let keys: Vec<Key> = a.content.keys().collect();
     let mut all = HashMap::new();
     for key in keys {
-        let (body, file) = match key.kind {
-            Kind::Article => (
-                &a.content.articles[key.idx].body,
-                &a.content.articles[key.idx].file,
-            ),
-            Kind::Agreement => (
-                &a.content.agreements[key.idx].body,
-                &a.content.agreements[key.idx].file,
-            ),
-            Kind::Party => (
-                &a.content.parties[key.idx].body,
-                &a.content.parties[key.idx].file,
-            ),
-            Kind::Page => (
-                &a.content.pages[key.idx].body,
-                &a.content.pages[key.idx].file,
-            ),
-            Kind::Home => (
-                &a.content.home.as_ref().unwrap().body,
-                &a.content.home.as_ref().unwrap().file,
-            ),
+        let Some(EntryRef { body, file, .. }) = a.content.entry(key) else {
+            continue;
         };
         let mut resolved = Vec::with_capacity(body.links.len());
         for l in &body.links {
@@ -85,10 +59,26 @@ pub(super) fn resolve_all_links(
                         href.push('#');
                         href.push_str(f);
                     }
+                    // An actor named by an alias is shown by that alias.
+                    let title = match target.kind {
+                        Kind::Actor => {
+                            let written = l.target.rsplit('/').next().unwrap_or("");
+                            let k = name_key(written);
+                            match a.actor_names.get(&k) {
+                                Some((_, name))
+                                    if k != name_key(&a.content.actors[target.idx].slug) =>
+                                {
+                                    name.as_str()
+                                }
+                                _ => a.short_title(target),
+                            }
+                        }
+                        _ => a.short_title(target),
+                    };
                     resolved.push(ResolvedLink {
                         href,
-                        text: escape_html(a.short_title(target)),
-                        title: a.short_title(target).to_string(),
+                        text: escape_html(title),
+                        title: title.to_string(),
                     });
                 }
                 Ok(Target::Path(p)) => {
@@ -163,7 +153,13 @@ pub(super) fn has_anchor(a: &Archive, target: Key, frag: &str) -> bool {
 type LinkError = (String, Option<String>);
 
 pub(super) fn resolve_wiki(a: &Archive, target: &str) -> Result<Target, LinkError> {
-    let kinds = [Kind::Agreement, Kind::Article, Kind::Party, Kind::Page];
+    let kinds = [
+        Kind::Agreement,
+        Kind::Article,
+        Kind::Party,
+        Kind::Actor,
+        Kind::Page,
+    ];
     if let Some((section, slug)) = target.split_once('/') {
         let kind = kinds.iter().find(|k| k.section() == section);
         if section == "clauses" {
@@ -184,27 +180,37 @@ pub(super) fn resolve_wiki(a: &Archive, target: &str) -> Result<Target, LinkErro
         let Some(&kind) = kind else {
             return Err((
                 format!("unknown section `{section}` in wiki link `[[{target}]]`"),
-                Some("use agreements/, articles/, parties/, pages/ or clauses/".into()),
+                Some("use agreements/, articles/, parties/, actors/, pages/ or clauses/".into()),
             ));
         };
-        return match a.find(kind, slug) {
+        let found = match kind {
+            Kind::Actor => a.actor_by_name(slug),
+            _ => a.find(kind, slug),
+        };
+        return match found {
             Some(i) => Ok(Target::Entry(Key::new(kind, i))),
             None => Err((
-                format!("wiki link to unknown {} `{slug}`", kind_name(kind)),
+                format!("wiki link to unknown {} `{slug}`", kind.name()),
                 suggest(a, slug),
             )),
         };
     }
-    let hits: Vec<Key> = kinds
+    let mut hits: Vec<Key> = kinds
         .iter()
         .filter_map(|&k| a.find(k, target).map(|i| Key::new(k, i)))
         .collect();
+    if hits.is_empty() {
+        // Any name of an actor, ignoring case, spaces and hyphens.
+        if let Some(i) = a.actor_by_name(target) {
+            hits.push(Key::new(Kind::Actor, i));
+        }
+    }
     match hits.len() {
         1 => Ok(Target::Entry(hits[0])),
         0 => Err((
             format!("wiki link to unknown page `{target}`"),
             suggest(a, target).or(Some(
-                "link to an agreement, report or party by its file name".into(),
+                "link to an agreement, report, party or actor by its file name, or to an actor by any of its names".into(),
             )),
         )),
         _ => Err((
@@ -220,13 +226,6 @@ pub(super) fn resolve_wiki(a: &Archive, target: &str) -> Result<Target, LinkErro
                 hits[0].kind.section()
             )),
         )),
-    }
-}
-
-pub(super) fn kind_name(k: Kind) -> &'static str {
-    match k {
-        Kind::Home => "home page",
-        k => k.name(),
     }
 }
 
@@ -253,6 +252,7 @@ pub(super) fn resolve_path(a: &Archive, target: &str) -> Result<Target, LinkErro
         ["articles", slug] => a.find(Kind::Article, slug).is_some(),
         ["agreements", slug] => a.find(Kind::Agreement, slug).is_some(),
         ["parties", slug] => a.find(Kind::Party, slug).is_some(),
+        ["actors", slug] => a.find(Kind::Actor, slug).is_some(),
         ["tags", t] => a
             .content
             .articles
@@ -268,7 +268,10 @@ pub(super) fn resolve_path(a: &Archive, target: &str) -> Result<Target, LinkErro
             .articles
             .iter()
             .any(|e| e.meta.date.year().to_string() == *y),
-        ["static", ..] | ["data", ..] | ["agreements", _, "feed.xml"] => true,
+        ["static", ..]
+        | ["data", ..]
+        | ["agreements", _, "feed.xml"]
+        | ["corrections", "feed.xml"] => true,
         _ => false,
     };
     if !ok {
@@ -287,6 +290,12 @@ pub(super) fn resolve_path(a: &Archive, target: &str) -> Result<Target, LinkErro
         return Ok(Target::Entry(Key::new(
             Kind::Agreement,
             a.find(Kind::Agreement, slug).unwrap(),
+        )));
+    }
+    if let ["actors", slug] = segs.as_slice() {
+        return Ok(Target::Entry(Key::new(
+            Kind::Actor,
+            a.find(Kind::Actor, slug).unwrap(),
         )));
     }
     if let ["parties", slug] = segs.as_slice() {

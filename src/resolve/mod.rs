@@ -40,6 +40,8 @@ pub enum Kind {
     Agreement,
     /// A party.
     Party,
+    /// A threat actor.
+    Actor,
     /// A free-standing page.
     Page,
     /// The home page.
@@ -47,13 +49,24 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order wiki links and listings try them.
+    pub const ALL: [Kind; 6] = [
+        Kind::Agreement,
+        Kind::Article,
+        Kind::Party,
+        Kind::Actor,
+        Kind::Page,
+        Kind::Home,
+    ];
+
     /// What readers call an entry of this kind: `report`, `agreement`,
-    /// `party`, `page` (the home page is a page).
+    /// `party`, `threat actor`, `page` (the home page is a page).
     pub fn name(self) -> &'static str {
         match self {
             Kind::Article => "report",
             Kind::Agreement => "agreement",
             Kind::Party => "party",
+            Kind::Actor => "threat actor",
             Kind::Page | Kind::Home => "page",
         }
     }
@@ -64,9 +77,96 @@ impl Kind {
             Kind::Article => "articles",
             Kind::Agreement => "agreements",
             Kind::Party => "parties",
+            Kind::Actor => "actors",
             Kind::Page => "pages",
             Kind::Home => "",
         }
+    }
+
+    /// Site-relative path of the entry of this kind with `slug`.
+    pub fn path(self, slug: &str) -> String {
+        match self {
+            Kind::Article => paths::article(slug),
+            Kind::Agreement => paths::agreement(slug),
+            Kind::Party => paths::party(slug),
+            Kind::Actor => paths::actor(slug),
+            Kind::Page => paths::page(slug),
+            Kind::Home => String::new(),
+        }
+    }
+}
+
+impl Content {
+    /// The entry at `key`, whatever its kind (`None` past the end, or for a
+    /// missing home page).
+    pub fn entry(&self, key: Key) -> Option<EntryRef<'_>> {
+        fn of<'a, M>(key: Key, e: &'a Entry<M>, title: &'a str) -> EntryRef<'a> {
+            EntryRef {
+                key,
+                slug: &e.slug,
+                file: &e.file,
+                title,
+                short_title: title,
+                date: None,
+                body: &e.body,
+            }
+        }
+        let i = key.idx;
+        Some(match key.kind {
+            Kind::Article => {
+                let e = self.articles.get(i)?;
+                EntryRef {
+                    date: Some(e.meta.date),
+                    ..of(key, e, &e.meta.title)
+                }
+            }
+            Kind::Agreement => {
+                let e = self.agreements.get(i)?;
+                EntryRef {
+                    date: Some(e.meta.date),
+                    short_title: &e.meta.short_title,
+                    ..of(key, e, &e.meta.title)
+                }
+            }
+            Kind::Party => {
+                let e = self.parties.get(i)?;
+                of(key, e, &e.meta.title)
+            }
+            Kind::Actor => {
+                let e = self.actors.get(i)?;
+                of(key, e, &e.meta.title)
+            }
+            Kind::Page => {
+                let e = self.pages.get(i)?;
+                of(key, e, &e.meta.title)
+            }
+            Kind::Home => {
+                let e = self.home.as_ref()?;
+                EntryRef {
+                    slug: "",
+                    ..of(key, e, &e.meta.title)
+                }
+            }
+        })
+    }
+
+    /// How many entries of `kind` there are.
+    pub fn count(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Article => self.articles.len(),
+            Kind::Agreement => self.agreements.len(),
+            Kind::Party => self.parties.len(),
+            Kind::Actor => self.actors.len(),
+            Kind::Page => self.pages.len(),
+            Kind::Home => usize::from(self.home.is_some()),
+        }
+    }
+
+    /// Every entry's key, kind by kind in [`Kind::ALL`] order.
+    pub fn keys(&self) -> impl Iterator<Item = Key> + '_ {
+        Kind::ALL
+            .into_iter()
+            .flat_map(move |kind| (0..self.count(kind)).map(move |idx| Key { kind, idx }))
     }
 }
 
@@ -140,9 +240,24 @@ pub struct Archive {
     pub related: Vec<Vec<usize>>,
     /// Clause id → (agreement index, clause index), in date order.
     pub clauses: BTreeMap<String, Vec<(usize, usize)>>,
+    /// Actor index → (reports, agreements) that list it, reports newest first,
+    /// agreements oldest first.
+    pub actor_entries: Vec<(Vec<usize>, Vec<usize>)>,
     /// Each content file's git history (empty without a full git checkout).
     pub history: std::sync::Arc<crate::history::History>,
     slug_index: HashMap<(Kind, String), usize>,
+    /// Every name of every actor (slug, title, aliases) by [`name_key`] →
+    /// (actor index, the name as the actor file spells it).
+    actor_names: HashMap<String, (usize, String)>,
+}
+
+/// A name compared as wiki links compare actor names: lowercase, without
+/// spaces, hyphens or underscores (`Stone Panda` = `stone-panda` = `STONEPANDA`).
+pub fn name_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_' | '\u{2010}'..='\u{2015}'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 impl Archive {
@@ -154,36 +269,7 @@ impl Archive {
     /// The handle of an entry: what every kind of entry has (`None` only for
     /// a missing home page).
     pub fn entry(&self, key: Key) -> Option<EntryRef<'_>> {
-        fn of<'a, M>(key: Key, e: &'a crate::content::Entry<M>, title: &'a str) -> EntryRef<'a> {
-            EntryRef {
-                key,
-                slug: &e.slug,
-                file: &e.file,
-                title,
-                short_title: title,
-                date: None,
-                body: &e.body,
-            }
-        }
-        let c = &self.content;
-        let i = key.idx;
-        Some(match key.kind {
-            Kind::Article => EntryRef {
-                date: Some(c.articles[i].meta.date),
-                ..of(key, &c.articles[i], &c.articles[i].meta.title)
-            },
-            Kind::Agreement => EntryRef {
-                date: Some(c.agreements[i].meta.date),
-                short_title: &c.agreements[i].meta.short_title,
-                ..of(key, &c.agreements[i], &c.agreements[i].meta.title)
-            },
-            Kind::Party => of(key, &c.parties[i], &c.parties[i].meta.title),
-            Kind::Page => of(key, &c.pages[i], &c.pages[i].meta.title),
-            Kind::Home => {
-                let h = c.home.as_ref()?;
-                of(key, h, &h.meta.title)
-            }
-        })
+        self.content.entry(key)
     }
 
     /// Site-relative path of an entry.
@@ -204,6 +290,12 @@ impl Archive {
     /// The rendered body of an entry.
     pub fn body(&self, key: Key) -> Option<&RenderedBody> {
         self.entry(key).map(|e| e.body)
+    }
+
+    /// The actor a wiki-link name stands for: its slug or any alias, ignoring
+    /// case, spaces and hyphens.
+    pub fn actor_by_name(&self, name: &str) -> Option<usize> {
+        self.actor_names.get(&name_key(name)).map(|(i, _)| *i)
     }
 }
 
@@ -230,13 +322,7 @@ pub struct EntryRef<'a> {
 impl EntryRef<'_> {
     /// Site-relative path of the entry's page.
     pub fn rel(&self) -> String {
-        match self.key.kind {
-            Kind::Article => paths::article(self.slug),
-            Kind::Agreement => paths::agreement(self.slug),
-            Kind::Party => paths::party(self.slug),
-            Kind::Page => paths::page(self.slug),
-            Kind::Home => String::new(),
-        }
+        self.key.kind.path(self.slug)
     }
 }
 
@@ -253,6 +339,9 @@ pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic
     }
     for (i, e) in content.parties.iter().enumerate() {
         slug_index.insert((Kind::Party, e.slug.clone()), i);
+    }
+    for (i, e) in content.actors.iter().enumerate() {
+        slug_index.insert((Kind::Actor, e.slug.clone()), i);
     }
     for (i, e) in content.pages.iter().enumerate() {
         slug_index.insert((Kind::Page, e.slug.clone()), i);
@@ -288,6 +377,8 @@ pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic
         coverage: vec![vec![]; content.agreements.len()],
         party_entries: vec![(vec![], vec![]); content.parties.len()],
         related: vec![vec![]; content.articles.len()],
+        actor_entries: vec![(vec![], vec![]); content.actors.len()],
+        actor_names: HashMap::new(),
         content,
         links: HashMap::new(),
         relations: vec![],
@@ -302,6 +393,7 @@ pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic
     };
 
     check_vocabularies(&archive, &mut diags);
+    index_actor_names(&mut archive, &mut diags);
     let mut backlinks: HashMap<Key, BTreeSet<Key>> = HashMap::new();
     resolve_references(&mut archive, &mut backlinks, &mut diags);
     resolve_relations(&mut archive, &mut backlinks, &mut diags);
@@ -324,7 +416,8 @@ fn suppress_links_to_failed(failed: &[crate::content::Failed], diags: &mut Vec<D
         let m = d.message.as_str();
         if !(m.starts_with("wiki link to unknown ")
             || m.starts_with("unknown agreement `")
-            || m.starts_with("unknown party `"))
+            || m.starts_with("unknown party `")
+            || m.starts_with("unknown actor `"))
         {
             return true;
         }

@@ -58,12 +58,67 @@ pub(super) fn resolve_references(
         }
         out
     };
+    let actor_slugs: Vec<&str> = a.content.actors.iter().map(|p| p.slug.as_str()).collect();
+    let check_actors = |list: &[String],
+                        at: &dyn Fn(&str, String) -> Diagnostic,
+                        diags: &mut Vec<Diagnostic>|
+     -> Vec<usize> {
+        let mut out = vec![];
+        let mut seen = BTreeSet::new();
+        for (i, p) in list.iter().enumerate() {
+            match a.slug_index.get(&(Kind::Actor, p.clone())) {
+                Some(&idx) => {
+                    if !seen.insert(idx) {
+                        diags.push(at(
+                            &format!("actors.{i}"),
+                            format!("actor `{p}` is listed twice"),
+                        ));
+                    }
+                    out.push(idx)
+                }
+                None => {
+                    let mut d = at(&format!("actors.{i}"), format!("unknown actor `{p}`"));
+                    d.hint = Some(match a.actor_names.get(&name_key(p)) {
+                        Some((j, _)) => format!(
+                            "`{p}` is a name of `{}`: list actors by their file name",
+                            a.content.actors[*j].slug
+                        ),
+                        None => match closest(p, &actor_slugs) {
+                            Some(c) => format!("did you mean `{c}`?"),
+                            None => format!("create content/actors/{p}.md or fix the slug"),
+                        },
+                    });
+                    diags.push(d);
+                }
+            }
+        }
+        out
+    };
+    for e in &a.content.actors {
+        for (j, at) in e.meta.attribution.iter().enumerate() {
+            if !a.slug_index.contains_key(&(Kind::Party, at.party.clone())) {
+                let f = |p: &str, m: String| e.error_at(p, m);
+                diags.push(unknown(
+                    &f,
+                    &format!("attribution.{j}.party"),
+                    "party",
+                    &at.party,
+                    &party_codes,
+                    "parties",
+                ));
+            }
+        }
+    }
+    let mut actor_entries = vec![(vec![], vec![]); a.content.actors.len()];
     let mut party_entries = vec![(vec![], vec![]); a.content.parties.len()];
     let mut coverage = vec![vec![]; a.content.agreements.len()];
     for (ai, e) in a.content.articles.iter().enumerate() {
         let at = |p: &str, m: String| e.error_at(p, m);
         for p in check_parties(&e.meta.parties, &at, diags) {
             party_entries[p].0.push(ai);
+        }
+        for x in check_actors(&e.meta.actors, &at, diags) {
+            actor_entries[x].0.push(ai);
         }
         let mut seen = BTreeSet::new();
         for (i, s) in e.meta.agreements.iter().enumerate() {
@@ -98,8 +153,12 @@ pub(super) fn resolve_references(
         for p in check_parties(&e.meta.parties, &at, diags) {
             party_entries[p].1.push(gi);
         }
+        for x in check_actors(&e.meta.actors, &at, diags) {
+            actor_entries[x].1.push(gi);
+        }
     }
     a.party_entries = party_entries;
+    a.actor_entries = actor_entries;
     a.coverage = coverage;
 }
 

@@ -75,6 +75,17 @@ pub(super) fn check_vocabularies(a: &Archive, diags: &mut Vec<Diagnostic>) {
                     cfg.annotation_kinds.keys().map(String::as_str).collect(),
                 ));
             }
+            if crate::content::model::LOGGED_NOTE_KINDS.contains(&an.kind.as_str())
+                && an.date.is_none()
+            {
+                diags.push(
+                    e.error_at(
+                        &format!("annotations.{i}.kind"),
+                        format!("a note of kind `{}` needs `date:`, the day it was made", an.kind),
+                    )
+                    .with_hint("add `date: YYYY-MM-DD` to the note (the day the correction or update was made, not the report's date); /corrections/ lists notes by it"),
+                );
+            }
             for (j, s) in an.sources.iter().enumerate() {
                 let at = format!("annotations.{i}.sources.{j}");
                 if s.archived.is_some() {
@@ -115,6 +126,138 @@ pub(super) fn check_vocabularies(a: &Archive, diags: &mut Vec<Diagnostic>) {
             ));
         }
     }
+}
+
+/// Indexes every actor's names (slug, title, aliases) and reports a name two
+/// actors share, or an actor name that is another entry's slug, at the later
+/// of the two places, naming both files.
+pub(super) fn index_actor_names(a: &mut Archive, diags: &mut Vec<Diagnostic>) {
+    let c = &a.content;
+    // Where each name was first seen: (actor, front-matter path).
+    let mut seen: HashMap<String, (usize, String)> = HashMap::new();
+    let mut names: HashMap<String, (usize, String)> = HashMap::new();
+    let mut other_slugs: HashMap<String, Key> = HashMap::new();
+    for key in c.keys() {
+        if !matches!(key.kind, Kind::Actor | Kind::Home) {
+            if let Some(e) = c.entry(key) {
+                other_slugs.entry(name_key(e.slug)).or_insert(key);
+            }
+        }
+    }
+    let place = |i: usize, path: &str| -> String {
+        let e = &c.actors[i];
+        let (line, col) = if path.is_empty() {
+            (1, 1)
+        } else {
+            e.spans.value(path).unwrap_or((1, 1))
+        };
+        format!("{}:{line}:{col}", e.file.path.display())
+    };
+    for (i, e) in c.actors.iter().enumerate() {
+        let mut own: Vec<(String, &str)> = vec![
+            (String::new(), e.slug.as_str()),
+            ("title".into(), e.meta.title.as_str()),
+        ];
+        own.extend(
+            e.meta
+                .aliases
+                .iter()
+                .enumerate()
+                .map(|(j, n)| (format!("aliases.{j}"), n.as_str())),
+        );
+        let mut mine: BTreeSet<String> = BTreeSet::new();
+        for (path, name) in own {
+            let k = name_key(name);
+            let at = |m: String| {
+                if path.is_empty() {
+                    e.file.error_at(0, m)
+                } else {
+                    e.error_at(&path, m)
+                }
+            };
+            if k.is_empty() {
+                diags.push(
+                    at(format!("actor name `{name}` has no letters or digits"))
+                        .with_hint("write the name as it is published, like `Stone Panda`"),
+                );
+                continue;
+            }
+            if !mine.insert(k.clone()) {
+                if path.starts_with("aliases.") {
+                    diags.push(
+                        at(format!("alias `{name}` repeats a name this actor already has"))
+                            .with_hint("names are compared ignoring case, spaces and hyphens; remove the duplicate"),
+                    );
+                }
+                continue;
+            }
+            if let Some(other) = other_slugs.get(&k) {
+                let o = c.entry(*other).expect("key from keys()");
+                diags.push(
+                    at(format!(
+                        "actor name `{name}` is also the slug of the {} {} ({})",
+                        other.kind.name(),
+                        o.file.path.display(),
+                        o.slug
+                    ))
+                    .with_hint(format!(
+                        "a wiki link [[{name}]] could mean either; drop the alias or rename one of the files"
+                    )),
+                );
+                continue;
+            }
+            match seen.get(&k) {
+                Some((j, first_path)) if *j != i => {
+                    diags.push(
+                        at(format!(
+                            "actor name `{name}` is also a name of {} (at {})",
+                            c.actors[*j].file.path.display(),
+                            place(*j, first_path)
+                        ))
+                        .with_hint("an alias names one group only; if both files describe the same group, merge them, otherwise keep the name on the actor the sources give it to"),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(k.clone(), (i, path.clone()));
+                    names.insert(k, (i, name.to_string()));
+                }
+            }
+        }
+        for (j, at) in e.meta.attribution.iter().enumerate() {
+            if at.sources.is_empty() {
+                diags.push(
+                    e.error_at_key(&format!("attribution.{j}"), "attribution has no sources")
+                        .with_hint("add `sources:` with the address of the statement, report or indictment that makes it"),
+                );
+            }
+            for (k, s) in at.sources.iter().enumerate() {
+                let p = format!("attribution.{j}.sources.{k}");
+                if s.archived.is_some() {
+                    check_url(e, &format!("{p}.url"), &s.url, diags);
+                } else {
+                    check_url(e, &p, &s.url, diags);
+                }
+                if let Some(arch) = &s.archived {
+                    check_url(e, &format!("{p}.archived"), arch, diags);
+                }
+            }
+            if let Some(conf) = &at.confidence {
+                if !crate::content::model::CONFIDENCE_VALUES.contains(&conf.as_str()) {
+                    diags.push(
+                        e.error_at(
+                            &format!("attribution.{j}.confidence"),
+                            format!("unknown confidence `{conf}`"),
+                        )
+                        .with_hint(
+                            "use `unverified`, or leave the field out when the source was read",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    a.actor_names = names;
 }
 
 /// Front-matter URLs go through the same allow-list as links in Markdown.

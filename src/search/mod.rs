@@ -66,6 +66,8 @@ pub mod kinds {
     pub const PARTY: &str = "Party";
     /// A clause comparison page.
     pub const CLAUSE: &str = "Clause";
+    /// A threat actor, found by any of its names.
+    pub const ACTOR: &str = "Threat actor";
     /// A free-standing page such as /about/.
     pub const PAGE: &str = "Page";
 }
@@ -246,6 +248,7 @@ fn filter_values(a: &Archive) -> BTreeMap<&'static str, Vec<String>> {
         (!c.articles.is_empty(), kinds::REPORT),
         (!c.agreements.is_empty(), kinds::AGREEMENT),
         (!c.parties.is_empty(), kinds::PARTY),
+        (!c.actors.is_empty(), kinds::ACTOR),
         (a.clauses.values().any(|v| v.len() >= 2), kinds::CLAUSE),
         (!c.pages.is_empty(), kinds::PAGE),
     ] {
@@ -341,7 +344,7 @@ impl Record {
 }
 
 /// Builds the search records of the whole archive, in a fixed order (reports,
-/// agreements, clauses, parties, pages), in parallel.
+/// agreements, clauses, parties, actors, pages), in parallel.
 pub fn records(a: &Archive) -> Vec<Record> {
     let c = &a.content;
     let party_title = |code: &String| -> Option<String> {
@@ -540,6 +543,29 @@ pub fn records(a: &Archive) -> Vec<Record> {
             body,
             filters: f,
             shown: shown(None, kind),
+            sort: BTreeMap::new(),
+        });
+    }
+
+    // Threat actors: every alias weighted like the title, so any name finds it.
+    for (i, e) in c.actors.iter().enumerate() {
+        let mut body = String::new();
+        if !e.meta.aliases.is_empty() {
+            body.push_str(&format!(
+                "<p data-pagefind-weight=\"{TITLE_WEIGHT}\">Also known as {}</p>",
+                crate::markdown::escape_html(&e.meta.aliases.join(", "))
+            ));
+        }
+        body.push_str(&summary(&e.meta.summary));
+        body.push_str(&body_of(Kind::Actor, i));
+        let mut f = BTreeMap::new();
+        f.insert("kind".to_string(), vec![kinds::ACTOR.to_string()]);
+        out.push(Record {
+            url: a.urls.path(&paths::actor(&e.slug)),
+            title: e.meta.title.clone(),
+            body,
+            filters: f,
+            shown: shown(None, &e.meta.aliases.join(", ")),
             sort: BTreeMap::new(),
         });
     }

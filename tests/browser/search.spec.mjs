@@ -9,7 +9,7 @@
 //            them, a note found by a word only in it, ?q= links, "no results",
 //            keyboard-only use, and no request leaving 127.0.0.1
 //   archive  the repository's own archive: the seed report for "Alperovitch", the
-//            UK–China statement for "knowingly", a note for "MenuPass"
+//            UK–China statement for "knowingly", a note for "apparatus"
 //   measure  one search (--query) on a fresh page; prints the bytes downloaded
 //   ranking  the same site built sharded (<public-dir>) and as one index
 //            (--single DIR, built with ANNALS_SEARCH_SINGLE=1): every query of
@@ -259,15 +259,15 @@ async function archive(page, base) {
   const focused = await page.evaluate(() => document.activeElement?.closest(".search-result") === document.querySelectorAll("#search-results .search-result")[10]);
   check("'Show more' adds the next results and moves the focus to them", before === 10 && after > 10 && focused, `${before} → ${after}, focus moved: ${focused}`);
 
-  status = await search(page, "MenuPass");
+  status = await search(page, "apparatus");
   t = await titles(page);
   const notes = await page.locator("#search-results .result-note a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
   const note = notes.find((h) => h.startsWith(prefix + "articles/2018-12-20-rosenstein-apt10-charges/#note-"));
-  check("'MenuPass' (only in one note) finds that note", t.length === 1 && notes.length === 1 && !!note, `${status} ${JSON.stringify(t)} ${JSON.stringify(notes)}`);
+  check("'apparatus' (only in one note) finds that note", t.length === 1 && notes.length === 1 && !!note, `${status} ${JSON.stringify(t)} ${JSON.stringify(notes)}`);
   if (note) {
     await page.goto(new URL(note, base).href);
     const id = note.split("#")[1];
-    check("the note's link lands on the note", (await page.locator(`[id="${id}"]`).count()) === 1 && /MenuPass/.test(await page.locator(`[id="${id}"]`).textContent()), note);
+    check("the note's link lands on the note", (await page.locator(`[id="${id}"]`).count()) === 1 && /apparatus/.test(await page.locator(`[id="${id}"]`).textContent()), note);
   }
 }
 

@@ -149,7 +149,7 @@ fn raw_html_is_rejected() {
             )
         },
         &[&format!(
-            "{REPORT}:28:5: error: raw HTML is not allowed in content"
+            "{REPORT}:29:5: error: raw HTML is not allowed in content"
         )],
     );
 }
@@ -167,7 +167,7 @@ fn wiki_link_to_an_unknown_target() {
             )
         },
         &[
-            &format!("{REPORT}:25:18: error: wiki link to unknown page `frist-pact`"),
+            &format!("{REPORT}:26:18: error: wiki link to unknown page `frist-pact`"),
             "did you mean `first-pact`?",
         ],
     );

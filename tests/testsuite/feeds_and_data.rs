@@ -251,7 +251,7 @@ fn cname_is_written_when_configured() {
 
 /// Every way `v` breaks `schema`, as `instance path: message`, checked by the
 /// `jsonschema` crate (draft 2020-12, with `format` asserted).
-fn schema_errors(schema: &Value, v: &Value) -> Vec<String> {
+pub(crate) fn schema_errors(schema: &Value, v: &Value) -> Vec<String> {
     let validator = jsonschema::options()
         .should_validate_formats(true)
         .build(schema)

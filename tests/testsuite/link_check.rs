@@ -589,6 +589,7 @@ fn every_internal_link_of_the_built_site_resolves() {
         ("articles", "content/articles"),
         ("agreements", "content/agreements"),
         ("parties", "content/parties"),
+        ("actors", "content/actors"),
     ] {
         for e in fs::read_dir(repo.join(folder)).unwrap() {
             let p = e.unwrap().path();

@@ -6,10 +6,12 @@
 #[macro_use]
 mod support;
 
+mod actors;
 mod anchoring_props;
 mod annotations;
 mod citations;
 mod clauses;
+mod corrections;
 mod cross_links;
 mod diagnostics;
 mod editorial;
