@@ -108,19 +108,18 @@ impl SiteConfig {
     /// Loads and checks `root/site.yaml`.
     pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         let path = root.join("site.yaml");
-        let text = match std::fs::read_to_string(&path) {
+        let text = match crate::content::files::read_text(
+            root,
+            &path,
+            crate::content::files::MAX_CONFIG_BYTES,
+        ) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(crate::content::files::ReadError::NotFound) => {
                 return Err(vec![
                     Diagnostic::error("site.yaml", "site.yaml not found").with_hint(STARTER_HINT)
                 ]);
             }
-            Err(e) => {
-                return Err(vec![Diagnostic::error(
-                    "site.yaml",
-                    format!("cannot read site.yaml: {e}"),
-                )])
-            }
+            Err(e) => return Err(vec![e.diagnostic(Path::new("site.yaml"))]),
         };
         let file = SourceFile::new("site.yaml", text);
         let config: SiteConfig = yaml::parse_file(&file).map_err(|d| vec![d])?;

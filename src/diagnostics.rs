@@ -42,6 +42,9 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// The offending source line, shown under the message.
     pub source_line: Option<String>,
+    /// The file could not be read or parsed, so its entry is missing and other
+    /// errors may follow from that: reported before all others.
+    pub file_failed: bool,
 }
 
 impl Diagnostic {
@@ -55,6 +58,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             source_line: None,
+            file_failed: false,
         }
     }
 
@@ -79,6 +83,12 @@ impl Diagnostic {
         self
     }
 
+    /// Marks the diagnostic as one that kept its file from loading (it leads the output).
+    pub fn file_failed(mut self) -> Self {
+        self.file_failed = true;
+        self
+    }
+
     /// Attaches the source line to show under the message.
     pub fn with_source_line(mut self, line: impl Into<String>) -> Self {
         self.source_line = Some(line.into());
@@ -96,31 +106,37 @@ impl Diagnostic {
     }
 
     /// The human format: `path:line:col: error: message`, the source line with a
-    /// caret under the column, then the hint.
+    /// caret under the column, then the hint. Terminal control characters from
+    /// the content are shown escaped (see [`printable`]), never sent raw.
     pub fn render_human(&self) -> String {
         let mut out = format!(
             "{}: {}: {}\n",
-            self.location(),
+            printable(&self.location(), false),
             self.severity.as_str(),
-            self.message
+            printable(&self.message, true)
         );
         if let Some(src) = &self.source_line {
             let gutter = self.line.to_string();
             let pad = " ".repeat(gutter.len());
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{gutter} | {}", src.trim_end());
+            let _ = writeln!(out, "{gutter} | {}", printable(src.trim_end(), false));
             if self.col > 0 {
-                // Keep tabs so the caret lines up under tabbed source.
+                // Keep tabs so the caret lines up under tabbed source, and as
+                // many spaces as an escaped character takes.
                 let lead: String = src
                     .chars()
                     .take(self.col - 1)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .map(|c| match c {
+                        '\t' => "\t".to_string(),
+                        c if is_unsafe(c) => " ".repeat(escaped(c).chars().count()),
+                        _ => " ".to_string(),
+                    })
                     .collect();
                 let _ = writeln!(out, "{pad} | {lead}^");
             }
         }
         if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "  = hint: {hint}");
+            let _ = writeln!(out, "  = hint: {}", printable(hint, true));
         }
         out
     }
@@ -151,6 +167,35 @@ impl Diagnostic {
             escape_gh_data(&msg)
         )
     }
+}
+
+/// Whether a character must not reach a terminal raw: C0 controls (but tab and
+/// newline), DEL, C1 controls (which include the 8-bit CSI and OSC), and the
+/// bidirectional overrides and isolates that can reorder what a line shows.
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\t' && c != '\n')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// How an unsafe character is shown: `\u{1b}`.
+fn escaped(c: char) -> String {
+    format!("\\u{{{:x}}}", c as u32)
+}
+
+/// `s` with every unsafe character escaped; newlines are kept only when `newlines`.
+pub fn printable(s: &str, newlines: bool) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| is_unsafe(c) || (c == '\n' && !newlines)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    s.chars()
+        .map(|c| {
+            if is_unsafe(c) || (c == '\n' && !newlines) {
+                escaped(c)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn display_path(p: &Path) -> String {
@@ -212,13 +257,24 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    /// The diagnostics sorted by file, position, severity and message, duplicates removed.
+    /// The diagnostics sorted by file, position, severity and message, duplicates
+    /// removed; files that failed to load come first, since later errors may
+    /// follow from them.
     pub fn sorted(&self) -> Vec<Diagnostic> {
         let mut v = self.items.clone();
-        v.sort_by(|a, b| {
-            (&a.file, a.line, a.col, a.severity, &a.message)
-                .cmp(&(&b.file, b.line, b.col, b.severity, &b.message))
-        });
+        // (A failed file's notes follow its errors.)
+        let key = |d: &Diagnostic| {
+            let note = d.file_failed && d.severity == Severity::Warning;
+            (
+                !d.file_failed,
+                d.file.clone(),
+                note,
+                d.line,
+                d.col,
+                d.severity,
+            )
+        };
+        v.sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message)));
         v.dedup();
         v
     }
@@ -355,6 +411,28 @@ mod tests {
         assert!(out.contains("3 | parties: [xx]\n"));
         assert!(out.contains("  |           ^\n"), "{out}");
         assert!(out.contains("= hint: add content/parties/xx.md"));
+    }
+
+    #[test]
+    fn human_format_escapes_terminal_control_characters() {
+        // A line that would clear the screen, set the clipboard (OSC 52) and
+        // reverse the text, with the caret after it.
+        let src = "title: \u{1b}[2J\u{1b}]52;c;aGk=\u{7}\u{9b}31m\u{202e}abc x";
+        let d = Diagnostic::error("content/a\u{1b}[31m.md", "bad `\u{1b}[2J`")
+            .at(1, src.chars().count())
+            .with_source_line(src)
+            .with_hint("remove \u{202e}");
+        let out = d.render_human();
+        for bad in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+            assert!(!out.contains(bad), "{bad:?} in {out:?}");
+        }
+        assert!(out.starts_with("content/a\\u{1b}[31m.md:1:"), "{out}");
+        assert!(out.contains("bad `\\u{1b}[2J`"));
+        assert!(out.contains("= hint: remove \\u{202e}"));
+        // The caret still sits under the `x`.
+        let lines: Vec<&str> = out.lines().collect();
+        let x = lines[2].rfind('x').unwrap();
+        assert_eq!(lines[3].find('^'), Some(x), "{out}");
     }
 
     #[test]

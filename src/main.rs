@@ -152,7 +152,10 @@ fn main() -> ExitCode {
             verbose,
         } => {
             if let Some(b) = &base_url {
-                if !(b.starts_with("http://") || b.starts_with("https://")) {
+                // The same allow-list as site.yaml's base_url.
+                if annals::allow::check_url(b, annals::allow::UrlUse::Absolute).is_err()
+                    || b.contains(['?', '#', '"', '<', '>', ' '])
+                {
                     eprintln!("error: --base-url must be an absolute http(s) URL, like https://owner.github.io/archive/");
                     return ExitCode::from(2);
                 }

@@ -158,6 +158,7 @@ pub fn render_body(
     check_reference_definitions(parser.reference_definitions(), &origin, diags);
 
     drop_raw_html(&mut events, &origin, diags);
+    check_decoded_controls(&mut events, &origin, diags);
     check_heading_attributes(&mut events, &origin, diags);
     assign_heading_ids(&mut events, &mut out.headings, &origin, diags);
     check_footnote_names(&events, &out.headings, &origin, diags);
@@ -333,6 +334,7 @@ fn render_note(
     let mut events: Vec<(Event<'_>, Range<usize>)> = parser.by_ref().collect();
     check_reference_definitions(parser.reference_definitions(), &origin, diags);
     drop_raw_html(&mut events, &origin, diags);
+    check_decoded_controls(&mut events, &origin, diags);
     check_heading_attributes(&mut events, &origin, diags);
     // A note has no heading ids of its own: an explicit one must still not
     // take an id of the page.
@@ -446,7 +448,13 @@ impl Origin<'_> {
 }
 
 fn reserved_id_error(origin: &Origin<'_>, range: Range<usize>, id: &str, what: &str) -> Diagnostic {
-    let delta = origin.snippet(range.clone()).find(id).unwrap_or(0);
+    let snippet = origin.snippet(range.clone());
+    // The `{#id}` of a heading (at its end), or the `[^id]` of a footnote.
+    let delta = snippet
+        .rfind(&format!("#{id}"))
+        .map(|i| i + 1)
+        .or_else(|| snippet.find(id))
+        .unwrap_or(0);
     origin
         .error(
             range,
@@ -835,6 +843,49 @@ fn is_reference(t: LinkType) -> bool {
             | LinkType::Shortcut
             | LinkType::ShortcutUnknown
     )
+}
+
+/// Character references decode to any character (`&#1;`, `&#x2;`): the
+/// control characters among them are errors, as in the file itself, and are
+/// replaced, so none reaches a page or stands in for an internal mark.
+fn check_decoded_controls(
+    events: &mut [(Event<'_>, Range<usize>)],
+    origin: &Origin<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (e, range) in events.iter_mut() {
+        let (Event::Text(t) | Event::Code(t)) = e else {
+            continue;
+        };
+        let Some((_, c)) = crate::allow::find_forbidden_control(t) else {
+            continue;
+        };
+        let snippet = origin.snippet(range.clone());
+        let delta = snippet.find("&#").unwrap_or(0);
+        diags.push(
+            origin
+                .error(
+                    range.clone(),
+                    delta,
+                    format!(
+                        "a character reference writes the control character {}",
+                        crate::allow::control_name(c)
+                    ),
+                )
+                .with_hint("remove it: text may not contain control characters"),
+        );
+        let cleaned: String = t
+            .chars()
+            .map(|c| {
+                if crate::allow::is_forbidden_control(c) {
+                    '\u{fffd}'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        *t = cleaned.into();
+    }
 }
 
 /// Raw HTML policy, the same for bodies and notes: comments are dropped,

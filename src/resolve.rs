@@ -13,6 +13,10 @@ use crate::markdown::{escape_html, LinkKind, RenderedBody};
 use crate::urls::{paths, Urls};
 use crate::yaml::closest;
 
+/// Most words a clause's text may have: a clause quotes one commitment, and a
+/// word-by-word comparison of longer texts helps no reader (see `render::clauses`).
+pub const MAX_CLAUSE_WORDS: usize = 1_000;
+
 /// Which collection an entry is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
@@ -236,7 +240,49 @@ pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic
     resolve_all_links(&mut archive, &mut backlinks, &mut diags);
     complete_note_selectors(&mut archive);
     build_indexes(&mut archive, backlinks);
+    suppress_links_to_failed(&archive.content.failed, &mut diags);
     (archive, diags)
+}
+
+/// Drops "unknown …" errors about entries whose file failed to parse (they
+/// exist; their own error says what to fix) and says once, at each such file,
+/// how many references wait on it.
+fn suppress_links_to_failed(failed: &[crate::content::Failed], diags: &mut Vec<Diagnostic>) {
+    if failed.is_empty() {
+        return;
+    }
+    let mut waiting = vec![0usize; failed.len()];
+    diags.retain(|d| {
+        let m = d.message.as_str();
+        if !(m.starts_with("wiki link to unknown ")
+            || m.starts_with("unknown agreement `")
+            || m.starts_with("unknown party `"))
+        {
+            return true;
+        }
+        let Some(slug) = m.split('`').nth(1) else {
+            return true;
+        };
+        match failed.iter().position(|f| f.slug == slug) {
+            Some(i) => {
+                waiting[i] += 1;
+                false
+            }
+            None => true,
+        }
+    });
+    for (f, n) in failed.iter().zip(waiting) {
+        if n > 0 {
+            diags.push(Diagnostic::warning(
+                f.path.clone(),
+                format!(
+                    "{n} reference{} to `{}` from other files cannot be checked until this file parses",
+                    if n == 1 { "" } else { "s" },
+                    f.slug
+                ),
+            ).file_failed());
+        }
+    }
 }
 
 fn check_vocabularies(a: &Archive, diags: &mut Vec<Diagnostic>) {
@@ -282,6 +328,19 @@ fn check_vocabularies(a: &Archive, diags: &mut Vec<Diagnostic>) {
                         format!("invalid clause id `{}`", c.id),
                     )
                     .with_hint("use lowercase letters, digits and hyphens, like `ip-theft`"),
+                );
+            }
+            let words = c.text.split_whitespace().count();
+            if words > MAX_CLAUSE_WORDS {
+                diags.push(
+                    e.error_at(
+                        &format!("clauses.{i}.text"),
+                        format!(
+                            "clause text is {words} words long, more than the limit of {}",
+                            MAX_CLAUSE_WORDS
+                        ),
+                    )
+                    .with_hint("quote only the words of the one commitment; link the full text with `text_url`"),
                 );
             }
         }
@@ -775,7 +834,7 @@ fn resolve_path(a: &Archive, target: &str) -> Result<Target, LinkError> {
     let ok = match segs.as_slice() {
         [] => true,
         [s] => {
-            (crate::urls::routes::SECTIONS.contains(s) && *s != "pagefind")
+            (crate::urls::routes::sections().iter().any(|x| x == s) && *s != "pagefind")
                 || a.find(Kind::Page, s).is_some()
                 || ["feed.xml", "sitemap.xml", "404.html", "robots.txt"].contains(s)
         }

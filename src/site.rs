@@ -56,6 +56,9 @@ pub struct Site {
     config_diags: Vec<Diagnostic>,
     load_diags: BTreeMap<PathBuf, Vec<Diagnostic>>,
     template_diags: Vec<Diagnostic>,
+    /// The files of static/ that may be published, and why others may not.
+    statics: Vec<content::files::StaticFile>,
+    static_diags: Vec<Diagnostic>,
     tera: Option<Tera>,
     /// Content not (yet) resolved; empty while `archive` holds it.
     content: Content,
@@ -80,6 +83,8 @@ impl Site {
             config_diags: vec![],
             load_diags: BTreeMap::new(),
             template_diags: vec![],
+            statics: vec![],
+            static_diags: vec![],
             tera: None,
             content: Content::default(),
             archive: None,
@@ -96,6 +101,7 @@ impl Site {
         }
         s.reload_config();
         s.reload_templates();
+        s.reload_statics();
         if s.config.is_some() {
             let (content, diags) = content::load(&s.opts.root, s.opts.drafts);
             s.content = content;
@@ -138,6 +144,23 @@ impl Site {
         }
     }
 
+    /// Vets static/ under the one rule for files and the allow-list of types.
+    fn reload_statics(&mut self) {
+        let Some(config) = &self.config else {
+            self.statics.clear();
+            self.static_diags.clear();
+            return;
+        };
+        let (files, diags) = content::files::static_files(&self.opts.root, &config.static_scripts);
+        self.statics = files;
+        self.static_diags = diags;
+    }
+
+    /// The files of static/ that may be published (sorted by path).
+    pub fn static_files(&self) -> &[content::files::StaticFile] {
+        &self.statics
+    }
+
     fn reload_templates(&mut self) {
         let Some(config) = &self.config else { return };
         let urls = crate::urls::Urls::new(&config.base_url);
@@ -159,6 +182,7 @@ impl Site {
     pub fn resolve(&mut self) -> Diagnostics {
         let mut diags = Diagnostics::new();
         diags.extend(self.config_diags.iter().cloned());
+        diags.extend(self.static_diags.iter().cloned());
         diags.extend(self.load_diags.values().flatten().cloned());
         let Some(config) = self.config.clone() else {
             return diags;
@@ -266,6 +290,9 @@ impl Site {
         }
         if templates_changed {
             self.reload_templates();
+        }
+        if ch.statics {
+            self.reload_statics();
         }
         ch
     }

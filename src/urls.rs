@@ -38,48 +38,116 @@ impl Urls {
     }
 }
 
-/// The route table's top level: every folder and file at the root of the
-/// output that Annals writes itself. A content page (`content/pages/<name>.md`
-/// → `<name>/`) or a file of `static/` may not take one of these names.
+/// The top level of the output, from the route table ([`Route`]): every
+/// folder and file at the root of the output that Annals writes itself. A
+/// content page (`content/pages/<name>.md` → `<name>/`) or a file of `static/`
+/// may not take one of these names.
 pub mod routes {
-    /// Folders Annals writes at the site root (`articles/…`, the search
-    /// index `pagefind/`, the open data `data/`, …).
-    pub const SECTIONS: &[&str] = &[
-        "articles",
-        "agreements",
-        "parties",
-        "tags",
-        "years",
-        "clauses",
-        "timeline",
-        "annotations",
-        "search",
-        "pagefind",
-        "data",
-    ];
+    use super::{out_path, Route};
 
-    /// Files Annals writes at the site root.
-    pub const FILES: &[&str] = &[
-        "index.html",
-        "404.html",
-        "feed.xml",
+    /// One route of every kind but [`Route::Page`] (pages are what is checked
+    /// against the others), entry routes with a stand-in slug.
+    fn samples() -> Vec<Route> {
+        let all = vec![
+            Route::Home,
+            Route::Article(0),
+            Route::Agreement(0),
+            Route::Party(0),
+            Route::ArticlesList(2),
+            Route::AgreementsIndex,
+            Route::PartiesIndex,
+            Route::TagsIndex,
+            Route::Tag("t".into()),
+            Route::YearsIndex,
+            Route::Year(2000),
+            Route::Clause("c".into()),
+            Route::ClausesIndex,
+            Route::NotFound,
+            Route::Timeline,
+            Route::Annotations,
+            Route::Feeds,
+            Route::Data,
+            Route::Search,
+            Route::SearchIndex,
+        ];
+        // Adding a kind of route without adding it above fails to compile here.
+        for r in &all {
+            match r {
+                Route::Home
+                | Route::Article(_)
+                | Route::Agreement(_)
+                | Route::Party(_)
+                | Route::Page(_)
+                | Route::ArticlesList(_)
+                | Route::AgreementsIndex
+                | Route::PartiesIndex
+                | Route::TagsIndex
+                | Route::Tag(_)
+                | Route::YearsIndex
+                | Route::Year(_)
+                | Route::Clause(_)
+                | Route::ClausesIndex
+                | Route::NotFound
+                | Route::Timeline
+                | Route::Annotations
+                | Route::Feeds
+                | Route::Data
+                | Route::Search
+                | Route::SearchIndex => {}
+            }
+        }
+        all
+    }
+
+    /// Files the modules write at the root besides their route's own path
+    /// (the feeds module's discovery files), and the output marker.
+    pub const MODULE_FILES: &[&str] = &[
         "sitemap.xml",
         "robots.txt",
+        ".nojekyll",
         "CNAME",
         ".annals-output",
     ];
+
+    /// Folders Annals writes at the site root (`articles`, `data`, `pagefind`, …).
+    pub fn sections() -> Vec<String> {
+        let mut v: Vec<String> = samples()
+            .iter()
+            .map(|r| r.rel("s"))
+            .filter_map(|rel| rel.split_once('/').map(|(first, _)| first.to_string()))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Files Annals writes at the site root (`index.html`, `404.html`,
+    /// `feed.xml`, `sitemap.xml`, …).
+    pub fn root_files() -> Vec<String> {
+        let mut v: Vec<String> = samples()
+            .iter()
+            .map(|r| out_path(&r.rel("s")))
+            .filter(|p| !p.contains('/'))
+            .chain(MODULE_FILES.iter().map(|f| f.to_string()))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
 
     /// The output a page slug would clash with: a section (`data/`), or a file
     /// of the same name without its extension (`/feed/` beside `/feed.xml`
     /// would only confuse).
     pub fn reserved_page_output(slug: &str) -> Option<String> {
-        if SECTIONS.contains(&slug) {
+        if slug.is_empty() {
+            return None;
+        }
+        if sections().iter().any(|s| s == slug) {
             return Some(format!("{slug}/"));
         }
-        FILES
-            .iter()
-            .find(|f| !slug.is_empty() && f.split('.').next() == Some(slug))
-            .map(|f| f.to_string())
+        root_files()
+            .into_iter()
+            .find(|f| f.split('.').next() == Some(slug))
     }
 
     /// True when a page slug would give a URL Annals uses itself.
@@ -91,11 +159,7 @@ pub mod routes {
     /// separators) would land on, or inside, output Annals writes itself.
     pub fn is_reserved_output(rel: &str) -> bool {
         let first = rel.split('/').next().unwrap_or(rel);
-        if rel.contains('/') {
-            SECTIONS.contains(&first)
-        } else {
-            FILES.contains(&rel) || SECTIONS.contains(&rel)
-        }
+        sections().iter().any(|s| s == first) || root_files().iter().any(|f| f == rel)
     }
 }
 

@@ -110,8 +110,10 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Creates the staging folder beside `out` and copies `static_dir` into it.
-    pub fn create(out: &Path, static_dir: Option<&Path>) -> Result<Staging, WriteError> {
+    /// Creates the staging folder beside `out`. Files of `static/` are not
+    /// copied here: they come through [`Staging::write`] like every output,
+    /// after [`crate::content::files::static_files`] has vetted them.
+    pub fn create(out: &Path) -> Result<Staging, WriteError> {
         let out_abs = absolute(out);
         let parent = out_abs
             .parent()
@@ -131,14 +133,8 @@ impl Staging {
             committed: false,
         };
         let _ = fs::remove_dir_all(&staging.dir);
-        let setup = (|| -> io::Result<()> {
-            fs::create_dir_all(&staging.dir)?;
-            if let Some(dir) = static_dir.filter(|d| d.is_dir()) {
-                copy_dir(dir, &staging.dir)?;
-            }
-            Ok(())
-        })();
-        setup.map_err(|e| WriteError::Io(format!("cannot prepare the output folder: {e}")))?;
+        fs::create_dir_all(&staging.dir)
+            .map_err(|e| WriteError::Io(format!("cannot prepare the output folder: {e}")))?;
         Ok(staging)
     }
 
@@ -183,30 +179,12 @@ impl Drop for Staging {
     }
 }
 
-/// Writes `outputs` plus the files under `static_dir` into `out`, atomically replacing it.
-pub fn write_site(
-    out: &Path,
-    outputs: &[Output],
-    static_dir: Option<&Path>,
-) -> Result<(), WriteError> {
-    let staging = Staging::create(out, static_dir)?;
+/// Writes `outputs` into `out`, atomically replacing it.
+pub fn write_site(out: &Path, outputs: &[Output]) -> Result<(), WriteError> {
+    let staging = Staging::create(out)?;
     outputs
         .par_iter()
         .try_for_each(|o| staging.write(o))
         .map_err(|e| WriteError::Io(format!("cannot write the site: {e}")))?;
     staging.commit()
-}
-
-fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
-    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
-        let entry = entry.map_err(io::Error::other)?;
-        let rel = entry.path().strip_prefix(from).unwrap_or(entry.path());
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest)?;
-        } else if entry.file_type().is_file() {
-            fs::copy(entry.path(), &dest)?;
-        }
-    }
-    Ok(())
 }

@@ -23,6 +23,18 @@ pub fn parse<T: DeserializeOwned>(
     text: &str,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
+    if let Some((line, col)) = too_deep(text) {
+        return Err(file
+            .error_at_line_col(
+                line + first_line - 1,
+                col,
+                format!("YAML nested more than {MAX_FLOW_DEPTH} levels deep"),
+            )
+            .with_hint(
+                "front matter needs only a few levels of `[` and `{`: close the brackets opened before this one",
+            )
+            .file_failed());
+    }
     // An empty front matter is an empty mapping, so "missing field" errors name the field.
     let text_for_parse = if text.trim().is_empty() { "{}" } else { text };
     backend::from_str::<T>(text_for_parse).map_err(|err| {
@@ -41,12 +53,122 @@ pub fn parse<T: DeserializeOwned>(
             _ => (line, col),
         };
         let (message, hint) = explain(&message);
-        let mut d = file.error_at_line_col(line, col, message);
+        // A quote left open swallows the lines after it, and the parser complains
+        // only where it gives up: point at the quote instead.
+        let syntax = !["unknown field", "missing", "invalid", "duplicate"]
+            .iter()
+            .any(|m| message.starts_with(m));
+        if let Some((l, c, q)) = unclosed_quote(text).filter(|(l, _, _)| syntax && *l + first_line - 1 <= line) {
+            return file
+                .error_at_line_col(l + first_line - 1, c, "this quoted value is never closed")
+                .with_hint(format!(
+                    "end it with {q} on the same line (the YAML parser then reported: {message} at line {line})"
+                ))
+                .file_failed();
+        }
+        let mut d = file.error_at_line_col(line, col, message).file_failed();
         if let Some(h) = hint {
             d = d.with_hint(h);
         }
         d
     })
+}
+
+/// Deepest nesting of flow collections (`[`, `{`) accepted. The YAML parser's
+/// cost grows faster than linearly with depth (40,000 levels took 8 s), and real
+/// front matter uses two or three.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
+/// 1-based (line, column) of the bracket that opens level [`MAX_FLOW_DEPTH`] + 1,
+/// if any: a linear pre-scan, so the parser never sees such input.
+///
+/// It over-counts rather than under-counts: brackets inside plain scalars and
+/// block scalars count too (they close again in real text), quoted strings and
+/// comments do not.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let (mut line, mut col) = (1usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut prev = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        col += 1;
+        if c == '\n' {
+            (line, col) = (line + 1, 0);
+            if quote == Some('#') {
+                quote = None;
+            }
+            prev = c;
+            continue;
+        }
+        match quote {
+            Some('"') if c == '\\' => {
+                chars.next();
+                col += 1;
+            }
+            Some(q) if c == q && q != '#' => {
+                if q == '\'' && chars.peek() == Some(&'\'') {
+                    chars.next();
+                    col += 1;
+                } else {
+                    quote = None;
+                }
+            }
+            Some(_) => {}
+            None => match c {
+                // A quote opens a string only where a scalar starts.
+                '"' | '\'' if prev.is_whitespace() || "[{,:-".contains(prev) => quote = Some(c),
+                '#' if prev.is_whitespace() => quote = Some('#'),
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some((line, col));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        prev = c;
+    }
+    None
+}
+
+/// 1-based (line, column, quote) of the first quote that opens a value and is
+/// not closed on its line (front matter values are one line long).
+fn unclosed_quote(text: &str) -> Option<(usize, usize, char)> {
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        // The value after `key: ` or `- `.
+        let start = match (line.find(": "), trimmed.starts_with("- ")) {
+            (Some(p), _) => p + 2,
+            (None, true) => line.len() - trimmed.len() + 2,
+            _ => continue,
+        };
+        let value = line[start..].trim_start();
+        let Some(q) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let open = line.len() - value.len();
+        let rest = &value[1..];
+        let closed = if q == '"' {
+            let mut esc = false;
+            rest.chars().any(|c| {
+                let end = c == '"' && !esc;
+                esc = c == '\\' && !esc;
+                end
+            })
+        } else {
+            rest.contains('\'')
+        };
+        if !closed {
+            return Some((i + 1, line[..open].chars().count() + 1, q));
+        }
+    }
+    None
 }
 
 /// Parses a stand-alone YAML file (such as `site.yaml`).
@@ -350,6 +472,28 @@ mod tests {
         assert_eq!(idx.get("relations.1"), Some((15, 1)));
         assert_eq!(idx.get("relations.1.to"), Some((16, 3)));
         assert_eq!(idx.value("relations.1.to"), Some((16, 7)));
+    }
+
+    #[test]
+    fn flow_nesting_is_limited_before_parsing() {
+        let ok = format!(
+            "a: {}{}",
+            "[".repeat(MAX_FLOW_DEPTH),
+            "]".repeat(MAX_FLOW_DEPTH)
+        );
+        assert_eq!(too_deep(&ok), None);
+        let deep = format!("title: x\nparties: {}", "[".repeat(40_000));
+        assert_eq!(
+            too_deep(&deep),
+            Some((2, "parties: ".len() + MAX_FLOW_DEPTH + 1))
+        );
+        // Brackets in quoted strings and comments do not count; apostrophes in
+        // plain text do not open strings.
+        let quoted = format!(
+            "a: \"{0}\"\nb: '{0}'\n# {0}\nc: China's [[x]] {{y}}\n",
+            "[".repeat(100)
+        );
+        assert_eq!(too_deep(&quoted), None);
     }
 
     #[test]

@@ -74,6 +74,35 @@ pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diag
         progress.done();
         return (0, diags);
     }
+    // static/ is published through the sink like every output, once vetted
+    // (the one rule for files, the allow-list of types).
+    for f in site.static_files() {
+        let written = crate::content::files::read(
+            &opts.root,
+            &f.path,
+            crate::content::files::MAX_STATIC_BYTES,
+        )
+        .map_err(|e| e.diagnostic(&Path::new("static").join(&f.rel)))
+        .and_then(|bytes| {
+            sink(Output {
+                path: f.rel.clone(),
+                bytes,
+            })
+            .map_err(|e| {
+                crate::diagnostics::Diagnostic::error(
+                    &f.rel,
+                    format!("cannot write output file: {e}"),
+                )
+            })
+        });
+        if let Err(d) = written {
+            diags.push(d);
+        }
+    }
+    if diags.has_errors() {
+        progress.done();
+        return (0, diags);
+    }
     if let Some(note) = site.history_note() {
         eprintln!("{note}");
     }
@@ -163,7 +192,8 @@ pub fn build(opts: &BuildOptions) -> Outcome {
     if let Err(e) = write::check_output_dir(&opts.root, &out) {
         return Outcome::Usage(e.to_string());
     }
-    let staging = match write::Staging::create(&out, Some(&opts.root.join("static"))) {
+    // static/ files come through the pipeline's sink, vetted by the site.
+    let staging = match write::Staging::create(&out) {
         Ok(s) => s,
         Err(e) => return Outcome::Usage(e.to_string()),
     };

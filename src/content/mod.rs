@@ -2,10 +2,11 @@
 //! parallel. Nothing here knows about other files.
 
 pub mod date;
+pub mod files;
 pub mod frontmatter;
 pub mod model;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -59,6 +60,20 @@ pub struct Content {
     pub agreements: Vec<Entry<AgreementMeta>>,
     /// `content/parties/*.md`.
     pub parties: Vec<Entry<PartyMeta>>,
+    /// Files whose front matter could not be split or parsed (their errors lead
+    /// the output; links to them are not reported as unknown).
+    pub failed: Vec<Failed>,
+}
+
+/// A file of a section that failed to load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failed {
+    /// `articles`, `agreements`, `parties`, `pages` or `home`.
+    pub section: String,
+    /// The slug it would have had.
+    pub slug: String,
+    /// The file, relative to the site root.
+    pub path: PathBuf,
 }
 
 /// The folders of `content/` and what they hold.
@@ -76,8 +91,10 @@ pub enum Loaded {
     Agreement(Entry<AgreementMeta>),
     /// `content/parties/*.md`.
     Party(Entry<PartyMeta>),
-    /// Left out (draft) or failed (see the diagnostics).
+    /// Left out (a draft, or a file outside the sections).
     Skipped,
+    /// Its front matter could not be split or parsed (see the diagnostics).
+    Failed(Failed),
 }
 
 impl AnnotationSpans for SpanIndex {
@@ -92,32 +109,19 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
     let content_dir = root.join("content");
     let mut diags = vec![];
     if !content_dir.is_dir() {
+        if let Err(d) = files::check_folder(root, "content") {
+            return (Content::default(), vec![d]);
+        }
         diags.push(
             Diagnostic::error("content", "content/ folder not found")
                 .with_hint("create content/ with _index.md and the articles/, agreements/ and parties/ folders"),
         );
         return (Content::default(), diags);
     }
-    let mut paths: Vec<PathBuf> = vec![];
-    for entry in walkdir::WalkDir::new(&content_dir).sort_by_file_name() {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let p = e.path();
-                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                if name.starts_with('.') {
-                    continue;
-                }
-                if p.extension().and_then(|x| x.to_str()) == Some("md") {
-                    paths.push(p.to_path_buf());
-                }
-            }
-            Ok(_) => {}
-            Err(e) => diags.push(Diagnostic::error(
-                "content",
-                format!("cannot read content/: {e}"),
-            )),
-        }
-    }
+    let (paths, walk_diags) = files::walk(root, "content", &|p| {
+        p.extension().and_then(|x| x.to_str()) == Some("md")
+    });
+    diags.extend(walk_diags);
     let results: Vec<(Loaded, Vec<Diagnostic>)> = paths
         .par_iter()
         .map(|p| load_file(root, p, drafts))
@@ -150,7 +154,19 @@ impl Content {
                 Err(i) => v.insert(i, e),
             }
         }
+        let path = match &loaded {
+            Loaded::Home(e) | Loaded::Page(e) => Some(e.file.path.clone()),
+            Loaded::Article(e) => Some(e.file.path.clone()),
+            Loaded::Agreement(e) => Some(e.file.path.clone()),
+            Loaded::Party(e) => Some(e.file.path.clone()),
+            Loaded::Failed(f) => Some(f.path.clone()),
+            Loaded::Skipped => None,
+        };
+        if let Some(path) = path {
+            self.failed.retain(|f| f.path != path);
+        }
         match loaded {
+            Loaded::Failed(f) => self.failed.push(f),
             Loaded::Home(e) => self.home = Some(e),
             Loaded::Page(e) => put(&mut self.pages, e),
             Loaded::Article(e) => put(&mut self.articles, e),
@@ -190,6 +206,7 @@ impl Content {
         drop_from(&mut self.articles, file);
         drop_from(&mut self.agreements, file);
         drop_from(&mut self.parties, file);
+        self.failed.retain(|f| f.path != file);
     }
 }
 
@@ -201,7 +218,7 @@ pub fn load_one(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnost
 fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>) {
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let mut diags = vec![];
-    let text = match std::fs::read(path) {
+    let text = match files::read(root, path, files::MAX_CONTENT_BYTES) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -218,7 +235,7 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
             }
         },
         Err(e) => {
-            diags.push(Diagnostic::error(rel, format!("cannot read file: {e}")));
+            diags.push(e.diagnostic(&rel));
             return (Loaded::Skipped, diags);
         }
     };
@@ -266,22 +283,24 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
         );
         return (Loaded::Skipped, diags);
     }
-    let split = match frontmatter::split(&file.text) {
-        Ok(s) => s,
-        Err(frontmatter::SplitError::NoOpeningFence) => {
-            diags.push(file.error_at(0, "missing front matter").with_hint(
+    let split =
+        match frontmatter::split(&file.text) {
+            Ok(s) => s,
+            Err(frontmatter::SplitError::NoOpeningFence) => {
+                diags.push(file.error_at(0, "missing front matter").with_hint(
                 "start the file with a `---` line, the YAML fields, and another `---` line",
-            ));
-            return (Loaded::Skipped, diags);
-        }
-        Err(frontmatter::SplitError::NoClosingFence) => {
-            diags.push(
-                file.error_at(0, "front matter is not closed")
-                    .with_hint("add a `---` line after the last front-matter field"),
-            );
-            return (Loaded::Skipped, diags);
-        }
-    };
+            ).file_failed());
+                return (failed(section, &stem, &rel), diags);
+            }
+            Err(frontmatter::SplitError::NoClosingFence) => {
+                diags.push(
+                    file.error_at(0, "front matter is not closed")
+                        .with_hint("add a `---` line after the last front-matter field")
+                        .file_failed(),
+                );
+                return (failed(section, &stem, &rel), diags);
+            }
+        };
     let fm = split.front_matter.to_string();
     let fm_line = split.front_matter_line;
     let body_offset = split.body_offset;
@@ -317,6 +336,15 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
         ($meta:expr, $annotations:expr) => {{
             let meta = $meta;
             let body = markdown::render_body(&file, body_offset, $annotations, &spans, &mut diags);
+            for l in body
+                .links
+                .iter()
+                .filter(|l| l.kind == markdown::LinkKind::Asset)
+            {
+                if let Err((message, hint)) = files::check_image(root, &l.target) {
+                    diags.push(file.error_at(l.offset, message).with_hint(hint));
+                }
+            }
             Entry {
                 slug: stem.clone(),
                 file,
@@ -359,7 +387,18 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
         },
         _ => Loaded::Skipped,
     };
+    if matches!(loaded, Loaded::Skipped) && diags.iter().any(|d| d.file_failed) {
+        return (failed(section, &stem, &rel), diags);
+    }
     (loaded, diags)
+}
+
+fn failed(section: &str, slug: &str, path: &Path) -> Loaded {
+    Loaded::Failed(Failed {
+        section: section.to_string(),
+        slug: slug.to_string(),
+        path: path.to_path_buf(),
+    })
 }
 
 #[cfg(test)]

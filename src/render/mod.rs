@@ -159,7 +159,11 @@ pub fn attach_sources(root: &Path, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .into_iter()
         .map(|d| {
             if d.line > 0 && d.source_line.is_none() {
-                if let Ok(text) = std::fs::read_to_string(root.join(&d.file)) {
+                if let Ok(text) = crate::content::files::read_text(
+                    root,
+                    &root.join(&d.file),
+                    crate::content::files::MAX_TEMPLATE_BYTES,
+                ) {
                     let line = text.lines().nth(d.line - 1).unwrap_or("").to_string();
                     return d.with_source_line(line);
                 }

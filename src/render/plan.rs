@@ -249,7 +249,18 @@ pub fn reads<'a>(a: &'a Archive, r: &'a Route) -> Vec<Dep<'a>> {
             }
             v
         }
-        Route::ClausesIndex => vec![Clauses],
+        // The index sums up every comparison (what each wording changes), so it
+        // reads what the comparison pages read.
+        Route::ClausesIndex => {
+            let mut v = vec![Clauses, Relations];
+            for family in a.clauses.values().filter(|f| f.len() >= 2) {
+                for &(g, _) in family {
+                    v.push(Entry(key(Kind::Agreement, g)));
+                    v.push(Summary(key(Kind::Agreement, g)));
+                }
+            }
+            v
+        }
         Route::NotFound => vec![],
         Route::Timeline | Route::Feeds | Route::Search => vec![AnyFrontMatter],
         Route::Annotations | Route::Data => vec![AnyFrontMatter, AnyNotes],

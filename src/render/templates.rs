@@ -21,22 +21,21 @@ pub fn load(dir: &Path, urls: &Urls) -> Result<Tera, Vec<Diagnostic>> {
             "create templates/ with base.html and one template per page kind (see the README)",
         )]);
     }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let Ok(entry) = entry else { continue };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+    // Read under the one rule for site files (no links out of the root, no
+    // devices, bounded size).
+    let root = dir.parent().unwrap_or(Path::new("."));
+    let (paths, walk_diags) = crate::content::files::walk(root, "templates", &|_| true);
+    diags.extend(walk_diags);
+    for path in paths {
+        let rel = path.strip_prefix(dir).unwrap_or(&path);
         let name = rel.to_string_lossy().replace('\\', "/");
-        if name.starts_with('.') {
-            continue;
-        }
-        match std::fs::read_to_string(entry.path()) {
+        match crate::content::files::read_text(
+            root,
+            &path,
+            crate::content::files::MAX_TEMPLATE_BYTES,
+        ) {
             Ok(t) => sources.push((name, t)),
-            Err(e) => diags.push(Diagnostic::error(
-                Path::new("templates").join(rel),
-                format!("cannot read template: {e}"),
-            )),
+            Err(e) => diags.push(e.diagnostic(&Path::new("templates").join(rel))),
         }
     }
     if !diags.is_empty() {

@@ -1,10 +1,11 @@
 //! The timeline: `/timeline/` lists agreements and reports by date, grouped by
 //! year, and draws the relations between agreements as an SVG made at build
-//! time. Filtering needs no JavaScript: every filter is a page of its own —
+//! time (in `timeline/svg.rs`). Filtering needs no JavaScript: every filter is a page of its own —
 //! `/timeline/agreements/`, `/timeline/reports/` and `/timeline/<party>/`.
 
+mod svg;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -14,7 +15,6 @@ use super::context::Ctx;
 use super::{render_page, Output};
 use crate::content::date::Date;
 use crate::diagnostics::Diagnostic;
-use crate::markdown::escape_html;
 use crate::resolve::{Archive, Key, Kind, Relation};
 use crate::urls::paths;
 
@@ -326,7 +326,20 @@ fn chart(ctx: &Ctx<'_>, view: View, arts: &[usize], agrs: &[usize]) -> Value {
         });
         v
     };
-    let drawing = draw(a, &rows, &own, &rels, &reports);
+    let drawing = svg::draw(a, &rows, &own, &rels, &reports);
+    // The key to the arcs: each relation type drawn, in `relation_types` order.
+    let kinds: BTreeSet<usize> = rels
+        .iter()
+        .filter_map(|r| a.config.relation_types.get_index_of(&r.kind))
+        .collect();
+    let legend: Vec<Value> = kinds
+        .into_iter()
+        .filter_map(|i| a.config.relation_types.get_index(i))
+        .map(|(kind, rt)| {
+            let st = svg::style(a, kind);
+            json!({"kind": kind, "label": rt.label, "class": st.class, "dash": st.dash})
+        })
+        .collect();
     let relations: Vec<Value> = rels
         .iter()
         .map(|r| {
@@ -348,6 +361,8 @@ fn chart(ctx: &Ctx<'_>, view: View, arts: &[usize], agrs: &[usize]) -> Value {
         "context_rows": rows.len() - own.len(),
         "reports": reports.len(),
         "compressed": drawing.compressed,
+        "stretched": drawing.stretched,
+        "legend": legend,
     })
 }
 
@@ -362,371 +377,14 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-/// A finished drawing.
-struct Drawing {
-    svg: String,
-    /// Ranges of empty years drawn narrow, like "2002–2013".
-    compressed: Vec<String>,
-}
-
-/// The horizontal scale: each year with entries gets a full unit; runs of two or
-/// more empty years between them shrink to a break half a unit wide.
-struct Scale {
-    /// Year → offset in units, for every year drawn at full width.
-    offsets: BTreeMap<i16, f64>,
-    /// (offset, first year, last year) of each break.
-    breaks: Vec<(f64, i16, i16)>,
-    units: f64,
-}
-
-const BREAK_UNITS: f64 = 0.5;
-
-impl Scale {
-    fn new(years: &BTreeSet<i16>) -> Scale {
-        let mut offsets = BTreeMap::new();
-        let mut breaks = vec![];
-        let mut units = 0.0;
-        let mut prev: Option<i16> = None;
-        for &y in years {
-            if let Some(p) = prev {
-                let gap = y - p - 1;
-                if gap >= 2 {
-                    breaks.push((units, p + 1, y - 1));
-                    units += BREAK_UNITS;
-                } else if gap == 1 {
-                    offsets.insert(p + 1, units);
-                    units += 1.0;
-                }
-            }
-            offsets.insert(y, units);
-            units += 1.0;
-            prev = Some(y);
-        }
-        Scale {
-            offsets,
-            breaks,
-            units,
-        }
-    }
-
-    /// Position of a date in units.
-    fn at(&self, d: &Date) -> f64 {
-        let day = d.day;
-        let frac = f64::from(day.day_of_year() - 1) / f64::from(day.days_in_year());
-        self.offsets.get(&day.year()).copied().unwrap_or(0.0) + frac
-    }
-}
-
-// Geometry, in SVG user units (1 unit ≈ 1 CSS px at full size).
-const PLOT_W: f64 = 720.0;
-const ROW_H: f64 = 26.0;
-const TOP: f64 = 46.0;
-const DOT_R: f64 = 5.0;
-const FONT: f64 = 13.0;
-const SMALL: f64 = 11.0;
-/// Rough advance of one character, in ems, for laying out labels.
-const CHAR_EM: f64 = 0.56;
-const MAX_LABEL_CHARS: usize = 30;
-
-fn fmt(x: f64) -> String {
-    let s = format!("{x:.1}");
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-}
-
-fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max - 1).collect();
-        t.push('…');
-        t
-    }
-}
-
-fn text_width(s: &str, size: f64) -> f64 {
-    s.chars().count() as f64 * size * CHAR_EM
-}
-
-/// Finds a free spot for a relation label at `x`, as near `y` as possible and
-/// at most `reach` above or below it; records its box in `placed`.
-fn place_label(placed: &mut Vec<[f64; 4]>, x: f64, y: f64, w: f64, reach: f64) -> f64 {
-    let h = SMALL + 2.0;
-    let free = |y: f64| {
-        placed.iter().all(|b| {
-            x + w <= b[0] || b[0] + b[2] <= x || y + h / 2.0 <= b[1] || b[1] + b[3] <= y - h / 2.0
-        })
-    };
-    let step = h;
-    let mut best = y;
-    for i in 0..=16 {
-        let off = f64::from((i + 1) / 2) * step * if i % 2 == 1 { 1.0 } else { -1.0 };
-        if off.abs() > reach.max(3.0 * step) {
-            continue;
-        }
-        if free(y + off) {
-            best = y + off;
-            break;
-        }
-    }
-    placed.push([x, best - h / 2.0, w, h]);
-    best
-}
-
-/// Draws the agreements (one row each, in date order), the relations between
-/// them (an arc from the declaring agreement to the one it points to, labelled
-/// with the relation type) and, when given, a strip of report marks.
-fn draw(
-    a: &Archive,
-    rows: &[usize],
-    own: &BTreeSet<usize>,
-    rels: &[&Relation],
-    reports: &[usize],
-) -> Drawing {
-    let c = &a.content;
-    let mut years: BTreeSet<i16> = rows
-        .iter()
-        .map(|&g| c.agreements[g].meta.date.year())
-        .collect();
-    years.extend(reports.iter().map(|&r| c.articles[r].meta.date.year()));
-    let scale = Scale::new(&years);
-    let labels: Vec<String> = rows
-        .iter()
-        .map(|&g| clip(&c.agreements[g].meta.short_title, MAX_LABEL_CHARS))
-        .collect();
-    let label_w = labels
-        .iter()
-        .map(|l| text_width(l, FONT))
-        .fold(text_width("Reports", FONT), f64::max)
-        .clamp(90.0, 260.0)
-        + 20.0;
-    let x0 = label_w;
-    let unit = PLOT_W / scale.units.max(1.0);
-    let x_of = |d: &Date| x0 + scale.at(d) * unit;
-    let y_of = |row: usize| TOP + row as f64 * ROW_H;
-    let strip_y = y_of(rows.len()) + 6.0;
-    let bottom = if reports.is_empty() {
-        y_of(rows.len()) - ROW_H / 2.0
-    } else {
-        strip_y + ROW_H / 2.0
-    };
-    let row_of: BTreeMap<usize, usize> = rows.iter().enumerate().map(|(r, &g)| (g, r)).collect();
-
-    // Relations first, so dots sit on top of the lines.
-    let mut rel_svg = String::new();
-    let mut right = x0 + PLOT_W;
-    let mut placed: Vec<[f64; 4]> = vec![];
-    for r in rels {
-        let (fr, tr) = (row_of[&r.from.idx], row_of[&r.to.idx]);
-        let (x1, y1) = (x_of(&c.agreements[r.from.idx].meta.date), y_of(fr));
-        let (x2, y2) = (x_of(&c.agreements[r.to.idx].meta.date), y_of(tr));
-        let dx = (x1 - x2).abs();
-        let dy = (y1 - y2).abs();
-        // Control points to the right of both ends: the arc clears every dot on
-        // the rows between (their dates, hence x, lie between the two ends).
-        let cx = x1.max(x2) + 14.0 + (0.35 * dy).min(90.0) + 0.2 * dx;
-        let (sx, ex) = (x1 + DOT_R, x2 + DOT_R + 2.5);
-        // The label goes just right of the arc's rightmost point.
-        let (apex_x, apex_y) = (0..=50)
-            .map(|i| {
-                let t = f64::from(i) / 50.0;
-                let u = 1.0 - t;
-                let x = u * u * u * sx + 3.0 * u * t * cx + t * t * t * ex;
-                let y = u * u * (u + 3.0 * t) * y1 + t * t * (t + 3.0 * u) * y2;
-                (x, y)
-            })
-            .fold((f64::MIN, 0.0), |m, p| if p.0 > m.0 { p } else { m });
-        let label = &a.config.relation_types[&r.kind].label;
-        let label_w = text_width(label, SMALL);
-        let mid_y = place_label(&mut placed, apex_x + 4.0, apex_y, label_w, dy / 2.0);
-        right = right.max(apex_x + 4.0 + label_w);
-        let _ = write!(
-            rel_svg,
-            "<g class=\"tl-rel tl-rel-{kind}\"><path d=\"M{sx} {y1}C{cx} {y1} {cx} {y2} {ex} {y2}\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"0.6\" stroke-width=\"1.5\" marker-end=\"url(#tl-arrow)\"/><text x=\"{lx}\" y=\"{mid_y}\" dy=\"0.35em\" font-size=\"{SMALL}\" paint-order=\"stroke\" stroke-width=\"3\" stroke-linejoin=\"round\">{label}</text></g>",
-            kind = escape_html(&r.kind),
-            sx = fmt(sx),
-            y1 = fmt(y1),
-            cx = fmt(cx),
-            y2 = fmt(y2),
-            ex = fmt(ex),
-            lx = fmt(apex_x + 4.0),
-            mid_y = fmt(mid_y),
-            label = escape_html(label),
-        );
-    }
-    let width = (right + 12.0).ceil();
-    let height = (bottom + 10.0).ceil();
-
-    let mut s = String::with_capacity(4096);
-    let first = years.first().copied().unwrap_or(0);
-    let last = years.last().copied().unwrap_or(0);
-    let compressed: Vec<String> = scale
-        .breaks
-        .iter()
-        .map(|&(_, p, q)| format!("{p}–{q}"))
-        .collect();
-    let title = if first == last {
-        format!("Agreements of {first} and the relations between them")
-    } else {
-        format!("Agreements from {first} to {last} and the relations between them")
-    };
-    let mut desc = format!(
-        "A time axis from {first} to {last}, left to right, with one row per agreement in date order ({}). {} drawn as arcs from the agreement that declares the relation to the one it points to, each labelled with the relation type.",
-        plural(rows.len(), "agreement", "agreements"),
-        if rels.len() == 1 { "One relation is".to_string() } else { format!("{} relations are", rels.len()) },
-    );
-    if rows.len() > own.len() {
-        desc.push_str(" Agreements drawn faint are shown only because a relation leads to them.");
-    }
-    if !reports.is_empty() {
-        let _ = write!(
-            desc,
-            " The bottom row marks {} by date.",
-            plural(reports.len(), "report", "reports")
-        );
-    }
-    if !compressed.is_empty() {
-        let _ = write!(
-            desc,
-            " Years without entries ({}) are drawn compressed.",
-            compressed.join(", ")
-        );
-    }
-    desc.push_str(" The same information follows as a list.");
-    let _ = write!(
-        s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tl-svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"tl-svg-title tl-svg-desc\" font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'DejaVu Sans', sans-serif\" font-size=\"{FONT}\" fill=\"currentColor\">",
-        w = fmt(width),
-        h = fmt(height),
-    );
-    let _ = write!(
-        s,
-        "<title id=\"tl-svg-title\">{}</title><desc id=\"tl-svg-desc\">{}</desc>",
-        escape_html(&title),
-        escape_html(&desc)
-    );
-    s.push_str("<defs><marker id=\"tl-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0 0L10 5L0 10z\" fill=\"currentColor\"/></marker></defs>");
-
-    // Year ticks, labels and breaks.
-    let axis_y = TOP - ROW_H / 2.0 - 4.0;
-    s.push_str("<g class=\"tl-axis\">");
-    for (&y, &off) in &scale.offsets {
-        let x = fmt(x0 + off * unit);
-        let _ = write!(
-            s,
-            "<line x1=\"{x}\" y1=\"{axis_y}\" x2=\"{x}\" y2=\"{bottom}\" stroke=\"currentColor\" stroke-opacity=\"0.25\"/><text x=\"{lx}\" y=\"{ty}\" font-size=\"{SMALL}\">{y}</text>",
-            axis_y = fmt(axis_y),
-            bottom = fmt(bottom),
-            lx = fmt(x0 + off * unit + 3.0),
-            ty = fmt(axis_y - 4.0),
-        );
-    }
-    let end_x = fmt(x0 + scale.units * unit);
-    let _ = write!(
-        s,
-        "<line x1=\"{end_x}\" y1=\"{ay}\" x2=\"{end_x}\" y2=\"{b}\" stroke=\"currentColor\" stroke-opacity=\"0.25\"/><line x1=\"{x0}\" y1=\"{ay}\" x2=\"{end_x}\" y2=\"{ay}\" stroke=\"currentColor\" stroke-opacity=\"0.5\"/>",
-        ay = fmt(axis_y),
-        b = fmt(bottom),
-        x0 = fmt(x0),
-    );
-    for &(off, _, _) in &scale.breaks {
-        let xm = x0 + (off + BREAK_UNITS / 2.0) * unit;
-        let _ = write!(
-            s,
-            "<rect class=\"tl-break\" x=\"{bx}\" y=\"{by}\" width=\"{bw}\" height=\"{bh}\" fill=\"currentColor\" fill-opacity=\"0.06\"/><text x=\"{xm}\" y=\"{ty}\" font-size=\"{SMALL}\" text-anchor=\"middle\">…</text>",
-            bx = fmt(x0 + off * unit + 2.0),
-            by = fmt(axis_y),
-            bw = fmt(BREAK_UNITS * unit - 4.0),
-            bh = fmt(bottom - axis_y),
-            xm = fmt(xm),
-            ty = fmt(axis_y - 4.0),
-        );
-    }
-    s.push_str("</g>");
-
-    s.push_str(&rel_svg);
-
-    // One row per agreement: a guide, the label and the dot, linked to its page.
-    // The links are for pointer users; keyboard and screen-reader users get the
-    // same links in the list that follows (tabindex -1 keeps focus out of an image).
-    for (row, &g) in rows.iter().enumerate() {
-        let e = &c.agreements[g];
-        let y = y_of(row);
-        let x = x_of(&e.meta.date);
-        let class = if own.contains(&g) {
-            "tl-row"
-        } else {
-            "tl-row tl-context"
-        };
-        let faint = if own.contains(&g) {
-            ""
-        } else {
-            " fill-opacity=\"0.55\""
-        };
-        let _ = write!(
-            s,
-            "<g class=\"{class}\"{faint}><line class=\"tl-guide\" x1=\"{gx}\" y1=\"{y}\" x2=\"{dx}\" y2=\"{y}\" stroke=\"currentColor\" stroke-opacity=\"0.2\" stroke-dasharray=\"2 3\"/><a href=\"{href}\" tabindex=\"-1\"><title>{tip}</title><text x=\"{tx}\" y=\"{y}\" dy=\"0.35em\" text-anchor=\"end\">{label}</text><circle cx=\"{cx}\" cy=\"{y}\" r=\"{DOT_R}\"/></a></g>",
-            gx = fmt(x0 - 4.0),
-            dx = fmt(x - DOT_R),
-            y = fmt(y),
-            href = escape_html(&a.urls.path(&paths::agreement(&e.slug))),
-            tip = escape_html(&format!("{} ({})", e.meta.title, e.meta.date.iso())),
-            tx = fmt(x0 - 8.0),
-            label = escape_html(&labels[row]),
-            cx = fmt(x),
-        );
-    }
-
-    // The reports strip.
-    if !reports.is_empty() {
-        let _ = write!(
-            s,
-            "<g class=\"tl-reports\"><text x=\"{tx}\" y=\"{y}\" dy=\"0.35em\" text-anchor=\"end\" font-style=\"italic\">Reports</text>",
-            tx = fmt(x0 - 8.0),
-            y = fmt(strip_y),
-        );
-        for &r in reports {
-            let e = &c.articles[r];
-            let x = x_of(&e.meta.date);
-            let _ = write!(
-                s,
-                "<a href=\"{href}\" tabindex=\"-1\"><title>{tip}</title><rect x=\"{rx}\" y=\"{ry}\" width=\"4\" height=\"14\" fill-opacity=\"0.6\"/></a>",
-                href = escape_html(&a.urls.path(&paths::article(&e.slug))),
-                tip = escape_html(&format!("{} ({}, {})", e.meta.title, e.meta.source.publisher, e.meta.date.iso())),
-                rx = fmt(x - 2.0),
-                ry = fmt(strip_y - 7.0),
-            );
-        }
-        s.push_str("</g>");
-    }
-    s.push_str("</svg>");
-    Drawing { svg: s, compressed }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn scale_compresses_long_gaps_only() {
-        let years: BTreeSet<i16> = [2001, 2015, 2017].into_iter().collect();
-        let s = Scale::new(&years);
-        assert_eq!(s.breaks.len(), 1);
-        assert_eq!((s.breaks[0].1, s.breaks[0].2), (2002, 2014));
-        // 2016 is a one-year gap: kept at full width.
-        assert_eq!(s.offsets.get(&2016), Some(&2.5));
-        assert_eq!(s.units, 4.5);
-    }
 
     #[test]
     fn lower_first_keeps_acronyms() {
         assert_eq!(lower_first("Mirrors"), "mirrors");
         assert_eq!(lower_first("Contrasts with"), "contrasts with");
         assert_eq!(lower_first("UN report"), "UN report");
-    }
-
-    #[test]
-    fn clip_long_labels() {
-        assert_eq!(clip("abc", 5), "abc");
-        assert_eq!(clip("abcdef", 5), "abcd…");
     }
 }

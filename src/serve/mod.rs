@@ -6,8 +6,8 @@ pub mod session;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
 
 use notify_debouncer_full::notify::event::ModifyKind;
@@ -50,11 +50,7 @@ pub fn serve(opts: &ServeOptions) -> Outcome {
     let url = format!("http://127.0.0.1:{port}{base_path}");
     let session = Session::new(&opts.root, opts.drafts, Some(url.clone()));
     report(&session, None);
-    let shared = Arc::new(Shared {
-        session: Mutex::new(session),
-        changed: Condvar::new(),
-        shutdown: AtomicBool::new(false),
-    });
+    let shared = Arc::new(Shared::new(session, port));
     let server = Arc::new(server);
 
     // Ctrl-C: stop accepting, wake the event streams, exit cleanly.
@@ -76,8 +72,7 @@ pub fn serve(opts: &ServeOptions) -> Outcome {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
     }
     for request in server.incoming_requests() {
-        let shared = shared.clone();
-        std::thread::spawn(move || http::handle(request, shared));
+        http::dispatch(request, &shared);
     }
     println!("stopped");
     Outcome::Ok(0)

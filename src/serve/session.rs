@@ -44,6 +44,8 @@ pub struct Session {
     route_files: HashMap<String, Vec<String>>,
     pages: BTreeMap<String, Bytes>,
     statics: BTreeMap<String, Bytes>,
+    /// Vetted static files that could not be read after all.
+    static_read_diags: Vec<crate::diagnostics::Diagnostic>,
     diagnostics: Diagnostics,
     generation: u64,
     /// The last rebuild rendered; otherwise the next one renders everything.
@@ -67,6 +69,7 @@ impl Session {
             route_files: HashMap::new(),
             pages: BTreeMap::new(),
             statics: BTreeMap::new(),
+            static_read_diags: vec![],
             diagnostics: Diagnostics::new(),
             generation: 0,
             last_ok: false,
@@ -76,20 +79,23 @@ impl Session {
         s
     }
 
+    /// Reads the files of static/ the site vetted (as `build` publishes them).
     fn reload_statics(&mut self) {
         self.statics.clear();
-        let dir = self.site.root().join("static");
-        for e in walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if e.file_type().is_file() {
-                if let (Ok(rel), Ok(bytes)) = (e.path().strip_prefix(&dir), std::fs::read(e.path()))
-                {
-                    self.statics
-                        .insert(rel.to_string_lossy().replace('\\', "/"), Arc::new(bytes));
+        self.static_read_diags.clear();
+        let root = self.site.root().to_path_buf();
+        for f in self.site.static_files() {
+            match crate::content::files::read(
+                &root,
+                &f.path,
+                crate::content::files::MAX_STATIC_BYTES,
+            ) {
+                Ok(bytes) => {
+                    self.statics.insert(f.rel.clone(), Arc::new(bytes));
                 }
+                Err(e) => self
+                    .static_read_diags
+                    .push(e.diagnostic(&Path::new("static").join(&f.rel))),
             }
         }
     }
@@ -101,7 +107,7 @@ impl Session {
             self.last_ok = false;
             self.route_files.clear();
         }
-        if ch.statics {
+        if ch.statics || ch.config {
             self.reload_statics();
         }
         self.rebuild(ch)
@@ -111,6 +117,7 @@ impl Session {
     fn rebuild(&mut self, ch: Changes) -> Rebuild {
         let start = Instant::now();
         let (mut diags, routes, dirty) = self.site.resolve_changes(&ch, !self.last_ok);
+        diags.extend(self.static_read_diags.iter().cloned());
         if diags.has_errors() || self.site.archive().is_none() {
             self.last_ok = false;
             return self.finish(diags, None, start);

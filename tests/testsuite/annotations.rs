@@ -21,7 +21,7 @@ fn built() -> TestSite {
 /// Runs `annals build --out <tmp>/public --root <tmp>` and checks the exit code.
 fn build(site: &TestSite, code: i32) -> crate::support::Run {
     let out = site.root().join("public");
-    let r = site.run(&["build", "--out", out.to_str().unwrap()]);
+    let r = site.run(&["build", "--no-search", "--out", out.to_str().unwrap()]);
     assert_eq!(
         r.code, code,
         "expected exit {code}, got {}:\n{}",

@@ -118,10 +118,10 @@ fn clause_page_marks_the_dropped_word() {
     let second = html.find("Second pact").unwrap();
     assert!(first < second, "wordings are in date order");
     assert!(
-        html.contains("<del>knowingly</del>"),
-        "the UK-style wording drops knowingly"
+        html.contains("<del><span class=\"visually-hidden\">[dropped: </span>knowingly<span class=\"visually-hidden\">]</span></del>"),
+        "the UK-style wording drops knowingly, in words for screen readers too"
     );
-    assert!(html.contains("drops “knowingly”"));
+    assert!(html.contains("drops <em>knowingly</em>."));
     // Agreement pages link to their clause page.
     assert!(site
         .read("agreements/second-pact/index.html")

@@ -278,3 +278,34 @@ fn human_output_is_pinned() {
     assert_eq!(r.code, 1);
     insta::assert_snapshot!("check_github", r.stdout);
 }
+
+/// Issue 17, item 10: an unclosed quote used to be reported 11th of 13 errors, at
+/// the line where the parser gave up, after "unknown page" errors in the files
+/// that link to the broken one.
+#[test]
+fn yaml_error_leads_points_at_the_open_quote_and_suppresses_follow_on_link_errors() {
+    let site = TestSite::new("basic");
+    site.edit(
+        "content/agreements/first-pact.md",
+        "title: The first pact between the United States and China",
+        "title: \"The first pact between the United States and China",
+    );
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, 1);
+    let first = r.stderr.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "content/agreements/first-pact.md:2:8: error: this quoted value is never closed"
+    );
+    assert!(
+        !r.stderr.contains("unknown agreement `first-pact`"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("unknown page `first-pact`"),
+        "{}",
+        r.stderr
+    );
+    insta::assert_snapshot!("yaml_error_first", r.stderr);
+}

@@ -249,167 +249,17 @@ fn cname_is_written_when_configured() {
         .contains("Sitemap: https://archive.example.org/sitemap.xml"));
 }
 
-// --- A small JSON Schema (2020-12) validator for the keywords the schema uses.
-// It refuses any keyword it does not implement, so the schema cannot silently
-// rely on an unchecked one.
-
-fn pattern_matches(pattern: &str, s: &str) -> bool {
-    match pattern {
-        "^[a-z0-9]+(-[a-z0-9]+)*$" => {
-            !s.is_empty()
-                && s.split('-').all(|p| {
-                    !p.is_empty()
-                        && p.bytes()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-                })
-        }
-        "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" => {
-            s.len() == 10
-                && s.bytes().enumerate().all(|(i, b)| {
-                    if i == 4 || i == 7 {
-                        b == b'-'
-                    } else {
-                        b.is_ascii_digit()
-                    }
-                })
-        }
-        other => panic!("the test validator does not know the pattern {other}"),
-    }
-}
-
-fn type_ok(t: &str, v: &Value) -> bool {
-    match t {
-        "object" => v.is_object(),
-        "array" => v.is_array(),
-        "string" => v.is_string(),
-        "integer" => v.is_i64() || v.is_u64(),
-        "number" => v.is_number(),
-        "boolean" => v.is_boolean(),
-        "null" => v.is_null(),
-        other => panic!("unknown type {other}"),
-    }
-}
-
-fn validate(root: &Value, schema: &Value, v: &Value, at: &str, errs: &mut Vec<String>) {
-    let s = schema.as_object().expect("schema object");
-    for (k, kw) in s {
-        match k.as_str() {
-            "$schema" | "$id" | "$defs" | "title" | "description" => {}
-            "$ref" => {
-                let name = kw
-                    .as_str()
-                    .unwrap()
-                    .strip_prefix("#/$defs/")
-                    .expect("local $defs ref");
-                let target = &root["$defs"][name];
-                assert!(target.is_object(), "dangling $ref {name}");
-                validate(root, target, v, at, errs);
-            }
-            "type" => {
-                let ok = match kw {
-                    Value::String(t) => type_ok(t, v),
-                    Value::Array(ts) => ts.iter().any(|t| type_ok(t.as_str().unwrap(), v)),
-                    _ => panic!("bad type keyword"),
-                };
-                if !ok {
-                    errs.push(format!("{at}: {v} is not of type {kw}"));
-                }
-            }
-            "enum" => {
-                if !kw.as_array().unwrap().contains(v) {
-                    errs.push(format!("{at}: {v} not in {kw}"));
-                }
-            }
-            "required" => {
-                if let Some(o) = v.as_object() {
-                    for r in kw.as_array().unwrap() {
-                        if !o.contains_key(r.as_str().unwrap()) {
-                            errs.push(format!("{at}: missing required {r}"));
-                        }
-                    }
-                }
-            }
-            "properties" => {
-                if let Some(o) = v.as_object() {
-                    for (name, sub) in kw.as_object().unwrap() {
-                        if let Some(x) = o.get(name) {
-                            validate(root, sub, x, &format!("{at}/{name}"), errs);
-                        }
-                    }
-                }
-            }
-            "additionalProperties" => {
-                if let Some(o) = v.as_object() {
-                    let known = s.get("properties").and_then(Value::as_object);
-                    for (name, x) in o {
-                        if known.is_some_and(|p| p.contains_key(name)) {
-                            continue;
-                        }
-                        match kw {
-                            Value::Bool(false) => {
-                                errs.push(format!("{at}: unexpected property {name}"))
-                            }
-                            Value::Bool(true) => {}
-                            sub => validate(root, sub, x, &format!("{at}/{name}"), errs),
-                        }
-                    }
-                }
-            }
-            "propertyNames" => {
-                if let Some(o) = v.as_object() {
-                    for name in o.keys() {
-                        validate(
-                            root,
-                            kw,
-                            &Value::String(name.clone()),
-                            &format!("{at}/<{name}>"),
-                            errs,
-                        );
-                    }
-                }
-            }
-            "items" => {
-                if let Some(a) = v.as_array() {
-                    for (i, x) in a.iter().enumerate() {
-                        validate(root, kw, x, &format!("{at}/{i}"), errs);
-                    }
-                }
-            }
-            "minimum" => {
-                if let Some(n) = v.as_f64() {
-                    if n < kw.as_f64().unwrap() {
-                        errs.push(format!("{at}: {n} < {kw}"));
-                    }
-                }
-            }
-            "pattern" => {
-                if let Some(t) = v.as_str() {
-                    if !pattern_matches(kw.as_str().unwrap(), t) {
-                        errs.push(format!("{at}: {t:?} does not match {kw}"));
-                    }
-                }
-            }
-            "format" => {
-                if let Some(t) = v.as_str() {
-                    let ok = match kw.as_str().unwrap() {
-                        "uri" => t.starts_with("https://") || t.starts_with("http://"),
-                        "date" => pattern_matches("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", t),
-                        other => panic!("unknown format {other}"),
-                    };
-                    if !ok {
-                        errs.push(format!("{at}: {t:?} is not a {kw}"));
-                    }
-                }
-            }
-            other => panic!("the test validator does not implement `{other}`"),
-        }
-    }
-}
-
+/// Every way `v` breaks `schema`, as `instance path: message`, checked by the
+/// `jsonschema` crate (draft 2020-12, with `format` asserted).
 fn schema_errors(schema: &Value, v: &Value) -> Vec<String> {
-    let mut errs = vec![];
-    validate(schema, schema, v, "", &mut errs);
-    errs
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(schema)
+        .expect("the schema is a valid JSON Schema");
+    validator
+        .iter_errors(v)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
 }
 
 #[test]
@@ -440,18 +290,24 @@ fn archive_json_validates_against_its_schema() {
     bad["parties"][0]["title"] = 3.into();
     bad["reports"][1]["date"] = "22 October 2015".into();
     let errs = schema_errors(&schema, &bad);
-    for path in [
-        "/reports/0: unexpected property colour",
-        "/agreements/0: missing required \"status\"",
-        "/parties/0/title: 3 is not of type",
-        "/reports/1/date: \"22 October 2015\" is not a \"date\"",
-    ] {
+    let broken = [
+        "/reports/0: ",
+        "/agreements/0: ",
+        "/parties/0/title: ",
+        "/reports/1/date: ",
+    ];
+    for path in broken {
         assert!(
             errs.iter().any(|e| e.starts_with(path)),
             "{path} not reported: {errs:#?}"
         );
     }
-    assert_eq!(errs.len(), 5, "{errs:#?}");
+    assert!(
+        errs.iter().all(|e| broken.iter().any(|p| e.starts_with(p))),
+        "only the broken values are reported: {errs:#?}"
+    );
+    assert!(errs.iter().any(|e| e.contains("colour")), "{errs:#?}");
+    assert!(errs.iter().any(|e| e.contains("status")), "{errs:#?}");
 
     // Contents.
     let ids = |k: &str| -> Vec<String> {

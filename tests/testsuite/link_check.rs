@@ -1,21 +1,20 @@
 //! Builds the repository's own site for `https://example.github.io/archive/`,
-//! serves the output under `/archive/` from a small HTTP/1.1 server on
+//! serves the output under `/archive/` from an HTTP server on
 //! 127.0.0.1, crawls it from the home page and asserts that every internal link,
 //! image, stylesheet, script and feed link answers 200 and that every `#fragment`
 //! pointing into an internal HTML page names an `id` on that page.
 //!
-//! The server behaves like GitHub Pages where it matters: a folder is served by
+//! The server (tiny_http) behaves like GitHub Pages where it matters: a folder is served by
 //! its `index.html`, a folder without its trailing slash is a redirect (reported
 //! here, since every link the generator makes should be canonical), and a
 //! missing file is a 404 with the body of `404.html`.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -28,34 +27,38 @@ const MAX_URLS: usize = 5_000;
 // ---------------------------------------------------------------------------
 // The server
 
-/// Serves `root` under [`BASE`] until dropped.
+/// Serves `root` under [`BASE`] with tiny_http until dropped.
 struct Server {
     addr: SocketAddr,
-    stop: Arc<AtomicBool>,
+    server: Arc<tiny_http::Server>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Server {
     fn start(root: PathBuf) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+        let addr = server.server_addr().to_ip().unwrap();
+        let s = server.clone();
         let thread = std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                if flag.load(Ordering::SeqCst) {
-                    break;
+            for request in s.incoming_requests() {
+                let (status, headers, body) = if matches!(
+                    request.method(),
+                    tiny_http::Method::Get | tiny_http::Method::Head
+                ) {
+                    respond(&root, request.url())
+                } else {
+                    (405, vec![], vec![])
+                };
+                let mut response = tiny_http::Response::from_data(body).with_status_code(status);
+                for (k, v) in headers {
+                    response.add_header(tiny_http::Header::from_bytes(k, v).unwrap());
                 }
-                if let Ok(stream) = conn {
-                    // One request per connection (`Connection: close`); errors
-                    // only end that connection.
-                    let _ = serve_one(&root, stream);
-                }
+                let _ = request.respond(response);
             }
         });
         Server {
             addr,
-            stop,
+            server,
             thread: Some(thread),
         }
     }
@@ -63,51 +66,14 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop so it sees the flag.
-        let _ = TcpStream::connect(self.addr);
+        self.server.unblock();
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
     }
 }
 
-fn serve_one(root: &Path, stream: TcpStream) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    // Read (and ignore) the headers up to the blank line.
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h)? == 0 || h == "\r\n" || h == "\n" {
-            break;
-        }
-    }
-    let mut parts = request_line.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let (status, reason, headers, body) = if method != "GET" && method != "HEAD" {
-        (405, "Method Not Allowed", vec![], vec![])
-    } else {
-        respond(root, target)
-    };
-    let mut out = stream;
-    let mut head = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    out.write_all(head.as_bytes())?;
-    if method == "GET" {
-        out.write_all(&body)?;
-    }
-    out.flush()
-}
-
-type Response = (u16, &'static str, Vec<(&'static str, String)>, Vec<u8>);
+type Response = (u16, Vec<(&'static str, String)>, Vec<u8>);
 
 fn respond(root: &Path, target: &str) -> Response {
     let path = target.split(['?', '#']).next().unwrap_or("");
@@ -115,18 +81,12 @@ fn respond(root: &Path, target: &str) -> Response {
         let body = fs::read(root.join("404.html")).unwrap_or_else(|_| b"not found".to_vec());
         (
             404,
-            "Not Found",
             vec![("Content-Type", "text/html; charset=utf-8".into())],
             body,
         )
     };
     if path == BASE.trim_end_matches('/') {
-        return (
-            301,
-            "Moved Permanently",
-            vec![("Location", BASE.into())],
-            vec![],
-        );
+        return (301, vec![("Location", BASE.into())], vec![]);
     }
     let Some(rest) = path.strip_prefix(BASE) else {
         return not_found();
@@ -142,19 +102,13 @@ fn respond(root: &Path, target: &str) -> Response {
     }
     if file.is_dir() {
         if !path.ends_with('/') {
-            return (
-                301,
-                "Moved Permanently",
-                vec![("Location", format!("{path}/"))],
-                vec![],
-            );
+            return (301, vec![("Location", format!("{path}/"))], vec![]);
         }
         file.push("index.html");
     }
     match fs::read(&file) {
         Ok(body) => (
             200,
-            "OK",
             vec![("Content-Type", content_type(&file).into())],
             body,
         ),
@@ -194,7 +148,8 @@ fn get(addr: SocketAddr, path: &str) -> Fetched {
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
     write!(
         s,
-        "GET {} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n",
+        // HTTP/1.0, so the body comes whole with a Content-Length (not chunked).
+        "GET {} HTTP/1.0\r\nHost: {addr}\r\n\r\n",
         encode_request_path(path)
     )
     .unwrap();
@@ -245,21 +200,9 @@ fn encode_request_path(p: &str) -> String {
 }
 
 fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 // ---------------------------------------------------------------------------
@@ -280,145 +223,34 @@ impl Tag {
     }
 }
 
-/// Start tags of an HTML document, skipping comments, doctype and the text of
-/// `<script>` and `<style>`. Inline `<style>` text is returned separately.
+/// Start tags of an HTML document (html5gum, a WHATWG tokenizer: attribute
+/// values come entity-decoded; comments and the text of `<script>` are skipped).
+/// Inline `<style>` text is returned separately.
 fn scan_tags(html: &str) -> (Vec<Tag>, Vec<String>) {
-    let b = html.as_bytes();
+    let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let mut emitter = html5gum::DefaultEmitter::default();
+    emitter.naively_switch_states(true);
     let mut tags = vec![];
     let mut styles = vec![];
-    let mut i = 0;
-    while let Some(off) = html[i..].find('<') {
-        i += off;
-        if html[i..].starts_with("<!--") {
-            i = html[i..].find("-->").map(|e| i + e + 3).unwrap_or(b.len());
-            continue;
+    let mut in_style = false;
+    for token in html5gum::Tokenizer::new_with_emitter(html, emitter).flatten() {
+        match token {
+            html5gum::Token::StartTag(t) => {
+                let name = lossy(&t.name);
+                in_style = name == "style";
+                let attrs = t
+                    .attributes
+                    .iter()
+                    .map(|(k, v)| (lossy(k), lossy(&v.value)))
+                    .collect();
+                tags.push(Tag { name, attrs });
+            }
+            html5gum::Token::String(text) if in_style => styles.push(lossy(&text.value)),
+            html5gum::Token::EndTag(_) => in_style = false,
+            _ => {}
         }
-        let next = b.get(i + 1).copied().unwrap_or(b' ');
-        if !next.is_ascii_alphabetic() {
-            // `</x>`, `<!DOCTYPE>`, `<?…>` or a stray `<`.
-            i += 1;
-            if next == b'/' || next == b'!' || next == b'?' {
-                i = html[i..].find('>').map(|e| i + e + 1).unwrap_or(b.len());
-            }
-            continue;
-        }
-        let mut j = i + 1;
-        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
-            j += 1;
-        }
-        let name = html[i + 1..j].to_ascii_lowercase();
-        let mut attrs = vec![];
-        loop {
-            while j < b.len() && b[j].is_ascii_whitespace() {
-                j += 1;
-            }
-            if j >= b.len() {
-                break;
-            }
-            if b[j] == b'>' {
-                j += 1;
-                break;
-            }
-            if b[j] == b'/' {
-                j += 1;
-                continue;
-            }
-            let start = j;
-            while j < b.len() && !b[j].is_ascii_whitespace() && !matches!(b[j], b'=' | b'>' | b'/')
-            {
-                j += 1;
-            }
-            let key = html[start..j].to_ascii_lowercase();
-            while j < b.len() && b[j].is_ascii_whitespace() {
-                j += 1;
-            }
-            let mut value = String::new();
-            if j < b.len() && b[j] == b'=' {
-                j += 1;
-                while j < b.len() && b[j].is_ascii_whitespace() {
-                    j += 1;
-                }
-                if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
-                    let q = b[j];
-                    let vs = j + 1;
-                    j = vs;
-                    while j < b.len() && b[j] != q {
-                        j += 1;
-                    }
-                    value = decode_entities(&html[vs..j.min(b.len())]);
-                    j += 1;
-                } else {
-                    let vs = j;
-                    while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
-                        j += 1;
-                    }
-                    value = decode_entities(&html[vs..j]);
-                }
-            }
-            if key.is_empty() {
-                j += 1;
-            } else {
-                attrs.push((key, value));
-            }
-        }
-        i = j.min(b.len());
-        if name == "script" || name == "style" {
-            let close = format!("</{name}");
-            let end = html[i..]
-                .to_ascii_lowercase()
-                .find(&close)
-                .map(|e| i + e)
-                .unwrap_or(b.len());
-            if name == "style" {
-                styles.push(html[i..end].to_string());
-            }
-            i = end;
-        }
-        tags.push(Tag { name, attrs });
     }
     (tags, styles)
-}
-
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let Some(end) = rest.find(';').filter(|&e| e <= 10) else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let name = &rest[1..end];
-        let ch = match name {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16)
-                .ok()
-                .and_then(char::from_u32),
-            n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
-            _ => None,
-        };
-        match ch {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// `url(…)` references in CSS.
@@ -437,17 +269,18 @@ fn css_urls(css: &str) -> Vec<String> {
     out
 }
 
-/// `href="…"` attributes (Atom links) and `<loc>` elements (sitemaps) of an XML
-/// file. Atom `<id>`s are names, not links, and are not followed.
+/// `href` attributes (Atom links) and `<loc>` elements (sitemaps) of an XML
+/// file, read with an XML parser. Atom `<id>`s are names, not links, and are not
+/// followed.
 fn xml_urls(xml: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(xml).expect("well-formed XML");
     let mut out = vec![];
-    for (open, close) in [("href=\"", "\""), ("<loc>", "</loc>")] {
-        let mut rest = xml;
-        while let Some(i) = rest.find(open) {
-            rest = &rest[i + open.len()..];
-            let Some(end) = rest.find(close) else { break };
-            out.push(decode_entities(rest[..end].trim()));
-            rest = &rest[end..];
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        if let Some(h) = n.attribute("href") {
+            out.push(h.trim().to_string());
+        }
+        if n.tag_name().name() == "loc" {
+            out.push(n.text().unwrap_or("").trim().to_string());
         }
     }
     out
@@ -725,7 +558,7 @@ fn build_repo_site() -> (tempfile::TempDir, PathBuf) {
     }
     let out = dir.path().join("public");
     let run = Command::new(env!("CARGO_BIN_EXE_annals"))
-        .arg("build")
+        .args(["build", "--no-search"])
         .arg("--root")
         .arg(dir.path())
         .arg("--out")
@@ -932,8 +765,7 @@ fn urls_resolve_like_a_browser() {
         path(resolve(page, "../index.html#a")),
         "/archive/articles/#a"
     );
-    assert_eq!(
-        decode_entities("a&amp;b&#x2F;c&#47;&lt;&unknown;"),
-        "a&b/c/<&unknown;"
-    );
+    // Attribute values come entity-decoded from the tokenizer.
+    let (tags, _) = scan_tags("<a href='a&amp;b&#x2F;c&#47;&lt;&unknown;'>x</a>");
+    assert_eq!(tags[0].attr("href"), Some("a&b/c/<&unknown;"));
 }

@@ -29,7 +29,7 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 #[test]
 fn build_writes_the_search_page_and_the_pagefind_bundle_under_the_base_path() {
     let site = TestSite::new("search");
-    site.build_ok(&["--base-url", "https://example.org/archive/"]);
+    site.build_with_search_ok(&["--base-url", "https://example.org/archive/"]);
 
     let bundle = tree(&site.out("pagefind"));
     for f in [
@@ -90,7 +90,7 @@ fn build_writes_the_search_page_and_the_pagefind_bundle_under_the_base_path() {
 #[test]
 fn no_search_skips_the_index_but_keeps_the_page() {
     let site = TestSite::new("search");
-    let run = site.build_ok(&["--no-search"]);
+    let run = site.build_with_search_ok(&["--no-search"]);
     assert!(run.stdout.starts_with("built "), "{}", run.stdout);
     assert!(
         !site.out("pagefind").exists(),
@@ -100,18 +100,18 @@ fn no_search_skips_the_index_but_keeps_the_page() {
     assert!(page.contains("built without its search index"), "{page}");
     assert!(!page.contains("search.js"), "{page}");
     // Then a full build adds it, and --no-search again takes it away.
-    site.build_ok(&[]);
+    site.build_with_search_ok(&[]);
     assert!(site.out("pagefind/pagefind.js").is_file());
-    site.build_ok(&["--no-search"]);
+    site.build_with_search_ok(&["--no-search"]);
     assert!(!site.out("pagefind").exists());
 }
 
 #[test]
 fn the_index_is_byte_identical_from_run_to_run() {
     let site = TestSite::new("search");
-    site.build_ok(&[]);
+    site.build_with_search_ok(&[]);
     let first = tree(&site.out("pagefind"));
-    site.build_ok(&[]);
+    site.build_with_search_ok(&[]);
     let second = tree(&site.out("pagefind"));
     assert_eq!(
         first.keys().collect::<Vec<_>>(),
@@ -125,7 +125,7 @@ fn the_index_is_byte_identical_from_run_to_run() {
 #[test]
 fn a_failed_build_leaves_the_previous_index() {
     let site = TestSite::new("search");
-    site.build_ok(&[]);
+    site.build_with_search_ok(&[]);
     let before = tree(&site.out("pagefind"));
     site.edit(
         "content/articles/2015-10-30-germany-talks.md",
@@ -228,7 +228,7 @@ fn free_port() -> u16 {
 fn run_browser(site: &TestSite, scenario: &str) {
     let node = crate::support::browser_tools();
     let port = free_port();
-    site.build_ok(&["--base-url", &format!("http://127.0.0.1:{port}/archive/")]);
+    site.build_with_search_ok(&["--base-url", &format!("http://127.0.0.1:{port}/archive/")]);
     let out = Command::new(node)
         .arg(repo().join("tests/browser/search.spec.mjs"))
         .arg(scenario)

@@ -98,7 +98,7 @@ fn heading_and_footnote_ids_cannot_take_the_pages_own_ids() {
         ATTACK,
         &attack_report(
             "## In a note {#title}",
-            "## a {#notes}\n## b {#title}\n## c {#main}\n## d {#note-1}\n## e {#ref-2}\n\
+            "## notes {#notes}\n## b {#title}\n## c {#main}\n## d {#note-1}\n## e {#ref-2}\n\
              ## f {#notes-heading}\n## g {#ok}\n\n\
              Text.[^main] More.[^mark-1] And.[^ok]\n\n[^main]: x\n[^mark-1]: y\n[^ok]: z",
         ),
@@ -109,7 +109,7 @@ fn heading_and_footnote_ids_cannot_take_the_pages_own_ids() {
         &site,
         &[
             &at("12:22", &used("heading", "title")),
-            &at("14:8", &used("heading", "notes")),
+            &at("14:12", &used("heading", "notes")),
             &at("15:8", &used("heading", "title")),
             &at("16:8", &used("heading", "main")),
             &at("17:8", &used("heading", "note-1")),
@@ -236,7 +236,8 @@ fn images_must_be_served_by_the_site() {
             "![n](https://evil.example/n.png)",
             "![a](https://evil.example/a.png) ![b](HTTP://evil.example/b.png)\n\
              ![c](//evil.example/c.png) ![d](data:image/svg+xml,<svg/onload=alert(1)>)\n\
-             ![e](figure.png) ![f][img] ![g](/figure.png) ![h](javascript:alert(1))\n\n\
+             ![e](figure.png) ![f][img] ![g](/figure.png) ![h](javascript:alert(1))\n\
+             ![m](/missing.png) ![j](/notes.js) ![u](/../site.yaml)\n\n\
              [img]: https://evil.example/f.png",
         ),
     );
@@ -261,6 +262,15 @@ fn images_must_be_served_by_the_site() {
             &at(
                 "16:51",
                 "`javascript:` images are not allowed (`javascript:alert(1)`)",
+            ),
+            &at(
+                "17:1",
+                "image `/missing.png` not found: there is no static/missing.png",
+            ),
+            &at("17:20", "`/notes.js` is not an image"),
+            &at(
+                "17:36",
+                "image path `/../site.yaml` does not name a file of static/",
             ),
         ],
     );
@@ -413,6 +423,31 @@ fn yaml_escapes_cannot_forge_internal_markers() {
                 "9:7",
                 "file contains the control character U+0001",
             ),
+        ],
+    );
+}
+
+#[test]
+fn character_references_cannot_write_control_characters() {
+    let site = hostile();
+    site.write(
+        ATTACK,
+        &attack_report(
+            "A boundary &#1; and `code` and an opaque &#x2; mark.",
+            "Text &#1; and &#2; and &#x85; and &#0; (NUL reads as U+FFFD).",
+        ),
+    );
+    let at = |lc: &str, c: &str| {
+        format!("{ATTACK}:{lc}: error: a character reference writes the control character {c}")
+    };
+    assert_errors(
+        &site,
+        &[
+            &at("12:18", "U+0001"),
+            &at("12:48", "U+0002"),
+            &at("14:6", "U+0001"),
+            &at("14:15", "U+0002"),
+            &at("14:24", "U+0085"),
         ],
     );
 }
@@ -850,5 +885,292 @@ fn reserved_ids_cover_every_id_the_templates_put_on_content_pages() {
         unreserved.is_empty(),
         "ids the templates use but src/allow.rs does not reserve:\n{}",
         unreserved.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Files from outside the root, special files, sizes, and static/.
+
+/// A folder outside the site root with a secret file in it.
+fn outside() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret.md");
+    fs::write(
+        &secret,
+        "---\ntitle: Secret\n---\nroot:x:0:0:root:/root:/bin/bash\n",
+    )
+    .unwrap();
+    let real = fs::canonicalize(dir.path()).unwrap();
+    (dir, real)
+}
+
+fn link(target: &std::path::Path, at: &std::path::Path) {
+    std::os::unix::fs::symlink(target, at).unwrap();
+}
+
+fn leaves(rel: &str, target: &std::path::Path) -> String {
+    format!(
+        "{rel}: error: `{rel}` leads outside the site root (to {}) through a symbolic link",
+        target.display()
+    )
+}
+
+#[test]
+fn symlinks_inside_the_folders_that_leave_the_root_are_refused() {
+    let (_keep, out) = outside();
+    let site = hostile();
+    let r = site.root();
+    link(&out.join("secret.md"), &r.join("content/pages/leak.md"));
+    link(&out.join("secret.md"), &r.join("static/leak.txt"));
+    link(
+        &out.join("secret.md"),
+        &r.join("templates/partials/leak.html"),
+    );
+    link(&r.join("content/parties"), &r.join("static/parties-link"));
+    link(&r.join("nowhere.md"), &r.join("content/pages/dangling.md"));
+    // A link that stays inside the root is followed.
+    link(
+        &r.join("content/pages/about.md"),
+        &r.join("content/pages/about-copy.md"),
+    );
+    assert_errors(
+        &site,
+        &[
+            &leaves("content/pages/leak.md", &out.join("secret.md")),
+            &leaves("static/leak.txt", &out.join("secret.md")),
+            &leaves("templates/partials/leak.html", &out.join("secret.md")),
+            "content/pages/dangling.md: error: `content/pages/dangling.md` is a symbolic link to nothing",
+            "static/parties-link: error: `static/parties-link` is a symbolic link to a folder",
+        ],
+    );
+    for f in [
+        "content/pages/leak.md",
+        "content/pages/dangling.md",
+        "static/leak.txt",
+        "static/parties-link",
+    ] {
+        fs::remove_file(r.join(f)).unwrap();
+    }
+    fs::remove_file(r.join("templates/partials/leak.html")).unwrap();
+    site.build_ok(&["--no-search"]);
+    file_contains!(site, "about-copy/index.html", "About this archive");
+}
+
+#[test]
+fn top_level_folders_and_site_yaml_that_leave_the_root_are_refused() {
+    let (_keep, out) = outside();
+    let site = hostile();
+    let r = site.root();
+    for name in ["content", "static", "templates"] {
+        fs::rename(r.join(name), out.join(name)).unwrap();
+        link(&out.join(name), &r.join(name));
+    }
+    fs::rename(r.join("site.yaml"), out.join("site.yaml")).unwrap();
+    link(&out.join("site.yaml"), &r.join("site.yaml"));
+    assert_errors(&site, &[&leaves("site.yaml", &out.join("site.yaml"))]);
+    // With site.yaml back, the folders are refused.
+    fs::remove_file(r.join("site.yaml")).unwrap();
+    fs::copy(out.join("site.yaml"), r.join("site.yaml")).unwrap();
+    assert_errors(
+        &site,
+        &[
+            &leaves("content", &out.join("content")),
+            // What follows from content/ not being read.
+            "content/_index.md: error: content/_index.md not found",
+            &leaves("static", &out.join("static")),
+            &leaves("templates", &out.join("templates")),
+        ],
+    );
+    let r2 = site.run(&["build", "--no-search"]);
+    assert_eq!(r2.code, 1, "{}", r2.stderr);
+    assert!(!site.out("secret.md").exists() && !site.out("index.html").exists());
+}
+
+#[test]
+fn serve_refuses_a_content_symlink_created_while_running() {
+    let (_keep, out) = outside();
+    let site = hostile();
+    let mut session = annals::serve::session::Session::new(site.root(), false, None);
+    assert!(!session.diagnostics().has_errors());
+    let leak = site.root().join("content/pages/leak.md");
+    link(&out.join("secret.md"), &leak);
+    session.apply(&[leak]);
+    let report = session.diagnostics().render_human();
+    assert!(
+        report.contains("`content/pages/leak.md` leads outside the site root"),
+        "{report}"
+    );
+    assert!(session.get("leak/index.html").is_none());
+    assert!(!session
+        .outputs()
+        .values()
+        .any(|b| String::from_utf8_lossy(b).contains("root:x:0:0")));
+    // The same for static/.
+    fs::remove_file(site.root().join("content/pages/leak.md")).unwrap();
+    let leak = site.root().join("static/leak.txt");
+    link(&out.join("secret.md"), &leak);
+    session.apply(&[site.root().join("content/pages/leak.md"), leak]);
+    let report = session.diagnostics().render_human();
+    assert!(
+        report.contains("`static/leak.txt` leads outside the site root"),
+        "{report}"
+    );
+    assert!(session.get("leak.txt").is_none());
+}
+
+#[test]
+fn oversized_and_special_files_are_refused_without_reading_them() {
+    let site = hostile();
+    let r = site.root();
+    // 2 MB and one byte of a valid report.
+    let mut big = fs::read_to_string(r.join("content/articles/2015-10-22-report.md")).unwrap();
+    big.push_str(&"x".repeat(2 * 1024 * 1024 + 1 - big.len()));
+    fs::write(r.join("content/articles/2015-10-23-big.md"), &big).unwrap();
+    // Pipes that would block a reader forever.
+    for p in ["content/pages/pipe.md", "static/pipe.css"] {
+        let ok = std::process::Command::new("mkfifo")
+            .arg(r.join(p))
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "mkfifo {p}");
+    }
+    assert_errors(
+        &site,
+        &[
+            "content/articles/2015-10-23-big.md: error: `content/articles/2015-10-23-big.md` is 2097153 bytes, more than the limit of 2 MB for this kind of file",
+            "content/pages/pipe.md: error: `content/pages/pipe.md` is not a regular file (a device, a pipe or a socket)",
+            "static/pipe.css: error: `static/pipe.css` is not a regular file (a device, a pipe or a socket)",
+        ],
+    );
+    // site.yaml as a pipe: refused before it is opened.
+    fs::remove_file(r.join("site.yaml")).unwrap();
+    std::process::Command::new("mkfifo")
+        .arg(r.join("site.yaml"))
+        .status()
+        .unwrap();
+    assert_errors(
+        &site,
+        &["site.yaml: error: `site.yaml` is not a regular file (a device, a pipe or a socket)"],
+    );
+}
+
+#[test]
+fn script_capable_static_files_are_errors_unless_named_in_site_yaml() {
+    let site = hostile();
+    let r = site.root();
+    for f in [
+        "x.html",
+        "x.HTM",
+        "x.svg",
+        "x.js",
+        "x.mjs",
+        "x.xml",
+        "x.xhtml",
+        "CNAME",
+        "sub/y.js",
+        "sub/ok.js",
+        "fine.css",
+        "Fine.PNG",
+        "data/extra.json",
+        "feed.xml",
+        ".hidden.html",
+    ] {
+        site.write(&format!("static/{f}"), "<script>alert(1)</script>");
+    }
+    site.edit(
+        "site.yaml",
+        "static_scripts: [notes.js, search.js, favicon.svg]",
+        "static_scripts: [notes.js, search.js, favicon.svg, sub/ok.js]",
+    );
+    let script = |f: &str, kind: &str| {
+        format!("static/{f}: error: `static/{f}` is {kind}, a type that could run script on the site's origin")
+    };
+    let reserved = |f: &str| {
+        format!("static/{f}: error: `static/{f}` would land on /{f}, which the site writes itself")
+    };
+    assert_errors(
+        &site,
+        &[
+            &script("CNAME", "a file without an extension"),
+            &reserved("CNAME"),
+            &reserved("data/extra.json"),
+            &script("feed.xml", "a .xml file"),
+            &reserved("feed.xml"),
+            &script("sub/y.js", "a .js file"),
+            &script("x.HTM", "a .htm file"),
+            &script("x.html", "a .html file"),
+            &script("x.js", "a .js file"),
+            &script("x.mjs", "a .mjs file"),
+            &script("x.svg", "a .svg file"),
+            &script("x.xhtml", "a .xhtml file"),
+            &script("x.xml", "a .xml file"),
+        ],
+    );
+    let out = site.run(&["check"]);
+    assert!(out.stderr.contains(
+        "hint: remove it, or after review name it in site.yaml: `static_scripts: [x.js]`"
+    ));
+    // A name allowed for a file that is gone is a warning.
+    fs::remove_file(r.join("static/sub/ok.js")).unwrap();
+    let out = site.run(&["check"]);
+    assert!(
+        out.stderr.contains("site.yaml:9:52: warning: static_scripts names `sub/ok.js`, which is not a file of static/"),
+        "{}",
+        out.stderr
+    );
+    site.write("static/sub/ok.js", "// reviewed");
+    // Named and passive files are published; nothing else is.
+    for f in [
+        "x.html",
+        "x.HTM",
+        "x.svg",
+        "x.js",
+        "x.mjs",
+        "x.xml",
+        "x.xhtml",
+        "CNAME",
+        "sub/y.js",
+        "data/extra.json",
+        "feed.xml",
+    ] {
+        fs::remove_file(r.join("static").join(f)).unwrap();
+    }
+    site.build_ok(&["--no-search"]);
+    for f in [
+        "sub/ok.js",
+        "fine.css",
+        "Fine.PNG",
+        "notes.js",
+        "figure.png",
+    ] {
+        file_exists!(site, f);
+    }
+    assert!(!site.out(".hidden.html").exists());
+}
+
+#[test]
+fn the_route_table_names_every_top_level_output() {
+    // With the search index, so pagefind/ is there too.
+    let site = TestSite::new("basic");
+    site.build_ok(&[]);
+    let mut unknown = vec![];
+    for e in fs::read_dir(site.root().join("public")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        let known = annals::urls::routes::sections().contains(&name)
+            || annals::urls::routes::root_files().contains(&name)
+            || site.root().join("static").join(&name).exists()
+            || site
+                .root()
+                .join("content/pages")
+                .join(format!("{name}.md"))
+                .exists();
+        if !known {
+            unknown.push(name);
+        }
+    }
+    assert!(
+        unknown.is_empty(),
+        "outputs missing from the route table in src/urls.rs: {unknown:?}"
     );
 }

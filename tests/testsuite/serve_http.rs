@@ -1,5 +1,7 @@
-//! `annals serve` over real HTTP on 127.0.0.1: pages, 404s, content types, and
-//! a reload event after an edit.
+//! `annals serve` over real HTTP on 127.0.0.1: pages, 404s, content types, a
+//! reload event after an edit, and the rules that keep the preview to the
+//! editor's browser: loopback Host only, GET and HEAD only, capped connections
+//! and streams, no panic on odd paths or bodies.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -147,4 +149,233 @@ fn serves_pages_and_reloads_after_an_edit() {
     assert!(body.contains("id=\"annals-errors\""));
     assert!(body
         .contains("content/agreements/first-pact.md:7:9: error: unknown agreement status `bogus`"));
+    // Isolated from the site's styles in a shadow root; the column is marked on
+    // the character itself (so wrapping cannot misalign it).
+    assert!(body.contains("<template shadowrootmode=\"open\">"));
+    assert!(body.contains("status: <mark>b</mark>ogus"), "{body}");
+}
+
+/// Sends raw bytes and reads the whole answer: (status, lowercased head, body).
+fn exchange(host: &str, request: &[u8]) -> (u16, String, String) {
+    let mut s = TcpStream::connect(host).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    s.write_all(request).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, head.to_lowercase(), body.to_string())
+}
+
+#[test]
+fn other_methods_get_405_with_allow_and_head_gets_no_body() {
+    let site = TestSite::new("basic");
+    let server = start(&site);
+    let (h, b) = (&server.host, &server.base);
+    for method in ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"] {
+        let (status, head, _) = exchange(
+            h,
+            format!("{method} {b} HTTP/1.1\r\nHost: {h}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+                .as_bytes(),
+        );
+        assert_eq!(status, 405, "{method}");
+        assert!(head.contains("allow: get, head"), "{method}: {head}");
+    }
+    let (status, head, body) = exchange(
+        h,
+        format!(
+            "HEAD {b}agreements/first-pact/ HTTP/1.1\r\nHost: {h}\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/html"), "{head}");
+    assert!(head.contains("content-length: "), "{head}");
+    assert_eq!(body, "", "HEAD has no body");
+}
+
+#[test]
+fn dns_rebinding_defence_only_loopback_host_headers_are_answered() {
+    let site = TestSite::new("basic");
+    let server = start(&site);
+    let (h, b) = (&server.host, &server.base);
+    let port = h.rsplit(':').next().unwrap();
+    for good in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let (status, _, body) = exchange(
+            h,
+            format!("GET {b}agreements/first-pact/ HTTP/1.0\r\nHost: {good}\r\n\r\n").as_bytes(),
+        );
+        assert_eq!(status, 200, "{good}");
+        assert!(body.contains("The first pact"));
+    }
+    for bad in [
+        "attacker.example".to_string(),
+        format!("attacker.example:{port}"),
+        format!("localhost.attacker.example:{port}"),
+        "127.0.0.1:1".to_string(),
+    ] {
+        let (status, _, body) = exchange(
+            h,
+            format!("GET {b}agreements/first-pact/ HTTP/1.0\r\nHost: {bad}\r\n\r\n").as_bytes(),
+        );
+        assert_eq!(status, 403, "{bad}");
+        assert!(!body.contains("The first pact"), "{bad}: page leaked");
+    }
+    // HTTP/1.0 without a Host header is refused too.
+    let (status, _, _) = exchange(h, format!("GET {b} HTTP/1.0\r\n\r\n").as_bytes());
+    assert_eq!(status, 403);
+}
+
+#[test]
+fn percent_decoding_survives_a_multibyte_char_after_percent() {
+    let site = TestSite::new("basic");
+    let server = start(&site);
+    let (h, b) = (&server.host, &server.base);
+    for path in ["%C3%28%", "%%", "%E2%82", "%", "%FF%FE/"] {
+        let (status, _, _) = exchange(
+            h,
+            format!("GET {b}{path} HTTP/1.0\r\nHost: {h}\r\n\r\n").as_bytes(),
+        );
+        assert_eq!(status, 404, "{path}");
+    }
+    // tiny_http refuses a request line that is not ASCII; the server stays up.
+    let mut s = TcpStream::connect(h.as_str()).unwrap();
+    s.write_all(format!("GET {b}%é HTTP/1.0\r\nHost: {h}\r\n\r\n").as_bytes())
+        .unwrap();
+    let _ = s.read_to_end(&mut Vec::new());
+    // Escaped paths still find their page.
+    let (status, _, _) = exchange(
+        h,
+        format!("GET {b}agreements/first%2Dpact/ HTTP/1.0\r\nHost: {h}\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn a_huge_declared_body_does_not_abort_the_server() {
+    // tiny_http 0.12 allocates the unread declared length when a request is
+    // dropped: one request used to abort the server.
+    let site = TestSite::new("basic");
+    let server = start(&site);
+    let (h, b) = (&server.host, &server.base);
+    {
+        let mut s = TcpStream::connect(h.as_str()).unwrap();
+        write!(
+            s,
+            "POST {b} HTTP/1.1\r\nHost: {h}\r\nContent-Length: 999999999999999\r\n\r\nabc"
+        )
+        .unwrap();
+    }
+    // A body a browser could send (declared and sent, then the tab goes away).
+    {
+        let mut s = TcpStream::connect(h.as_str()).unwrap();
+        write!(
+            s,
+            "POST {b} HTTP/1.1\r\nHost: {h}\r\nContent-Length: 500000000\r\n\r\n"
+        )
+        .unwrap();
+        s.write_all(&vec![b'x'; 1 << 20]).unwrap();
+    }
+    let (status, _, body) = exchange(
+        h,
+        format!(
+            "POST {b} HTTP/1.1\r\nHost: {h}\r\nConnection: close\r\nContent-Length: 5000\r\n\r\n{}",
+            "y".repeat(5000)
+        )
+        .as_bytes(),
+    );
+    assert_eq!(status, 405, "{body}");
+    let (status, _, _) = get(h, &format!("{b}agreements/first-pact/"));
+    assert_eq!(status, 200, "the server is still up");
+}
+
+/// Opens a live-reload stream and waits for its first event (the readiness signal).
+fn open_stream(host: &str, base: &str) -> Result<BufReader<TcpStream>, u16> {
+    let mut s = TcpStream::connect(host).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        s,
+        "GET {base}__annals/events HTTP/1.1\r\nHost: {host}\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(s);
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    let status: u16 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    if status != 200 {
+        return Err(status);
+    }
+    loop {
+        line.clear();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "stream closed");
+        if line.starts_with("data: ") {
+            return Ok(reader);
+        }
+    }
+}
+
+#[test]
+fn live_reload_streams_are_capped_with_503_and_pages_still_load() {
+    let site = TestSite::new("basic");
+    let server = start(&site);
+    let (h, b) = (&server.host, &server.base);
+    let cap = annals::serve::http::MAX_STREAMS;
+    let streams: Vec<_> = (0..cap)
+        .map(|i| open_stream(h, b).unwrap_or_else(|s| panic!("stream {i}: status {s}")))
+        .collect();
+    assert_eq!(open_stream(h, b).err(), Some(503), "one stream too many");
+    let (status, _, _) = get(h, &format!("{b}agreements/first-pact/"));
+    assert_eq!(status, 200, "pages load while every stream slot is taken");
+    drop(streams);
+}
+
+#[test]
+fn concurrent_requests_are_capped_with_503_not_a_panic() {
+    // Hold every request slot with a request whose body has not been sent: its
+    // handler waits for the body. `Expect: 100-continue` is the readiness signal:
+    // the server answers `100 Continue` once a handler holds the request. (One
+    // connection at a time: tiny_http's connection pool can leave a connection
+    // queued behind held ones when several arrive at once.)
+    let site = TestSite::new("basic");
+    let server = start(&site);
+    let (h, b) = (&server.host, &server.base);
+    let page = format!("{b}agreements/first-pact/");
+    let mut held = Vec::new();
+    for _ in 0..annals::serve::http::MAX_REQUESTS {
+        let mut s = TcpStream::connect(h.as_str()).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        write!(
+            s,
+            "POST {b} HTTP/1.1\r\nHost: {h}\r\nContent-Length: 2000\r\nExpect: 100-continue\r\n\r\n"
+        )
+        .unwrap();
+        let mut reader = BufReader::new(s);
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(line.contains(" 100 "), "{line}");
+        while line.trim() != "" {
+            line.clear();
+            reader.read_line(&mut line).unwrap();
+        }
+        held.push(reader);
+    }
+    let (status, head, _) = get(h, &page);
+    assert_eq!(status, 503, "every slot is held");
+    assert!(head.contains("retry-after: 1"), "{head}");
+    // Sending the bodies frees the slots; each is answered, and pages load again.
+    for reader in &mut held {
+        reader.get_mut().write_all(&[b'z'; 2000]).unwrap();
+    }
+    for mut reader in held {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(line.contains(" 405 "), "{line}");
+    }
+    let (status, _, _) = get(h, &page);
+    assert_eq!(status, 200);
 }

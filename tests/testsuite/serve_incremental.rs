@@ -41,8 +41,9 @@ fn assert_same_as_full_build(site: &TestSite, session: &Session, step: &str) {
                 .collect::<String>()
         );
     }
-    // And the clean in-memory build equals what `annals build` writes.
-    site.build_ok(&[]);
+    // And the clean in-memory build equals what `annals build` writes (serve
+    // keeps the search index too).
+    site.build_with_search_ok(&[]);
     let mut on_disk: BTreeMap<String, Vec<u8>> = site.snapshot_output().into_iter().collect();
     on_disk.remove(".annals-output");
     let disk_keys: Vec<&String> = on_disk.keys().collect();

@@ -188,6 +188,7 @@ fn a_title_edit_also_re_renders_the_pages_that_link_to_it() {
             "agreements/second-pact/index.html",
             "articles/2015-10-19-firm-says-hacking-continues/index.html",
             "articles/2015-10-22-uk-china-deal/index.html",
+            "clauses/index.html",
             "clauses/ip-theft/index.html",
             "index.html",
             "parties/cn/index.html",
@@ -251,4 +252,22 @@ fn a_page_template_edit_re_renders_only_its_pages() {
             "parties/us/index.html",
         ]
     );
+}
+
+#[test]
+fn a_clause_edit_re_renders_its_comparison_and_the_clauses_index() {
+    let site = TestSite::new("basic");
+    let mut s = Session::new(site.root(), false, None);
+    // /clauses/ sums up each comparison, so it changes with any wording.
+    let r = edit(
+        &site,
+        &mut s,
+        "content/agreements/second-pact.md",
+        "Neither government will conduct",
+        "Neither side will conduct",
+    );
+    let files = rendered(&r);
+    for f in ["clauses/index.html", "clauses/ip-theft/index.html"] {
+        assert!(files.contains(&f), "{f} not re-rendered: {files:?}");
+    }
 }

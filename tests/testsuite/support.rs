@@ -65,8 +65,20 @@ impl TestSite {
         }
     }
 
-    /// `annals build` into `public/`; panics with the diagnostics if it fails.
+    /// `annals build --no-search` into `public/`; panics with the diagnostics if it fails.
     pub fn build_ok(&self, extra: &[&str]) -> Run {
+        let mut args = vec!["build"];
+        if !extra.contains(&"--no-search") {
+            args.push("--no-search");
+        }
+        args.extend_from_slice(extra);
+        let r = self.run(&args);
+        assert_eq!(r.code, 0, "build failed:\n{}", r.stderr);
+        r
+    }
+
+    /// `annals build` with the search index (only for tests about search).
+    pub fn build_with_search_ok(&self, extra: &[&str]) -> Run {
         let mut args = vec!["build"];
         args.extend_from_slice(extra);
         let r = self.run(&args);
