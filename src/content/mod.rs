@@ -6,7 +6,7 @@ pub mod files;
 pub mod frontmatter;
 pub mod model;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;

@@ -95,6 +95,10 @@ pub fn pages(ctx: &Ctx<'_>, per_page: usize) -> Vec<(String, Value)> {
     out
 }
 
+/// Marks that make words their own quotation (straight or curly double;
+/// a curly single one is more often an apostrophe).
+const QUOTES: [char; 4] = ['"', '\'', '“', '”'];
+
 /// One note, ready for the template, with what it sorts by.
 struct Item<'a> {
     kind: &'a str,
@@ -128,7 +132,7 @@ pub fn page(ctx: &Ctx<'_>) -> Value {
                     "number": n.number,
                     "exact": n.exact,
                     // Words that bring their own quotation marks get no more.
-                    "quoted": n.exact.starts_with(['"', '\'']) || n.exact.ends_with(['"', '\'']),
+                    "quoted": n.exact.starts_with(QUOTES) || n.exact.ends_with(QUOTES),
                     "html": fill_links(&n.note_html, links),
                     "sources": decl.sources,
                     "confidence": decl.confidence,
