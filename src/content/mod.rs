@@ -6,7 +6,7 @@ pub mod files;
 pub mod frontmatter;
 pub mod model;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
