@@ -1016,6 +1016,18 @@ fn article(n: usize, agreements: &[Agreement], seed: u64, s: &mut String) -> Str
                 ])
             ))
         );
+        // Kinds that must cite a source (site.yaml's `requires_source`), and
+        // corrections, which carry the day they were made.
+        if !matches!(kind, "context" | "claim") {
+            let _ = writeln!(
+                s,
+                "    sources: [https://example.org/sources/{}]",
+                rng.pick(WORDS)
+            );
+        }
+        if kind == "correction" {
+            s.push_str("    date: 2019-01-15\n");
+        }
     }
     s.push_str("---\n");
     let body_start = s.len();
