@@ -52,6 +52,13 @@ pub fn lint(a: &Archive) -> Vec<Diagnostic> {
             "parties_confidence",
             &e.meta.parties_confidence,
         ));
+        for (i, cl) in e.meta.clauses.iter().enumerate() {
+            out.extend(confidence(
+                e,
+                &format!("clauses.{i}.confidence"),
+                &cl.confidence,
+            ));
+        }
     }
     // Placeholders `annals new` writes, left in a file that is no longer a draft.
     for e in &c.articles {

@@ -124,6 +124,10 @@ pub struct ClauseDecl {
     pub id: String,
     /// The wording, quoted from the primary document.
     pub text: String,
+    /// `unverified` when part of the wording could not be read in the primary
+    /// text; the comparison page shows it with a flag. Checked in `lint`.
+    #[serde(default)]
+    pub confidence: Option<String>,
 }
 
 /// Front matter of `content/articles/*.md`.

@@ -22,10 +22,15 @@ fn wordings(ctx: &Ctx<'_>, id: &str) -> Vec<Value> {
         .iter()
         .map(|&(g, c)| (g, a.content.agreements[g].meta.clauses[c].text.as_str()))
         .collect();
+    let unverified: Vec<bool> = family
+        .iter()
+        .map(|&(g, c)| a.content.agreements[g].meta.clauses[c].confidence.is_some())
+        .collect();
     let earliest = texts[0].0;
     texts
         .iter()
-        .map(|&(g, text)| {
+        .zip(&unverified)
+        .map(|(&(g, text), &unverified)| {
             // Compare against the wording this agreement mirrors, else the earliest.
             let base = a
                 .relations
@@ -53,6 +58,7 @@ fn wordings(ctx: &Ctx<'_>, id: &str) -> Vec<Value> {
             m.insert("diff_html".into(), json!(diff_html));
             m.insert("summary_html".into(), json!(summary_html));
             m.insert("comparable".into(), json!(comparable));
+            m.insert("unverified".into(), json!(unverified));
             m.insert(
                 "compared_with".into(),
                 json!(base.map(|(bg, _)| ctx.entry_ref(Key {

@@ -295,3 +295,32 @@ fn build_with_deny_warnings_keeps_the_previous_output() {
         "public/ changed after a failed build"
     );
 }
+
+#[test]
+fn an_unverified_clause_wording_is_flagged_on_its_comparison_page() {
+    let site = TestSite::new("basic");
+    let file = "content/agreements/second-pact.md";
+    let clause = "theft of intellectual property.\"\n";
+    site.edit(file, clause, &format!("{clause}    confidence: bogus\n"));
+    let r = site.run(&["check"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("content/agreements/second-pact.md:17:17: error: unknown confidence `bogus`"),
+        "{}",
+        r.stderr
+    );
+    site.edit(file, "confidence: bogus", "confidence: unverified");
+    site.build_ok(&[]);
+    let page = site.read("clauses/ip-theft/index.html");
+    let second = page
+        .find("Second pact")
+        .expect("the second wording is listed");
+    let flag = page[second..]
+        .find(r#"<span class="flag">unverified</span>"#)
+        .expect("the unverified wording is flagged");
+    let next = page[second..].find("<blockquote").unwrap();
+    assert!(flag < next, "the flag sits with its wording");
+    // The first wording, which is verified, has no flag before it.
+    assert!(!page[..second].contains(r#"<span class="flag">unverified</span>"#));
+}
