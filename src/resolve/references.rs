@@ -29,71 +29,63 @@ pub(super) fn resolve_references(
         });
         d
     };
-    let check_parties = |list: &[String],
-                         at: &dyn Fn(&str, String) -> Diagnostic,
-                         diags: &mut Vec<Diagnostic>|
+    // A `parties:` or `actors:` list: each item must name an entry of `kind`,
+    // once; `hint` says what to do about an unknown one.
+    let check_refs = |kind: Kind,
+                      list: &[String],
+                      at: &dyn Fn(&str, String) -> Diagnostic,
+                      diags: &mut Vec<Diagnostic>,
+                      hint: &dyn Fn(&str) -> String|
      -> Vec<usize> {
+        let (field, what) = match kind {
+            Kind::Actor => ("actors", "actor"),
+            _ => ("parties", "party"),
+        };
         let mut out = vec![];
         let mut seen = BTreeSet::new();
         for (i, p) in list.iter().enumerate() {
-            match a.slug_index.get(&(Kind::Party, p.clone())) {
+            match a.slug_index.get(&(kind, p.clone())) {
                 Some(&idx) => {
                     if !seen.insert(idx) {
                         diags.push(at(
-                            &format!("parties.{i}"),
-                            format!("party `{p}` is listed twice"),
-                        ));
-                    }
-                    out.push(idx)
-                }
-                None => diags.push(unknown(
-                    at,
-                    &format!("parties.{i}"),
-                    "party",
-                    p,
-                    &party_codes,
-                    "parties",
-                )),
-            }
-        }
-        out
-    };
-    let actor_slugs: Vec<&str> = a.content.actors.iter().map(|p| p.slug.as_str()).collect();
-    let check_actors = |list: &[String],
-                        at: &dyn Fn(&str, String) -> Diagnostic,
-                        diags: &mut Vec<Diagnostic>|
-     -> Vec<usize> {
-        let mut out = vec![];
-        let mut seen = BTreeSet::new();
-        for (i, p) in list.iter().enumerate() {
-            match a.slug_index.get(&(Kind::Actor, p.clone())) {
-                Some(&idx) => {
-                    if !seen.insert(idx) {
-                        diags.push(at(
-                            &format!("actors.{i}"),
-                            format!("actor `{p}` is listed twice"),
+                            &format!("{field}.{i}"),
+                            format!("{what} `{p}` is listed twice"),
                         ));
                     }
                     out.push(idx)
                 }
                 None => {
-                    let mut d = at(&format!("actors.{i}"), format!("unknown actor `{p}`"));
-                    d.hint = Some(match a.actor_names.get(&name_key(p)) {
-                        Some((j, _)) => format!(
-                            "`{p}` is a name of `{}`: list actors by their file name",
-                            a.content.actors[*j].slug
-                        ),
-                        None => match closest(p, &actor_slugs) {
-                            Some(c) => format!("did you mean `{c}`?"),
-                            None => format!("create content/actors/{p}.md or fix the slug"),
-                        },
-                    });
+                    let mut d = at(&format!("{field}.{i}"), format!("unknown {what} `{p}`"));
+                    d.hint = Some(hint(p));
                     diags.push(d);
                 }
             }
         }
         out
     };
+    let party_hint = |p: &str| match closest(p, &party_codes) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None => format!("create content/parties/{p}.md or fix the code"),
+    };
+    let check_parties =
+        |list: &[String], at: &dyn Fn(&str, String) -> Diagnostic, diags: &mut Vec<Diagnostic>| {
+            check_refs(Kind::Party, list, at, diags, &party_hint)
+        };
+    let actor_slugs: Vec<&str> = a.content.actors.iter().map(|p| p.slug.as_str()).collect();
+    let actor_hint = |p: &str| match a.actor_names.get(&name_key(p)) {
+        Some((j, _)) => format!(
+            "`{p}` is a name of `{}`: list actors by their file name",
+            a.content.actors[*j].slug
+        ),
+        None => match closest(p, &actor_slugs) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => format!("create content/actors/{p}.md or fix the slug"),
+        },
+    };
+    let check_actors =
+        |list: &[String], at: &dyn Fn(&str, String) -> Diagnostic, diags: &mut Vec<Diagnostic>| {
+            check_refs(Kind::Actor, list, at, diags, &actor_hint)
+        };
     for e in &a.content.actors {
         for (j, at) in e.meta.attribution.iter().enumerate() {
             if !a.slug_index.contains_key(&(Kind::Party, at.party.clone())) {
