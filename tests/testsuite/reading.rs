@@ -8,23 +8,11 @@
 //! /usr/bin/chromium (or `$CHROMIUM`), so a plain `cargo test` ignores them;
 //! `.ci/run` runs them with `cargo test -- --ignored`.
 
-use std::net::TcpListener;
-use std::process::Command;
-
-use crate::support::{repo, TestSite};
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use crate::support::{free_port, repo, TestSite};
 
 /// Builds the repository's own archive for `http://127.0.0.1:<port>/archive/`
 /// and runs the reading spec's `scenario` against it.
 fn run_browser(scenario: &str) {
-    let node = crate::support::browser_tools();
     assert!(
         repo().join("node_modules/axe-core/axe.min.js").is_file(),
         "node_modules/axe-core missing (run `npm ci --ignore-scripts`)"
@@ -36,24 +24,7 @@ fn run_browser(scenario: &str) {
         "--base-url",
         &format!("http://127.0.0.1:{port}/archive/"),
     ]);
-    let out = Command::new(node)
-        .arg(repo().join("tests/browser/reading.spec.mjs"))
-        .arg(scenario)
-        .arg(site.root().join("public"))
-        .args(["--port", &port.to_string(), "--prefix", "/archive/"])
-        .current_dir(repo())
-        .output()
-        .unwrap();
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success(),
-        "browser test `{scenario}` failed:\n{report}"
-    );
-    eprintln!("{report}");
+    crate::support::run_browser_spec(&site, "reading.spec.mjs", scenario, &[], port);
 }
 
 #[test]

@@ -7,11 +7,11 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::net::TcpListener;
+
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{repo, TestSite};
+use crate::support::{free_port, TestSite};
 
 /// Every file under `dir`, relative path → bytes.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -346,14 +346,6 @@ fn serve_reindexes_only_the_shard_of_an_edited_report() {
     assert_eq!(pick(&session), pick(&fresh));
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// Builds `site` for `http://127.0.0.1:<port>/archive/` and runs the browser
 /// spec's `scenario` against it.
 fn run_browser(site: &TestSite, scenario: &str) {
@@ -361,27 +353,8 @@ fn run_browser(site: &TestSite, scenario: &str) {
 }
 
 fn run_browser_with(site: &TestSite, scenario: &str, extra: &[&str], port: u16) {
-    let node = crate::support::browser_tools();
     site.build_with_search_ok(&["--base-url", &format!("http://127.0.0.1:{port}/archive/")]);
-    let out = Command::new(node)
-        .arg(repo().join("tests/browser/search.spec.mjs"))
-        .arg(scenario)
-        .arg(site.root().join("public"))
-        .args(extra)
-        .args(["--port", &port.to_string(), "--prefix", "/archive/"])
-        .current_dir(repo())
-        .output()
-        .unwrap();
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success(),
-        "browser test `{scenario}` failed:\n{report}"
-    );
-    eprintln!("{report}");
+    crate::support::run_browser_spec(site, "search.spec.mjs", scenario, extra, port);
 }
 
 #[test]

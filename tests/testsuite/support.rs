@@ -211,3 +211,38 @@ pub fn browser_tools() -> PathBuf {
     );
     PathBuf::from("node")
 }
+
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Runs `tests/browser/<spec>`'s `scenario` against the site already built in
+/// `site`'s `public/` for `http://127.0.0.1:<port>/archive/`; panics with the
+/// spec's output when it fails. Only ignored tests call it.
+pub fn run_browser_spec(site: &TestSite, spec: &str, scenario: &str, extra: &[&str], port: u16) {
+    let node = browser_tools();
+    let out = Command::new(node)
+        .arg(repo().join("tests/browser").join(spec))
+        .arg(scenario)
+        .arg(site.root().join("public"))
+        .args(extra)
+        .args(["--port", &port.to_string(), "--prefix", "/archive/"])
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "browser test `{scenario}` failed:\n{report}"
+    );
+    eprintln!("{report}");
+}
