@@ -33,6 +33,12 @@
 //
 // A date-sorted search needs no rescoring: shards hold disjoint date ranges,
 // newest first, so their sorted results are concatenated in shard order.
+//
+// In the live server (`annals serve`) shards.json may also name an overlay:
+// a small index of the records edited since their shard was last indexed
+// (src/search/live.rs), searched as one more shard, with `hide` listing, per
+// shard, the ids of the stale pages it replaces. Sorted by date, its results
+// are put in place by their dates. It lasts until the shard is indexed again.
 
 // Pagefind 1.6's default ranking weights (pagefind_web RankingWeights).
 const f = Math.fround;
@@ -66,10 +72,13 @@ function originalTerms(q) {
 const diacriticsMatch = (orig, form) => form === orig || form.startsWith(orig) || orig.startsWith(form);
 
 class ShardedSearch {
-  // shards: [{ key, pages, words }], newest first; bundle: URL of pagefind/.
-  constructor(bundle, shards, settings) {
+  // shards: [{ key, pages, words }], newest first; bundle: URL of pagefind/;
+  // overlay: { key, pages, words, hide: { shard key: [page id] } } or undefined.
+  constructor(bundle, shards, settings, overlay) {
     this.bundle = bundle;
-    this.shards = shards;
+    this.hide = new Map(Object.entries((overlay && overlay.hide) || {}).map(([k, ids]) => [k, new Set(ids)]));
+    this.shards = overlay && overlay.key ? [...shards, { key: overlay.key, pages: overlay.pages, words: overlay.words, overlay: true }] : shards;
+    shards = this.shards;
     this.settings = settings;
     this.instances = null;
     this.pages = shards.reduce((n, s) => n + s.pages, 0);
@@ -98,6 +107,8 @@ class ShardedSearch {
     let order = [...this.instances.keys()];
     if (sort) order = order.filter((k) => this.shards[k].key !== "undated");
     if (sort === "oldest") order.reverse();
+    // The overlay holds no date range of its own: searched last, placed by date.
+    if (sort) order = [...order.filter((k) => !this.shards[k].overlay), ...order.filter((k) => this.shards[k].overlay)];
     // Pagefind matches a term's extensions only in the index chunks it loads
     // for the term, so whether "china" finds "chinauk" depends on where an
     // index's chunk boundaries fall. Loading the chunks up to the end of the
@@ -110,6 +121,10 @@ class ShardedSearch {
     if (sort) options.sort = { date: sort === "newest" ? "desc" : "asc" };
     const runs = await Promise.all(order.map((k) => this.instances[k].search(term, options)));
     let parts = order.map((k, j) => ({ shard: k, run: runs[j] }));
+    for (const p of parts) {
+      const stale = this.hide.get(this.shards[p.shard].key);
+      if (stale) p.run.results = p.run.results.filter((r) => !stale.has(r.id));
+    }
     const stems = (runs.find((r) => r.query_term_idfs) || {}).query_term_idfs;
     let rescored = false;
     if (term && stems && stems.length) {
@@ -132,7 +147,10 @@ class ShardedSearch {
     // Sorted, Pagefind gives each result its place in the shard's date order
     // as its score (negated for oldest first), not the results in that order.
     if (sort) for (const p of parts) p.run.results.sort((a, b) => b.score - a.score);
+    const edited = sort ? parts.filter((p) => this.shards[p.shard].overlay).flatMap((p) => p.run.results) : [];
+    if (sort) parts = parts.filter((p) => !this.shards[p.shard].overlay);
     let results = parts.flatMap((p) => p.run.results);
+    if (edited.length) results = await placeByDate(results, edited, sort);
     // Ties keep shard order, as Array.prototype.sort is stable.
     if (rescored) results = results.sort((a, b) => b.score - a.score);
     return { results, filters: filterCounts };
@@ -240,6 +258,33 @@ class ShardedSearch {
   }
 }
 
+// Puts each of `extra` into the date-sorted `results` at the place its date
+// gives it (undated ones are left out, as sorted searches leave them out).
+async function placeByDate(results, extra, sort) {
+  const dates = new Map();
+  const dateOf = async (r) => {
+    if (!dates.has(r)) {
+      const d = await r.data();
+      dates.set(r, (d.filters && d.filters._date && d.filters._date[0]) || "");
+    }
+    return dates.get(r);
+  };
+  const before = (a, b) => (sort === "oldest" ? a <= b : a >= b);
+  for (const r of extra) {
+    const d = await dateOf(r);
+    if (!d) continue;
+    let lo = 0;
+    let hi = results.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(await dateOf(results[mid]), d)) lo = mid + 1;
+      else hi = mid;
+    }
+    results.splice(lo, 0, r);
+  }
+  return results;
+}
+
 const PAGE_SIZE = 10;
 const DEBOUNCE_MS = 200;
 
@@ -270,6 +315,21 @@ function start() {
 
   form.hidden = false;
 
+  // The index, loaded once; before each later search shards.json is asked
+  // for again (a small file, usually answered from the cache), and an index
+  // that changed since (a new deployment, or `annals serve` having indexed an
+  // edit) is loaded anew rather than searched with files that are gone.
+  let listed = null;
+  async function current() {
+    if (!loading) return load();
+    const index = await loading;
+    const r = await fetch(bundle + "shards.json", { cache: "no-cache" }).catch(() => null);
+    const text = r && r.ok ? await r.text() : listed;
+    if (text === listed) return index;
+    loading = null;
+    return load();
+  }
+
   function load() {
     if (!loading) {
       const settings = {
@@ -284,10 +344,12 @@ function start() {
       loading = fetch(bundle + "shards.json")
         .then((r) => {
           if (!r.ok) throw new Error(`${r.status} fetching shards.json`);
-          return r.json();
+          return r.text();
         })
-        .then(async ({ shards }) => {
-          const index = new ShardedSearch(bundle, shards, settings);
+        .then(async (text) => {
+          listed = text;
+          const { shards, overlay } = JSON.parse(text);
+          const index = new ShardedSearch(bundle, shards, settings, overlay);
           await index.load();
           pagefind = index;
           return index;
@@ -375,7 +437,7 @@ function start() {
     if (!pagefind) status.textContent = "Loading the search index…";
     let search;
     try {
-      const pf = await load();
+      const pf = await current();
       search = await pf.search(st.q, st.filters, st.sort);
     } catch (e) {
       if (mine !== seq) return;

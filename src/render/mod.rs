@@ -150,7 +150,7 @@ pub fn render_routes(
     }
     if routes.contains(&Route::SearchIndex) && diags.lock().unwrap().is_empty() {
         let route = Route::SearchIndex;
-        for d in crate::search::render_index(archive, root, &|o| sink(&route, o)) {
+        for d in crate::search::render_index(archive, root, routes, &|o| sink(&route, o)) {
             diags.lock().unwrap().push(d);
         }
     }

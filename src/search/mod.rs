@@ -26,9 +26,10 @@
 //! Pagefind's API is async; each shard is indexed on a current-thread tokio
 //! runtime of its own, one shard per worker thread in flight.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -37,9 +38,11 @@ use crate::diagnostics::Diagnostic;
 use crate::markdown::escape_html;
 use crate::render::{self, fill_links, Output, Sink};
 use crate::resolve::{Archive, Key, Kind};
-use crate::urls::paths;
+use crate::urls::{paths, Route};
 
+pub mod live;
 pub mod shard;
+pub use live::{finish_pending, has_pending, use_overlays};
 pub use shard::{keep_shards_in_memory, take_built, ShardCache};
 
 /// Site-relative path of the search page.
@@ -78,35 +81,96 @@ pub const AVAILABLE: bool = cfg!(feature = "search");
 /// Builds the sharded Pagefind bundle of `archive`, reusing unchanged shards
 /// from the cache under `root` (and, in `annals serve`, from memory), and
 /// hands each file to `sink`, with `pagefind/shards.json`: each shard's key,
-/// pages and words, newest first, which `static/search.js` loads first.
+/// pages and words, newest first, which `static/search.js` loads first (and,
+/// in the live server, the overlay of recent edits: see [`live`]).
 /// Returns the diagnostics (none on success).
-pub fn render_index(archive: &Archive, root: &Path, sink: Sink<'_>) -> Vec<Diagnostic> {
+///
+/// `routes` are the routes being rendered: in the live server, whose rebuilds
+/// render only the routes an edit affects, an entry whose page is not among
+/// them keeps its record from the last rendering (a record reads nothing its
+/// page does not), so an edit builds only its own records.
+pub fn render_index(
+    archive: &Archive,
+    root: &Path,
+    routes: &[Route],
+    sink: Sink<'_>,
+) -> Vec<Diagnostic> {
     let mut diags = vec![];
     lap("search: start");
-    let shards = shard::split(records(archive));
+    let kept = live::take_kept(root);
+    let records = match &kept {
+        Some(kept) => {
+            let todo: HashSet<&Route> = routes.iter().collect();
+            records_with(archive, &|route, url| {
+                if todo.contains(route) {
+                    None
+                } else {
+                    kept.get(url).map(|(r, _)| r.clone())
+                }
+            })
+        }
+        None => records_with(archive, &|_, _| None),
+    };
+    let shards = shard::split(records);
     lap("search: records");
     let keys: Vec<String> = shards.iter().map(|s| s.key.clone()).collect();
     let cache = ShardCache::for_root(root);
     let language = archive.config.language.to_ascii_lowercase();
+    let overlays = live::overlays_on(root);
     // One shard per worker thread in flight: each is indexed (or read from the
     // cache), written and dropped before the thread takes the next.
-    let done: Vec<Result<shard::Stats, Diagnostic>> = shards
+    let done: Vec<Result<Indexed, Diagnostic>> = shards
         .into_par_iter()
         .with_max_len(1)
-        .map(|s| index_shard(&s, &language, &cache, sink))
+        .map(|s| index_shard(s, &language, &cache, sink, overlays, kept.as_ref()))
         .collect();
+    lap("search: shards");
     let mut listed = vec![];
+    let mut fresh: Vec<Arc<Record>> = vec![];
+    let mut keep = live::Kept::new();
+    let mut hide = serde_json::Map::new();
     for (key, d) in keys.iter().zip(done) {
         match d {
-            Ok(s) => listed.push(json!({"key": key, "pages": s.pages, "words": s.words})),
+            Ok(i) => {
+                if shard::in_memory() {
+                    keep.extend(
+                        i.records
+                            .into_iter()
+                            .zip(i.digests.iter())
+                            .map(|(r, (_, d))| (r.url.clone(), (r, *d))),
+                    );
+                }
+                listed.push(json!({"key": key, "pages": i.stats.pages, "words": i.stats.words}));
+                if let Some((records, ids)) = i.stale {
+                    fresh.extend(records);
+                    hide.insert(key.clone(), json!(ids));
+                }
+            }
             Err(d) => diags.push(d),
         }
     }
     if !diags.is_empty() {
         return diags;
     }
+    live::put_kept(root, keep);
     cache.retain(&keys);
-    let list = serde_json::to_vec(&json!({ "shards": listed })).unwrap_or_default();
+    let mut list = json!({ "shards": listed });
+    if !hide.is_empty() {
+        let mut overlay = json!({ "hide": hide });
+        if !fresh.is_empty() {
+            match write_overlay(&fresh, &language, sink) {
+                Ok(stats) => {
+                    cache.note_built(live::OVERLAY);
+                    overlay["key"] = json!(live::OVERLAY);
+                    overlay["pages"] = json!(stats.pages);
+                    overlay["words"] = json!(stats.words);
+                }
+                Err(d) => return vec![d],
+            }
+        }
+        list["overlay"] = overlay;
+    }
+    let list = serde_json::to_vec(&list).unwrap_or_default();
     if let Err(e) = sink(Output {
         path: format!("{BUNDLE}{}", shard::LIST),
         bytes: list,
@@ -116,50 +180,145 @@ pub fn render_index(archive: &Archive, root: &Path, sink: Sink<'_>) -> Vec<Diagn
             format!("cannot write search index file: {e}"),
         ));
     }
-    lap("search: shards");
+    lap("search: list, overlay");
     diags
 }
 
+/// What writing one shard gave: its stats and, when an overlay stands in for
+/// its changed records (live server), those records and the ids of the pages
+/// of its previous files that they replace.
+struct Indexed {
+    stats: shard::Stats,
+    stale: Option<(Vec<Arc<Record>>, Vec<String>)>,
+    /// The shard's records (live server only) and their digests.
+    records: Vec<Arc<Record>>,
+    digests: shard::Digests,
+}
+
 /// Writes shard `s` under `pagefind/<key>/`, from the cache when its records
-/// are unchanged, otherwise indexed anew (and cached).
+/// are unchanged, otherwise indexed anew (and cached) or, with `overlays`,
+/// as it was before, leaving its changed records to the overlay.
 fn index_shard(
-    s: &shard::Shard,
+    s: shard::Shard,
     language: &str,
     cache: &ShardCache,
     sink: Sink<'_>,
-) -> Result<shard::Stats, Diagnostic> {
-    use std::sync::Arc;
-    let stamp = shard::fingerprint(s, language);
-    let files = match cache.get(&s.key, &stamp) {
-        Some(files) => files,
-        None => {
-            let t = std::time::Instant::now();
-            let files = shard::build(language, &s.records).map_err(|e| {
-                Diagnostic::error(
-                    format!("{BUNDLE}{}/", s.key),
-                    format!("cannot build the search index: {e}"),
-                )
-                .with_hint("build without it with `annals build --no-search`, and report the error")
-            })?;
-            if timings_on() {
-                eprintln!(
-                    "timing:   search: indexed shard {} ({} records) in {:.0} ms",
-                    s.key,
-                    s.records.len(),
-                    t.elapsed().as_secs_f64() * 1000.0
-                );
-            }
-            let files = Arc::new(files);
-            cache.put(&s.key, &stamp, &files);
-            cache.note_built(&s.key);
+    overlays: bool,
+    kept: Option<&live::Kept>,
+) -> Result<Indexed, Diagnostic> {
+    let (stamp, digests) = shard::fingerprint(&s, language, kept);
+    let digests: shard::Digests = Arc::new(
+        s.records
+            .iter()
+            .map(|r| r.url.clone())
+            .zip(digests)
+            .collect(),
+    );
+    let mut stale = None;
+    let files = match cache.get(&s.key, &stamp, &digests) {
+        Some(files) => {
+            live::clear_pending(cache.root(), &s.key);
             files
         }
+        None => match cache.previous(&s.key).filter(|_| overlays) {
+            Some(prev) => {
+                let before: HashMap<&str, &shard::Digest20> =
+                    prev.digests.iter().map(|(u, d)| (u.as_str(), d)).collect();
+                let now: BTreeSet<&str> = digests.iter().map(|(u, _)| u.as_str()).collect();
+                let mut gone: HashSet<&str> = before
+                    .keys()
+                    .copied()
+                    .filter(|u| !now.contains(u))
+                    .collect();
+                let mut changed = vec![];
+                for (r, (_, d)) in s.records.iter().zip(digests.iter()) {
+                    match before.get(r.url.as_str()) {
+                        Some(old) if *old == d => {}
+                        Some(_) => {
+                            gone.insert(&r.url);
+                            changed.push(r.clone());
+                        }
+                        None => changed.push(r.clone()),
+                    }
+                }
+                let ids = live::page_ids(&prev.files, &gone);
+                stale = Some((changed, ids));
+                live::set_pending(
+                    cache.root(),
+                    &s.key,
+                    live::Pending {
+                        stamp,
+                        digests: digests.clone(),
+                        records: s.records.clone(),
+                        language: language.to_string(),
+                    },
+                );
+                prev.files
+            }
+            None => {
+                let t = std::time::Instant::now();
+                let files = build_files(&s.key, language, &s.records)?;
+                if timings_on() {
+                    eprintln!(
+                        "timing:   search: indexed shard {} ({} records) in {:.0} ms",
+                        s.key,
+                        s.records.len(),
+                        t.elapsed().as_secs_f64() * 1000.0
+                    );
+                }
+                let files = Arc::new(files);
+                cache.put(&s.key, &stamp, &files, &digests);
+                cache.note_built(&s.key);
+                files
+            }
+        },
     };
+    write_files(&s.key, &files, sink)?;
+    Ok(Indexed {
+        stats: shard::Stats::of(&files),
+        stale,
+        records: if shard::in_memory() {
+            s.records
+        } else {
+            vec![]
+        },
+        digests,
+    })
+}
+
+/// Indexes `records` with Pagefind, as the files of the bundle `pagefind/<key>/`.
+fn build_files(
+    key: &str,
+    language: &str,
+    records: &[Arc<Record>],
+) -> Result<Vec<Output>, Diagnostic> {
+    shard::build(language, records).map_err(|e| {
+        Diagnostic::error(
+            format!("{BUNDLE}{key}/"),
+            format!("cannot build the search index: {e}"),
+        )
+        .with_hint("build without it with `annals build --no-search`, and report the error")
+    })
+}
+
+/// Indexes the overlay's records and writes them under `pagefind/overlay/`.
+fn write_overlay(
+    records: &[Arc<Record>],
+    language: &str,
+    sink: Sink<'_>,
+) -> Result<shard::Stats, Diagnostic> {
+    let files = build_files(live::OVERLAY, language, records)?;
+    write_files(live::OVERLAY, &files, sink)?;
+    Ok(shard::Stats::of(&files))
+}
+
+/// Hands a bundle's files to `sink` under `pagefind/<key>/`.
+fn write_files(key: &str, files: &[Output], sink: Sink<'_>) -> Result<(), Diagnostic> {
     let failed = files
         .par_iter()
         .filter(|f| f.path != shard::STATS)
         .find_map_any(|f| {
-            let path = format!("{BUNDLE}{}/{}", s.key, f.path);
+            let path = format!("{BUNDLE}{key}/{}", f.path);
             sink(Output {
                 path: path.clone(),
                 bytes: f.bytes.clone(),
@@ -172,7 +331,7 @@ fn index_shard(
             path,
             format!("cannot write search index file: {e}"),
         )),
-        None => Ok(shard::Stats::of(&files)),
+        None => Ok(()),
     }
 }
 
@@ -346,6 +505,18 @@ impl Record {
 /// Builds the search records of the whole archive, in a fixed order (reports,
 /// agreements, clauses, parties, actors, pages), in parallel.
 pub fn records(a: &Archive) -> Vec<Record> {
+    records_with(a, &|_, _| None)
+        .into_iter()
+        .map(|r| Arc::try_unwrap(r).unwrap_or_else(|r| (*r).clone()))
+        .collect()
+}
+
+/// A record kept from an earlier rendering, asked for by the route of the
+/// entry's page and the record's URL; `None` builds it anew.
+type Reuse<'r> = dyn Fn(&Route, &str) -> Option<Arc<Record>> + Sync + 'r;
+
+/// [`records`], taking each entry's record from `reuse` when it has one.
+fn records_with(a: &Archive, reuse: &Reuse<'_>) -> Vec<Arc<Record>> {
     let c = &a.content;
     let party_title = |code: &String| -> Option<String> {
         a.find(Kind::Party, code)
@@ -364,10 +535,14 @@ pub fn records(a: &Archive) -> Vec<Record> {
             .unwrap_or_default()
     };
 
-    let mut out: Vec<Record> = (0..c.articles.len())
+    let mut out: Vec<Arc<Record>> = (0..c.articles.len())
         .into_par_iter()
         .map(|i| {
             let e = &c.articles[i];
+            let url = a.urls.path(&paths::article(&e.slug));
+            if let Some(r) = reuse(&Route::Article(i), &url) {
+                return r;
+            }
             let key = Key {
                 kind: Kind::Article,
                 idx: i,
@@ -429,19 +604,23 @@ pub fn records(a: &Archive) -> Vec<Record> {
                 ),
                 None => write!(body, "<p>Reported by {}.</p>", escape_html(&source)),
             };
-            Record {
-                url: a.urls.path(&paths::article(&e.slug)),
+            Arc::new(Record {
+                url,
                 title: e.meta.title.clone(),
                 body,
                 filters: f,
                 shown: shown(Some(&date), &source),
                 sort: sort(Some(&date)),
-            }
+            })
         })
         .collect();
 
     out.par_extend((0..c.agreements.len()).into_par_iter().map(|i| {
         let e = &c.agreements[i];
+        let url = a.urls.path(&paths::agreement(&e.slug));
+        if let Some(r) = reuse(&Route::Agreement(i), &url) {
+            return r;
+        }
         let date = e.meta.date.iso();
         let form = a
             .config
@@ -475,14 +654,14 @@ pub fn records(a: &Archive) -> Vec<Record> {
         );
         f.insert("agreement".to_string(), vec![e.meta.short_title.clone()]);
         f.insert("year".to_string(), vec![e.meta.date.year().to_string()]);
-        Record {
-            url: a.urls.path(&paths::agreement(&e.slug)),
+        Arc::new(Record {
+            url,
             title: e.meta.title.clone(),
             body,
             filters: f,
             shown: shown(Some(&date), &format!("{} · {form}", e.meta.short_title)),
             sort: sort(Some(&date)),
-        }
+        })
     }));
 
     for (id, family) in a.clauses.iter().filter(|(_, v)| v.len() >= 2) {
@@ -512,7 +691,7 @@ pub fn records(a: &Archive) -> Vec<Record> {
         put(&mut f, "party", parties.into_iter().collect());
         put(&mut f, "agreement", agreements);
         put(&mut f, "year", years.into_iter().collect());
-        out.push(Record {
+        out.push(Arc::new(Record {
             url: a.urls.path(&paths::clause(id)),
             title: format!("Clause: {}", render::clauses::clause_title(id)),
             body,
@@ -522,10 +701,15 @@ pub fn records(a: &Archive) -> Vec<Record> {
                 &format!("{} wordings compared", family.len()),
             ),
             sort: sort(first.as_deref()),
-        });
+        }));
     }
 
     for (i, e) in c.parties.iter().enumerate() {
+        let url = a.urls.path(&paths::party(&e.slug));
+        if let Some(r) = reuse(&Route::Party(i), &url) {
+            out.push(r);
+            continue;
+        }
         let mut body = summary(&e.meta.summary);
         body.push_str(&body_of(Kind::Party, i));
         let mut f = BTreeMap::new();
@@ -537,18 +721,23 @@ pub fn records(a: &Archive) -> Vec<Record> {
             "company" => "Company",
             other => other,
         };
-        out.push(Record {
-            url: a.urls.path(&paths::party(&e.slug)),
+        out.push(Arc::new(Record {
+            url,
             title: e.meta.title.clone(),
             body,
             filters: f,
             shown: shown(None, kind),
             sort: BTreeMap::new(),
-        });
+        }));
     }
 
     // Threat actors: every alias weighted like the title, so any name finds it.
     for (i, e) in c.actors.iter().enumerate() {
+        let url = a.urls.path(&paths::actor(&e.slug));
+        if let Some(r) = reuse(&Route::Actor(i), &url) {
+            out.push(r);
+            continue;
+        }
         let mut body = String::new();
         if !e.meta.aliases.is_empty() {
             body.push_str(&format!(
@@ -560,29 +749,34 @@ pub fn records(a: &Archive) -> Vec<Record> {
         body.push_str(&body_of(Kind::Actor, i));
         let mut f = BTreeMap::new();
         f.insert("kind".to_string(), vec![kinds::ACTOR.to_string()]);
-        out.push(Record {
-            url: a.urls.path(&paths::actor(&e.slug)),
+        out.push(Arc::new(Record {
+            url,
             title: e.meta.title.clone(),
             body,
             filters: f,
             shown: shown(None, &e.meta.aliases.join(", ")),
             sort: BTreeMap::new(),
-        });
+        }));
     }
 
     for (i, e) in c.pages.iter().enumerate() {
+        let url = a.urls.path(&paths::page(&e.slug));
+        if let Some(r) = reuse(&Route::Page(i), &url) {
+            out.push(r);
+            continue;
+        }
         let mut body = e.meta.summary.as_deref().map(summary).unwrap_or_default();
         body.push_str(&body_of(Kind::Page, i));
         let mut f = BTreeMap::new();
         f.insert("kind".to_string(), vec![kinds::PAGE.to_string()]);
-        out.push(Record {
-            url: a.urls.path(&paths::page(&e.slug)),
+        out.push(Arc::new(Record {
+            url,
             title: e.meta.title.clone(),
             body,
             filters: f,
             shown: shown(None, ""),
             sort: BTreeMap::new(),
-        });
+        }));
     }
     out
 }

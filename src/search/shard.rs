@@ -43,7 +43,7 @@ pub const INDEX_CHUNK_SIZE: usize = 2_500;
 /// shard is never reused across Pagefind versions.
 pub const PAGEFIND_VERSION: &str = "1.6.0";
 /// Bump when anything else that shapes a shard's bytes changes.
-const FORMAT: &str = "annals-search-shard 2";
+const FORMAT: &str = "annals-search-shard 3";
 /// Set `ANNALS_SEARCH_SINGLE=1` to put every record in one shard (`all`): the
 /// reference the sharded index's ranking is compared with in the tests.
 pub const SINGLE_ENV: &str = "ANNALS_SEARCH_SINGLE";
@@ -54,7 +54,7 @@ pub struct Shard {
     /// Folder name under `pagefind/`: a year, a year-month, or [`UNDATED`].
     pub key: String,
     /// The shard's records.
-    pub records: Vec<Record>,
+    pub records: Vec<Arc<Record>>,
 }
 
 /// What the search page needs to know of a shard to rank across shards: the
@@ -100,7 +100,7 @@ impl Stats {
 
 /// Splits `records` into shards, newest first and [`UNDATED`] last (the order
 /// `static/search.js` reads them in for a date-sorted search).
-pub fn split(records: Vec<Record>) -> Vec<Shard> {
+pub fn split(records: Vec<Arc<Record>>) -> Vec<Shard> {
     if std::env::var_os(SINGLE_ENV).is_some_and(|v| v != "0") {
         return vec![Shard {
             key: "all".into(),
@@ -119,7 +119,7 @@ pub fn split(records: Vec<Record>) -> Vec<Shard> {
             *per_year.entry(y).or_default() += 1;
         }
     }
-    let mut shards: BTreeMap<String, Vec<Record>> = BTreeMap::new();
+    let mut shards: BTreeMap<String, Vec<Arc<Record>>> = BTreeMap::new();
     for r in records {
         let key = match (year(&r), r.sort.get("date")) {
             (Some(y), Some(d)) if per_year[&y] > SHARD_MAX => {
@@ -145,8 +145,30 @@ pub fn split(records: Vec<Record>) -> Vec<Shard> {
     out
 }
 
-/// The stamp of a shard: a SHA-1 of everything its bytes depend on.
-pub fn fingerprint(shard: &Shard, language: &str) -> String {
+/// A SHA-1 of one record: everything its Pagefind document is made of.
+pub type Digest20 = [u8; 20];
+
+/// The stamp of a shard (a SHA-1 of everything its bytes depend on) and the
+/// digest of each of its records, in order. A record's digest covers every
+/// field [`Record::to_html`] reads, so two records with the same digest give
+/// Pagefind the same document; the stamp covers the digests with the settings.
+/// A record found unchanged in `kept` (the live server's records of the last
+/// rendering) keeps its digest.
+pub fn fingerprint(
+    shard: &Shard,
+    language: &str,
+    kept: Option<&super::live::Kept>,
+) -> (String, Vec<Digest20>) {
+    use rayon::prelude::*;
+    let digests: Vec<Digest20> = shard
+        .records
+        .par_iter()
+        .with_min_len(16)
+        .map(|r| match kept.and_then(|k| k.get(&r.url)) {
+            Some((old, d)) if Arc::ptr_eq(old, r) || old == r => *d,
+            _ => record_digest(r),
+        })
+        .collect();
     let mut h = Sha1::new();
     for part in [
         FORMAT,
@@ -158,22 +180,56 @@ pub fn fingerprint(shard: &Shard, language: &str) -> String {
         h.update(part.len().to_le_bytes());
         h.update(part.as_bytes());
     }
-    for r in &shard.records {
-        let html = r.to_html(language);
-        for part in [r.url.as_str(), html.as_str()] {
-            h.update(part.len().to_le_bytes());
-            h.update(part.as_bytes());
+    for d in &digests {
+        h.update(d);
+    }
+    (hex(&h.finalize()), digests)
+}
+
+fn record_digest(r: &Record) -> Digest20 {
+    let mut h = Sha1::new();
+    let mut part = |s: &str| {
+        h.update(s.len().to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    part(&r.url);
+    part(&r.title);
+    part(&r.body);
+    for (name, map) in [("shown", &r.shown), ("sort", &r.sort)] {
+        part(name);
+        for (k, v) in map {
+            part(k);
+            part(v);
         }
     }
-    hex(&h.finalize())
+    part("filters");
+    for (k, vs) in &r.filters {
+        part(k);
+        for v in vs {
+            part(v);
+        }
+        part("");
+    }
+    h.finalize().into()
 }
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A shard's stamp and files.
-type Stamped = (String, Arc<Vec<Output>>);
+/// Each record's URL and digest, in shard order (see [`fingerprint`]).
+pub type Digests = Arc<Vec<(String, Digest20)>>;
+
+/// A shard kept in memory: its stamp, its files and its records' digests.
+#[derive(Clone)]
+pub struct Cached {
+    /// The stamp the files were built for.
+    pub stamp: String,
+    /// The shard's files.
+    pub files: Arc<Vec<Output>>,
+    /// The digests of the records the files were built from.
+    pub digests: Digests,
+}
 
 /// Shard files kept between builds: on disk under the site root and, in the
 /// live server, in memory too (see [`keep_shards_in_memory`]).
@@ -189,7 +245,7 @@ pub fn cache_dir(root: &Path) -> PathBuf {
 
 static IN_MEMORY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 /// Shards kept in memory, by site root and key (live server only).
-static MEMORY: Mutex<Option<HashMap<(PathBuf, String), Stamped>>> = Mutex::new(None);
+static MEMORY: Mutex<Option<HashMap<(PathBuf, String), Cached>>> = Mutex::new(None);
 /// Shards indexed anew, by site root, since [`take_built`] last took them.
 static BUILT: Mutex<Option<HashMap<PathBuf, Vec<String>>>> = Mutex::new(None);
 
@@ -197,6 +253,11 @@ static BUILT: Mutex<Option<HashMap<PathBuf, Vec<String>>>> = Mutex::new(None);
 /// process (the live server, which re-reads them after every edit).
 pub fn keep_shards_in_memory() {
     IN_MEMORY.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether shards are kept in memory (see [`keep_shards_in_memory`]).
+pub fn in_memory() -> bool {
+    IN_MEMORY.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The shards of the site at `root` indexed anew (not taken from the cache)
@@ -220,6 +281,11 @@ impl ShardCache {
         }
     }
 
+    /// The site root the cache belongs to.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     pub(super) fn note_built(&self, key: &str) {
         BUILT
             .lock()
@@ -230,10 +296,7 @@ impl ShardCache {
             .push(key.to_string());
     }
 
-    fn memory<T>(
-        &self,
-        f: impl FnOnce(&mut HashMap<(PathBuf, String), Stamped>) -> T,
-    ) -> Option<T> {
+    fn memory<T>(&self, f: impl FnOnce(&mut HashMap<(PathBuf, String), Cached>) -> T) -> Option<T> {
         if !IN_MEMORY.load(std::sync::atomic::Ordering::Relaxed) {
             return None;
         }
@@ -241,34 +304,46 @@ impl ShardCache {
         Some(f(m.get_or_insert_with(HashMap::new)))
     }
 
-    /// The cached files of shard `key` when their stamp is `stamp`.
-    pub fn get(&self, key: &str, stamp: &str) -> Option<Arc<Vec<Output>>> {
+    /// The cached files of shard `key` when their stamp is `stamp` (built
+    /// from records whose digests are `digests`).
+    pub fn get(&self, key: &str, stamp: &str, digests: &Digests) -> Option<Arc<Vec<Output>>> {
         let hit = self
             .memory(|m| {
                 m.get(&(self.root.clone(), key.to_string()))
-                    .filter(|(s, _)| s == stamp)
-                    .map(|(_, files)| files.clone())
+                    .filter(|c| c.stamp == stamp)
+                    .map(|c| c.files.clone())
             })
             .flatten();
         if hit.is_some() {
             return hit;
         }
         let files = Arc::new(read_entry(&self.dir.join(format!("{key}.shard")), stamp).ok()??);
-        self.remember(key, stamp, &files);
+        self.remember(key, stamp, &files, digests);
         Some(files)
     }
 
+    /// The version of shard `key` kept in memory, whatever its stamp (live
+    /// server only).
+    pub fn previous(&self, key: &str) -> Option<Cached> {
+        self.memory(|m| m.get(&(self.root.clone(), key.to_string())).cloned())
+            .flatten()
+    }
+
     /// Keeps shard `key`'s files; a cache that cannot be written is only slower.
-    pub fn put(&self, key: &str, stamp: &str, files: &Arc<Vec<Output>>) {
-        self.remember(key, stamp, files);
+    pub fn put(&self, key: &str, stamp: &str, files: &Arc<Vec<Output>>, digests: &Digests) {
+        self.remember(key, stamp, files, digests);
         let _ = write_entry(&self.dir, key, stamp, files);
     }
 
-    fn remember(&self, key: &str, stamp: &str, files: &Arc<Vec<Output>>) {
+    fn remember(&self, key: &str, stamp: &str, files: &Arc<Vec<Output>>, digests: &Digests) {
         self.memory(|m| {
             m.insert(
                 (self.root.clone(), key.to_string()),
-                (stamp.to_string(), files.clone()),
+                Cached {
+                    stamp: stamp.to_string(),
+                    files: files.clone(),
+                    digests: digests.clone(),
+                },
             )
         });
     }
@@ -276,6 +351,7 @@ impl ShardCache {
     /// Forgets shards that no longer exist (their files would never be read again).
     pub fn retain(&self, keys: &[String]) {
         self.memory(|m| m.retain(|(root, k), _| root != &self.root || keys.contains(k)));
+        super::live::retain_pending(&self.root, keys);
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
@@ -362,7 +438,7 @@ fn read_entry(path: &Path, stamp: &str) -> io::Result<Option<Vec<Output>>> {
 /// folder, sorted by path, without what the search page never loads (Pagefind's
 /// UI kits, highlighter and playground).
 #[cfg(feature = "search")]
-pub fn build(language: &str, records: &[Record]) -> Result<Vec<Output>, String> {
+pub fn build(language: &str, records: &[Arc<Record>]) -> Result<Vec<Output>, String> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
 
@@ -451,7 +527,7 @@ fn set_chunk_size() {
 
 /// Without the `search` feature there is no index to build.
 #[cfg(not(feature = "search"))]
-pub fn build(_language: &str, _records: &[Record]) -> Result<Vec<Output>, String> {
+pub fn build(_language: &str, _records: &[Arc<Record>]) -> Result<Vec<Output>, String> {
     Err("this annals was built without the `search` feature".into())
 }
 
@@ -474,12 +550,16 @@ mod tests {
 
     #[test]
     fn shards_are_years_newest_first_with_undated_last() {
-        let s = split(vec![
-            rec("/a/", Some("2015-10-22")),
-            rec("/p/", None),
-            rec("/b/", Some("2018-01-02")),
-            rec("/c/", Some("2015-01-01")),
-        ]);
+        let s = split(
+            [
+                rec("/a/", Some("2015-10-22")),
+                rec("/p/", None),
+                rec("/b/", Some("2018-01-02")),
+                rec("/c/", Some("2015-01-01")),
+            ]
+            .map(Arc::new)
+            .into(),
+        );
         let keys: Vec<(&str, Vec<&str>)> = s
             .iter()
             .map(|s| {
@@ -505,7 +585,10 @@ mod tests {
             .map(|i| rec(&format!("/{i}/"), Some(["2016-01-05", "2016-02-07"][i % 2])))
             .collect();
         v.push(rec("/z/", Some("2015-03-03")));
-        let keys: Vec<String> = split(v).into_iter().map(|s| s.key).collect();
+        let keys: Vec<String> = split(v.into_iter().map(Arc::new).collect())
+            .into_iter()
+            .map(|s| s.key)
+            .collect();
         assert_eq!(keys, ["2016-02", "2016-01", "2015"]);
     }
 

@@ -50,6 +50,9 @@ pub fn serve(opts: &ServeOptions) -> Outcome {
     let url = format!("http://127.0.0.1:{port}{base_path}");
     let session = Session::new(&opts.root, opts.drafts, Some(url.clone()));
     report(&session, None);
+    // After an edit, the search index answers at once with an overlay of the
+    // changed records; their shards are re-indexed off the session lock.
+    crate::search::use_overlays(session.root());
     let shared = Arc::new(Shared::new(session, port));
     let server = Arc::new(server);
 
@@ -155,8 +158,10 @@ fn watch(root: &Path, shared: Arc<Shared>) -> notify_debouncer_full::notify::Res
             let mut session = shared.session.lock().unwrap();
             let r = session.apply(&paths);
             report(&session, Some(&r));
+            let root = session.root().to_path_buf();
             drop(session);
             shared.changed.notify_all();
+            finish_search(shared.clone(), root);
         },
     )?;
     for dir in ["content", "templates", "static"] {
@@ -167,6 +172,32 @@ fn watch(root: &Path, shared: Arc<Shared>) -> notify_debouncer_full::notify::Res
     }
     debouncer.watch(&root_abs, RecursiveMode::NonRecursive)?;
     Ok(debouncer)
+}
+
+/// Indexes, on a thread of its own and without the session lock, the search
+/// shards that an overlay stands in for, then renders the index again (now a
+/// clean build's) and tells the browsers. One such thread at a time; it goes on
+/// while edits leave shards pending.
+fn finish_search(shared: Arc<Shared>, root: PathBuf) {
+    use std::sync::atomic::AtomicBool;
+    static RUNNING: AtomicBool = AtomicBool::new(false);
+    if !crate::search::has_pending(&root) || RUNNING.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    std::thread::spawn(move || loop {
+        while !crate::search::finish_pending(&root).is_empty() {
+            let mut session = shared.session.lock().unwrap();
+            let r = session.refresh_search();
+            report(&session, Some(&r));
+            drop(session);
+            shared.changed.notify_all();
+        }
+        RUNNING.store(false, Ordering::SeqCst);
+        // An edit may have left shards pending after the last look.
+        if !crate::search::has_pending(&root) || RUNNING.swap(true, Ordering::SeqCst) {
+            break;
+        }
+    });
 }
 
 /// Whether a changed path can affect the site (editors' temp and swap files cannot).

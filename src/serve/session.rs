@@ -128,6 +128,30 @@ impl Session {
         self.rebuild(ch)
     }
 
+    /// The site root, as the session names it (canonical).
+    pub fn root(&self) -> &Path {
+        self.site.root()
+    }
+
+    /// Renders the search index again, and nothing else that did not change:
+    /// after [`crate::search::finish_pending`] has indexed the shards an
+    /// overlay stood in for, the served index becomes a clean build's.
+    ///
+    /// Browsers are not told to reload for this: no page shows the index, and
+    /// the search page checks `pagefind/shards.json` before each search.
+    pub fn refresh_search(&mut self) -> Rebuild {
+        self.force_index = true;
+        let generation = self.generation;
+        let errors = self.diagnostics.items().to_vec();
+        let r = self.rebuild(Changes::default());
+        if self.diagnostics.items() == errors.as_slice()
+            && r.rendered_files.iter().all(|f| f.starts_with("pagefind/"))
+        {
+            self.generation = generation;
+        }
+        r
+    }
+
     /// Resolves and re-renders what changed. On errors the previous pages stay.
     fn rebuild(&mut self, ch: Changes) -> Rebuild {
         let start = Instant::now();
@@ -144,9 +168,9 @@ impl Session {
             .iter()
             .zip(&ids)
             .zip(&dirty)
-            .filter(|((_, id), d)| {
+            .filter(|((r, id), d)| {
                 let known = self.route_files.contains_key(*id);
-                **d || !known
+                **d || !known || (self.force_index && **r == Route::SearchIndex)
             })
             .map(|((r, _), _)| r.clone())
             .collect();

@@ -10,6 +10,10 @@
 //            keyboard-only use, and no request leaving 127.0.0.1
 //   archive  the repository's own archive: the seed report for "Alperovitch", the
 //            UK–China statement for "knowingly", a note for "apparatus"
+//   overlay  tests/fixtures/search as `annals serve` has it right after an edit
+//            of the 2015 Germany report (zeppelin → blimp, plus "wombat" and "pact"):
+//            the overlay's record is found, the stale one is not, and a
+//            date-sorted search puts the edited report in its place once
 //   measure  one search (--query) on a fresh page; prints the bytes downloaded
 //   ranking  the same site built sharded (<public-dir>) and as one index
 //            (--single DIR, built with ANNALS_SEARCH_SINGLE=1): every query of
@@ -36,7 +40,7 @@ const opt = (name, dflt) => {
 const port = Number(opt("--port", "0"));
 const prefix = opt("--prefix", "/archive/");
 const query = opt("--query", "intrusions");
-if (!["fixture", "archive", "measure", "ranking"].includes(scenario) || !publicDir || !fs.existsSync(publicDir)) {
+if (!["fixture", "archive", "measure", "ranking", "overlay"].includes(scenario) || !publicDir || !fs.existsSync(publicDir)) {
   console.error("usage: node tests/browser/search.spec.mjs fixture|archive|measure <public-dir> --port N [--prefix /archive/] [--query Q]");
   process.exit(2);
 }
@@ -310,6 +314,42 @@ async function ranking(page, base) {
   check("at least 20 queries with results were compared", compared >= 40, `${compared} (query, order) pairs`);
 }
 
+async function overlay(page, base) {
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(base + "search/");
+  await page.waitForSelector("form.search-form:not([hidden])");
+  let status = await search(page, "wombat");
+  let t = await titles(page);
+  check("a word added by the edit finds the edited report", same(t, ["Germany and China open talks"]), `${status} ${JSON.stringify(t)}`);
+  status = await search(page, "blimp");
+  t = await titles(page);
+  check("the edited note is found by its new word", same(t, ["Germany and China open talks"]), `${status} ${JSON.stringify(t)}`);
+  status = await search(page, "zeppelin");
+  check("a word the edit removed finds nothing (the stale record is left out)", /^No results/.test(status), status);
+  status = await search(page, "pact");
+  const all = await titles(page);
+  check("the edited report comes once", all.filter((x) => x === "Germany and China open talks").length === 1, JSON.stringify(all));
+  for (const [sort, cmp] of [["newest", (a, b) => a >= b], ["oldest", (a, b) => a <= b]]) {
+    await page.selectOption("#search-sort", sort);
+    await page.waitForFunction(() => document.getElementById("search-status").textContent.includes("by date"), null, { timeout: 20000 });
+    await settled(page);
+    const dates = await page.locator("#search-results .search-result .meta time").evaluateAll((ts) => ts.map((x) => x.getAttribute("datetime")));
+    const t2 = await titles(page);
+    const ordered = dates.every((d, i) => i === 0 || cmp(dates[i - 1], d));
+    const years = new Set(dates.map((d) => d.slice(0, 4)));
+    check(
+      `sorted by date (${sort}), the edited report is in its place among other shards' results, once`,
+      ordered && t2.filter((x) => x === "Germany and China open talks").length === 1 && dates.includes("2015-10-30") && years.has("2014") && years.has("2017"),
+      `${JSON.stringify(dates)} ${JSON.stringify(t2)}`,
+    );
+    await page.selectOption("#search-sort", "");
+    await page.waitForFunction(() => !document.getElementById("search-status").textContent.includes("by date"), null, { timeout: 20000 });
+    await settled(page);
+  }
+  check("no script errors", errors.length === 0, errors.join(" | "));
+}
+
 async function measure(page, base) {
   // Everything from a cold page load to the first page of results.
   served = [];
@@ -352,7 +392,7 @@ let failed = false;
 try {
   const page = await browser.newPage();
   page.setDefaultTimeout(20000);
-  await { fixture, archive, measure, ranking }[scenario](page, base);
+  await { fixture, archive, measure, ranking, overlay }[scenario](page, base);
 } catch (e) {
   console.error(`FAIL ${scenario}: ${e.stack || e}`);
   failed = true;

@@ -346,6 +346,83 @@ fn serve_reindexes_only_the_shard_of_an_edited_report() {
     assert_eq!(pick(&session), pick(&fresh));
 }
 
+/// The JSON text of a Pagefind fragment file (gzipped, `pagefind_dcd` first).
+fn fragment_text(gz: &[u8]) -> String {
+    use std::io::Read as _;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(gz)
+        .read_to_string(&mut text)
+        .unwrap();
+    text.strip_prefix("pagefind_dcd").unwrap().to_string()
+}
+
+#[test]
+fn serve_answers_an_edit_with_an_overlay_then_reindexes_only_its_shard() {
+    use annals::serve::session::Session;
+    let site = TestSite::new("search");
+    let mut session = Session::new(site.root(), false, None);
+    let root = session.root().to_path_buf();
+    annals::search::use_overlays(&root);
+    let before = session.outputs();
+    let report = "content/articles/2015-10-30-germany-talks.md";
+    site.edit(report, "officials said", "officials said over wombat stew");
+    let r = session.apply(&[site.root().join(report)]);
+    // Only the edited record is indexed, as the overlay, at once.
+    assert_eq!(r.search_shards, ["overlay"]);
+    let list: serde_json::Value =
+        serde_json::from_slice(&session.get("pagefind/shards.json").unwrap()).unwrap();
+    assert_eq!(list["overlay"]["key"], "overlay", "{list}");
+    assert_eq!(list["overlay"]["pages"], 1, "{list}");
+    let hidden = list["overlay"]["hide"].as_object().unwrap();
+    assert_eq!(hidden.keys().collect::<Vec<_>>(), ["2015"], "{list}");
+    let ids = hidden["2015"].as_array().unwrap();
+    assert_eq!(ids.len(), 1, "{list}");
+    // The hidden page is the report as it was; the overlay has it as it is.
+    let old = fragment_text(
+        &session
+            .get(&format!(
+                "pagefind/2015/fragment/{}.pf_fragment",
+                ids[0].as_str().unwrap()
+            ))
+            .unwrap(),
+    );
+    assert!(old.contains("/articles/2015-10-30-germany-talks/") && !old.contains("wombat"));
+    let outputs = session.outputs();
+    let overlay: Vec<String> = outputs
+        .iter()
+        .filter(|(k, _)| k.starts_with("pagefind/overlay/fragment/"))
+        .map(|(_, v)| fragment_text(v))
+        .collect();
+    assert!(
+        overlay.len() == 1 && overlay[0].contains("wombat"),
+        "{overlay:?}"
+    );
+    // Every shard's files are as they were until the shard is indexed again.
+    for (k, v) in &before {
+        if k.starts_with("pagefind/20") || k.starts_with("pagefind/undated/") {
+            assert!(outputs.get(k) == Some(v), "{k} changed");
+        }
+    }
+    // Then the shard is indexed off the session, and the index rendered again
+    // is a clean build's: no overlay left.
+    assert!(annals::search::has_pending(&root));
+    assert_eq!(annals::search::finish_pending(&root), ["2015"]);
+    assert!(!annals::search::has_pending(&root));
+    let r = session.refresh_search();
+    assert_eq!(r.search_shards, ["2015"]);
+    assert!(r.rendered_files.iter().all(|f| f.starts_with("pagefind/")));
+    let pick = |s: &Session| -> BTreeMap<String, Vec<u8>> {
+        s.outputs()
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("pagefind/"))
+            .map(|(k, v)| (k, v.to_vec()))
+            .collect()
+    };
+    let served = pick(&session);
+    assert!(!served.keys().any(|k| k.contains("overlay")));
+    assert_eq!(served, pick(&Session::new(site.root(), false, None)));
+}
+
 /// Builds `site` for `http://127.0.0.1:<port>/archive/` and runs the browser
 /// spec's `scenario` against it.
 fn run_browser(site: &TestSite, scenario: &str) {
@@ -361,6 +438,37 @@ fn run_browser_with(site: &TestSite, scenario: &str, extra: &[&str], port: u16) 
 #[ignore = "needs node, playwright-core and Chromium; .ci/run runs it"]
 fn browser_typing_a_query_finds_titles_and_a_party_filter_narrows_them() {
     run_browser(&TestSite::new("search"), "fixture");
+}
+
+#[test]
+#[ignore = "needs node, playwright-core and Chromium; .ci/run runs it"]
+fn browser_an_overlay_of_edits_is_searched_in_place_of_the_stale_records() {
+    use annals::serve::session::Session;
+    let site = TestSite::new("search");
+    let port = free_port();
+    let mut session = Session::new(
+        site.root(),
+        false,
+        Some(format!("http://127.0.0.1:{port}/archive/")),
+    );
+    annals::search::use_overlays(session.root());
+    let report = "content/articles/2015-10-30-germany-talks.md";
+    site.edit(report, "aboard a zeppelin", "aboard a blimp");
+    site.edit(
+        report,
+        "officials said",
+        "officials said over wombat stew, citing the pact",
+    );
+    let r = session.apply(&[site.root().join(report)]);
+    assert_eq!(r.search_shards, ["overlay"]);
+    // The site as the server has it until the shard is indexed again.
+    let public = site.root().join("public");
+    for (path, bytes) in session.outputs() {
+        let file = public.join(&path);
+        fs::create_dir_all(file.parent().unwrap()).unwrap();
+        fs::write(file, &*bytes).unwrap();
+    }
+    crate::support::run_browser_spec(&site, "search.spec.mjs", "overlay", &[], port);
 }
 
 #[test]
