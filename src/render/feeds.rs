@@ -18,7 +18,7 @@ use crate::diagnostics::Diagnostic;
 use crate::resolve::{Archive, Key, Kind};
 use crate::urls::paths;
 
-/// How many reports the archive-wide feed carries.
+/// How many reports the archive-wide feed, and each agreement's, carries.
 pub const FEED_LIMIT: usize = 50;
 
 /// The feed's `<updated>` when the archive has no dated content at all.
@@ -235,11 +235,18 @@ fn archive_feed(a: &Archive, reports: &[usize]) -> String {
     feed(a, &head, reports)
 }
 
-/// One agreement's coverage: every report covering it, newest first.
+/// One agreement's coverage: the [`FEED_LIMIT`] newest reports covering it,
+/// newest first (a feed tells subscribers what is new; the agreement page
+/// lists the whole coverage).
 fn agreement_feed(a: &Archive, i: usize) -> String {
     let g = &a.content.agreements[i];
     // `coverage` is oldest first.
-    let reports: Vec<usize> = a.coverage[i].iter().rev().copied().collect();
+    let reports: Vec<usize> = a.coverage[i]
+        .iter()
+        .rev()
+        .take(FEED_LIMIT)
+        .copied()
+        .collect();
     let updated = reports
         .iter()
         .map(|&r| a.content.articles[r].meta.date)
