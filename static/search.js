@@ -90,8 +90,19 @@ class ShardedSearch {
     const lang = (document.documentElement.lang || "unknown").toLowerCase();
     const first = this.bundle + this.shards[0].key + "/";
     const mod = await import(first + "pagefind.js");
-    const make = (s, primary) =>
-      new mod.PagefindInstance({ basePath: this.bundle + s.key + "/", primary, ...this.settings });
+    const make = (s, primary) => {
+      const i = new mod.PagefindInstance({ basePath: this.bundle + s.key + "/", primary, ...this.settings });
+      // shards.json carries each shard's pagefind-entry.json: one request
+      // instead of one per shard (what Pagefind 1.6's loadEntry sets).
+      if (s.entry) {
+        i.loadEntry = async () => {
+          i.languages = s.entry.languages;
+          i.loadedVersion = s.entry.version;
+          i.includeCharacters = s.entry.include_characters ?? [];
+        };
+      }
+      return i;
+    };
     const head = make(this.shards[0], true);
     await head.init(lang, { load_wasm: true });
     const rest = this.shards.slice(1).map((s) => make(s, false));

@@ -140,7 +140,12 @@ pub fn render_index(
                             .map(|(r, (_, d))| (r.url.clone(), (r, *d))),
                     );
                 }
-                listed.push(json!({"key": key, "pages": i.stats.pages, "words": i.stats.words}));
+                listed.push(json!({
+                    "key": key,
+                    "pages": i.stats.pages,
+                    "words": i.stats.words,
+                    "entry": i.entry,
+                }));
                 if let Some((records, ids)) = i.stale {
                     fresh.extend(records);
                     hide.insert(key.clone(), json!(ids));
@@ -189,6 +194,9 @@ pub fn render_index(
 /// of its previous files that they replace.
 struct Indexed {
     stats: shard::Stats,
+    /// The shard's `pagefind-entry.json`, listed in `shards.json` so that the
+    /// search page needs not ask for each shard's.
+    entry: Value,
     stale: Option<(Vec<Arc<Record>>, Vec<String>)>,
     /// The shard's records (live server only) and their digests.
     records: Vec<Arc<Record>>,
@@ -276,6 +284,11 @@ fn index_shard(
     write_files(&s.key, &files, sink)?;
     Ok(Indexed {
         stats: shard::Stats::of(&files),
+        entry: files
+            .iter()
+            .find(|f| f.path == "pagefind-entry.json")
+            .and_then(|f| serde_json::from_slice(&f.bytes).ok())
+            .unwrap_or(Value::Null),
         stale,
         records: if shard::in_memory() {
             s.records

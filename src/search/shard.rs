@@ -34,10 +34,13 @@ use crate::render::Output;
 pub const SHARD_MAX: usize = 2_000;
 /// Key of the shard of records without a date.
 pub const UNDATED: &str = "undated";
-/// Pagefind's index chunk size (postings per chunk) in every shard. A search
-/// loads one chunk per word from each shard, so shards use smaller chunks than
-/// Pagefind's default of 20,000 to keep a first search's download near a single
-/// index's (README, "Search").
+/// Pagefind's index chunk size (word locations per chunk) in every shard. A
+/// search loads each shard's list of chunks (in its metadata, about 11 bytes
+/// a chunk gzipped) and one chunk per word (about 1.8 bytes a location), so
+/// smaller chunks trade metadata for chunk bytes; Pagefind's default is
+/// 20,000. Chunk bounds also decide which shorter words Pagefind falls back to
+/// for a term no word starts with (see `static/search.js`), so a change here
+/// needs the ranking browser test.
 pub const INDEX_CHUNK_SIZE: usize = 2_500;
 /// The Pagefind crate's version (checked against Cargo.lock by a test): a cached
 /// shard is never reused across Pagefind versions.

@@ -59,6 +59,10 @@ fn build_writes_the_search_page_and_the_pagefind_bundle_under_the_base_path() {
         .collect();
     assert_eq!(keys, ["2017", "2015", "2014", "undated"]);
     assert_eq!(list["shards"][1]["pages"], 6, "{list}");
+    // Each shard's pagefind-entry.json comes with the list (one request, not one per shard).
+    let entry: serde_json::Value =
+        serde_json::from_slice(&bundle["2015/pagefind-entry.json"]).unwrap();
+    assert_eq!(list["shards"][1]["entry"], entry, "{list}");
     let count = |pred: &dyn Fn(&str) -> bool| bundle.keys().filter(|k| pred(k)).count();
     assert_eq!(count(&|k| k.ends_with(".pf_meta")), 4);
     assert!(count(&|k| k.contains("/index/") && k.ends_with(".pf_index")) >= 4);
@@ -509,9 +513,15 @@ fn browser_the_sharded_index_ranks_30_queries_as_a_single_index_does() {
         &[("ANNALS_SEARCH_SINGLE", "1")],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(fs::read_to_string(single.join("pagefind/shards.json"))
+    let list: serde_json::Value =
+        serde_json::from_slice(&fs::read(single.join("pagefind/shards.json")).unwrap()).unwrap();
+    let keys: Vec<&str> = list["shards"]
+        .as_array()
         .unwrap()
-        .contains(r#"[{"key":"all","#));
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["all"]);
     run_browser_with(
         &site,
         "ranking",
