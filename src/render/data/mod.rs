@@ -14,8 +14,8 @@
 //! - [`jsonld`]: `annotations.jsonld`, streamed note by note;
 //! - [`page`]: the `/data/` page's context (its field tables come from the schema).
 //!
-//! Object keys are written sorted, lists are sorted, URLs are absolute and come
-//! from [`crate::urls::Urls`], dates come from content: the files are
+//! Object keys are written sorted, lists are sorted, the archive's own URLs are
+//! absolute and come from [`crate::urls::Urls`], dates come from content: the files are
 //! byte-identical from run to run. No export builds a `serde_json::Value` tree of
 //! the archive: each is serialised from borrowed, typed records as it is written.
 
@@ -32,9 +32,6 @@ use super::context::Ctx;
 use super::{render_page, Output};
 use crate::diagnostics::Diagnostic;
 use crate::resolve::{Archive, Key};
-
-pub use csv::{csv_field, ACTOR_COLUMNS, AGREEMENT_COLUMNS, RELATION_COLUMNS};
-pub use jsonld::{motivation, BODY_SELECTOR};
 
 /// Site-relative path of the data page.
 pub const PAGE: &str = "data/";
