@@ -252,3 +252,43 @@ fn the_published_schema_changes_only_when_reviewed() {
     site.build_ok(&["--base-url", "https://example.org/"]);
     insta::assert_snapshot!("archive_schema", site.read("data/archive.schema.json"));
 }
+
+/// The real archive's G20 communiqué link ends in `communiqué`: archive.json
+/// wrote it as is, which is not a URI, so the file broke its own schema's
+/// `format: uri` (no test validated the real archive's file).
+#[test]
+fn a_content_url_that_is_not_a_uri_is_percent_encoded_in_archive_json_only() {
+    let site = TestSite::new("feeds");
+    site.edit(
+        "content/agreements/first-pact.md",
+        "text_url: https://example.org/first-pact",
+        "text_url: https://example.org/communiqué?a=<b>",
+    );
+    site.edit(
+        "content/articles/2015-10-22-mirror-deal.md",
+        "url: https://example.org/news/mirror-deal",
+        "url: https://example.org/news/café",
+    );
+    site.build_ok(&[]);
+    let (data, _) = check_archive_json(&site, "feeds");
+    assert_eq!(
+        data["agreements"][0]["text_url"],
+        "https://example.org/communiqu%C3%A9?a=%3Cb%3E"
+    );
+    let mirror = data["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "2015-10-22-mirror-deal")
+        .unwrap();
+    assert_eq!(
+        mirror["source"]["url"],
+        "https://example.org/news/caf%C3%A9"
+    );
+    // The CSV keeps what the editors wrote.
+    file_contains!(
+        site,
+        "data/agreements.csv",
+        "https://example.org/communiqué?a=<b>"
+    );
+}
