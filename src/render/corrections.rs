@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use serde_json::{json, Value};
 use tera::Tera;
 
-use super::context::Ctx;
+use super::context::{Corrected, Ctx};
 use super::feeds::xml_escape;
 use super::{fill_links, render_page, Output};
 use crate::content::date::Date;
@@ -56,7 +56,7 @@ pub fn logged(a: &Archive) -> Vec<Logged> {
 }
 
 /// The logged notes of one report, oldest first: what "Corrected on" shows.
-pub fn of_article(a: &Archive, i: usize) -> Vec<Value> {
+pub fn of_article(a: &Archive, i: usize) -> Vec<Corrected<'_>> {
     let e = &a.content.articles[i];
     let mut v: Vec<(Date, usize, &str)> = e
         .body
@@ -73,8 +73,11 @@ pub fn of_article(a: &Archive, i: usize) -> Vec<Value> {
         .collect();
     v.sort();
     v.into_iter()
-        .map(|(date, number, kind)| {
-            json!({"date": date.iso(), "kind": kind, "number": number, "url": format!("#note-{number}")})
+        .map(|(date, number, kind)| Corrected {
+            date: date.iso(),
+            kind,
+            number,
+            url: format!("#note-{number}"),
         })
         .collect()
 }
