@@ -92,6 +92,8 @@ pub fn render_routes(
         Err(d) => diags.lock().unwrap().push(d),
     };
     let timings = std::env::var_os("ANNALS_TIMINGS").is_some_and(|v| v != "0");
+    // Time spent per page template (pages, time), when timings are asked for.
+    let by_template = std::sync::Mutex::new(std::collections::BTreeMap::new());
     routes
         .par_iter()
         .filter(|r| **r != Route::SearchIndex)
@@ -118,6 +120,11 @@ pub fn render_routes(
                     if let Some(c) = page.citation() {
                         c.files(&rel).into_iter().map(Ok).for_each(out);
                     }
+                    if timings {
+                        let mut m = by_template.lock().unwrap();
+                        let e = m.entry(template).or_insert((0, 0.0));
+                        *e = (e.0 + 1, e.1 + t.elapsed().as_secs_f64());
+                    }
                 }
             }
             if timings && route.is_module() {
@@ -128,6 +135,12 @@ pub fn render_routes(
             }
         });
     if timings {
+        for (template, (n, secs)) in by_template.into_inner().unwrap() {
+            eprintln!(
+                "timing:   {template:<16} {:>6.0} ms for {n} pages (both cores)",
+                secs * 1000.0
+            );
+        }
         eprintln!(
             "timing:   pages              {:>6.0} ms",
             t0.elapsed().as_secs_f64() * 1000.0
