@@ -152,9 +152,61 @@ pub fn render_routes(
             diags.lock().unwrap().push(d);
         }
     }
-    let mut diags = diags.into_inner().unwrap();
+    let mut diags = group_template_errors(diags.into_inner().unwrap());
     diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
     (count.into_inner(), attach_sources(root, diags))
+}
+
+/// What [`templates::template_error`] appends to say which page was rendering.
+const WHILE_RENDERING: &str = " (while rendering ";
+
+/// A template mistake shows on every page the template renders (a field
+/// missing from its context fails all 10,000 report pages alike): reports each
+/// one once, naming the first page in path order and how many others failed.
+fn group_template_errors(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut groups: Vec<(Diagnostic, Vec<String>)> = vec![];
+    let mut index = std::collections::HashMap::new();
+    for d in diags {
+        let Some(at) = d.message.rfind(WHILE_RENDERING) else {
+            groups.push((d, vec![]));
+            continue;
+        };
+        let page = d.message[at + WHILE_RENDERING.len()..]
+            .trim_end_matches(')')
+            .to_string();
+        let base = d.message[..at].to_string();
+        let key = (d.file.clone(), d.line, d.col, base.clone());
+        match index.get(&key) {
+            Some(&i) => {
+                let g: &mut (Diagnostic, Vec<String>) = &mut groups[i];
+                g.1.push(page);
+            }
+            None => {
+                index.insert(key, groups.len());
+                groups.push((Diagnostic { message: base, ..d }, vec![page]));
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(mut d, mut pages)| {
+            pages.sort();
+            match pages.len() {
+                0 => {}
+                1 => d.message = format!("{}{WHILE_RENDERING}{})", d.message, pages[0]),
+                n => {
+                    d.message = format!(
+                        "{}{WHILE_RENDERING}{} and {} other page{})",
+                        d.message,
+                        pages[0],
+                        n - 1,
+                        if n == 2 { "" } else { "s" }
+                    )
+                }
+            }
+            d
+        })
+        .collect()
 }
 
 /// Adds the offending template line to template diagnostics.
