@@ -299,7 +299,8 @@ impl Citation {
     /// BibTeX (`@misc`, with `url` and `urldate`-free fields so builds repeat).
     pub fn bibtex(&self) -> String {
         let (y, m, d) = ymd(&self.date);
-        let mut s = format!("@misc{{{},\n", self.key);
+        let mut s = String::with_capacity(1024);
+        let _ = writeln!(s, "@misc{{{},", self.key);
         let mut field = |k: &str, v: &str| {
             let _ = writeln!(s, "  {k:<12} = {{{v}}},");
         };
@@ -323,7 +324,7 @@ impl Citation {
     /// RIS (`TY  - ELEC`: a web page).
     pub fn ris(&self) -> String {
         let (y, m, d) = ymd(&self.date);
-        let mut s = String::new();
+        let mut s = String::with_capacity(1024);
         let mut tag = |t: &str, v: &str| {
             let _ = write!(s, "{t}  - {}\r\n", ris_value(v));
         };
