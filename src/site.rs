@@ -71,6 +71,13 @@ pub struct Site {
     history: std::sync::Arc<crate::history::History>,
     /// Why there is no history, when it was asked for.
     history_missing: Option<crate::history::Missing>,
+    /// The diagnostics of the last resolve and lint, to reuse when an edit
+    /// changes one entry's body alone.
+    resolve_diags: resolve::ResolveDiags,
+    lint_diags: Vec<Diagnostic>,
+    /// How many entries the last resolve resolved (all of them, or the
+    /// entries of a body-only edit).
+    resolved_entries: usize,
     timer: StageTimer,
 }
 
@@ -91,6 +98,9 @@ impl Site {
             slugs_before: None,
             history: Default::default(),
             history_missing: None,
+            resolve_diags: Default::default(),
+            lint_diags: vec![],
+            resolved_entries: 0,
             timer: StageTimer::new(),
         };
         if s.opts.history {
@@ -191,15 +201,62 @@ impl Site {
             Some(a) => a.content,
             None => std::mem::take(&mut self.content),
         };
-        let (mut archive, d) = resolve::resolve(config, content);
+        let (mut archive, d) = resolve::resolve_parts(config, content);
         archive.history = self.history.clone();
-        diags.extend(d);
+        self.resolved_entries = archive.content.keys().count();
+        self.resolve_diags = d;
         self.timer.lap("resolve");
-        diags.extend(crate::lint::lint(&archive));
+        self.lint_diags = crate::lint::lint(&archive);
         self.timer.lap("lint");
-        diags.extend(self.template_diags.iter().cloned());
         self.archive = Some(archive);
+        self.diagnostics_so_far(diags)
+    }
+
+    /// `diags` (configuration, statics, loading) with those of the last
+    /// resolve, lint and template load.
+    fn diagnostics_so_far(&self, mut diags: Diagnostics) -> Diagnostics {
+        if let Some(a) = &self.archive {
+            diags.extend(self.resolve_diags.all(&a.content.failed));
+            diags.extend(self.lint_diags.iter().cloned());
+        }
+        diags.extend(self.template_diags.iter().cloned());
         diags
+    }
+
+    /// How many entries the last resolve resolved: every entry, or after an
+    /// edit of bodies alone only the edited ones (see [`Archive::relink`]).
+    pub fn resolved_entries(&self) -> usize {
+        self.resolved_entries
+    }
+
+    /// After an edit of entries' bodies alone (same front matter, links to the
+    /// same places, same headings), resolves just those entries' links again;
+    /// every archive-wide fact, and the lint, stay as they are. Returns the
+    /// diagnostics and the edited keys, or `None` (nothing changed) when the
+    /// edit needs a whole resolve.
+    fn resolve_bodies(&mut self, ch: &Changes) -> Option<(Diagnostics, Vec<resolve::Key>)> {
+        if ch.config || ch.layout || ch.statics || ch.entries.is_empty() {
+            return None;
+        }
+        let archive = self.archive.as_mut()?;
+        let mut keys = vec![];
+        for b in &ch.entries {
+            keys.push(plan::body_only(&archive.content, b)?);
+        }
+        let mut diags = self.resolve_diags.clone();
+        for (b, k) in ch.entries.iter().zip(&keys) {
+            if !archive.relink(*k, b.body.as_ref()?, &mut diags) {
+                return None;
+            }
+        }
+        self.resolve_diags = diags;
+        self.resolved_entries = keys.len();
+        self.timer.lap("resolve");
+        let mut d = Diagnostics::new();
+        d.extend(self.config_diags.iter().cloned());
+        d.extend(self.static_diags.iter().cloned());
+        d.extend(self.load_diags.values().flatten().cloned());
+        Some((self.diagnostics_so_far(d), keys))
     }
 
     /// Why pages have no revision history, when it was asked for and git could
@@ -237,6 +294,18 @@ impl Site {
         let r = render::render_routes(tera, archive, &self.opts.root, routes, self.indexed(), sink);
         self.timer.lap("render+write");
         r
+    }
+
+    /// A copy of the resolved archive and the templates, to render routes on
+    /// another thread while this site takes the next edit (`None` before the
+    /// archive resolves or while the templates do not load).
+    pub fn snapshot(&self) -> Option<Snapshot> {
+        Some(Snapshot {
+            archive: self.archive.clone()?,
+            tera: self.tera.clone()?,
+            root: self.opts.root.clone(),
+            indexed: self.indexed(),
+        })
     }
 
     /// Applies changed files (absolute, or relative to the root): re-reads
@@ -306,6 +375,23 @@ impl Site {
         ch: &Changes,
         all: bool,
     ) -> (Diagnostics, Vec<Route>, Vec<bool>) {
+        if !all {
+            if let Some((diags, _)) = self.resolve_bodies(ch) {
+                // No archive-wide fact changed: the edited entries are all
+                // that did.
+                self.slugs_before = None;
+                let routes = self.plan();
+                let a = self.archive.as_ref().expect("resolved");
+                let changed = plan::diff_entries(a, &ch.entries);
+                let mut dirty = plan::affected(a, &routes, &changed);
+                for (i, r) in routes.iter().enumerate() {
+                    if r.template().is_some_and(|t| ch.templates.contains(t)) {
+                        dirty[i] = true;
+                    }
+                }
+                return (diags, routes, dirty);
+            }
+        }
         // Keep the facts of the archive as it was, without its content.
         let slugs = self.slugs_before.take();
         let old = self.archive.as_mut().map(|a| {
@@ -343,6 +429,34 @@ impl Site {
     /// The site root.
     pub fn root(&self) -> &Path {
         &self.opts.root
+    }
+}
+
+/// The resolved archive and templates of a [`Site`] at one moment
+/// ([`Site::snapshot`]): renders routes exactly as the site did then.
+pub struct Snapshot {
+    archive: Archive,
+    tera: Tera,
+    root: PathBuf,
+    indexed: bool,
+}
+
+impl Snapshot {
+    /// The archive of the snapshot.
+    pub fn archive(&self) -> &Archive {
+        &self.archive
+    }
+
+    /// Renders `routes` as [`Site::render`] does.
+    pub fn render(&self, routes: &[Route], sink: RouteSink<'_>) -> (usize, Vec<Diagnostic>) {
+        render::render_routes(
+            &self.tera,
+            &self.archive,
+            &self.root,
+            routes,
+            self.indexed,
+            sink,
+        )
     }
 }
 

@@ -246,7 +246,7 @@ pub fn archive_json(a: &Archive) -> Streamed<'_> {
         })
         .collect();
     let mut parties: Vec<&crate::content::Entry<crate::content::model::PartyMeta>> =
-        c.parties.iter().collect();
+        c.parties.iter().map(|e| e.as_ref()).collect();
     parties.sort_by(|x, y| x.slug.cmp(&y.slug));
     let parties: Vec<Value> = parties
         .into_iter()

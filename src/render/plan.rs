@@ -424,13 +424,16 @@ pub struct Before {
     pub file: std::path::PathBuf,
     /// Its summary, front matter, notes and body, if it existed.
     pub entry: Option<(Value, Value, Value, String)>,
+    /// Its rendered body, if it existed (to tell whether its links moved).
+    pub body: Option<crate::markdown::RenderedBody>,
 }
 
 /// Records an entry before an edit replaces it.
 pub fn before(c: &Content, file: &std::path::Path) -> Before {
+    let key = entry_of(c, file);
     Before {
         file: file.to_path_buf(),
-        entry: entry_of(c, file).map(|k| {
+        entry: key.map(|k| {
             (
                 summary_of(c, k),
                 front_of(c, k),
@@ -438,7 +441,20 @@ pub fn before(c: &Content, file: &std::path::Path) -> Before {
                 body_of(c, k).unwrap_or("").to_string(),
             )
         }),
+        body: key.and_then(|k| c.entry(k)).map(|e| e.body.clone()),
     }
+}
+
+/// The entry an edit changed in its body alone: it existed before and exists
+/// now, under the same file, with the same front matter. Such an edit changes
+/// no archive-wide fact unless its links or headings moved
+/// ([`crate::resolve::Archive::relink`] tells).
+pub fn body_only(c: &Content, b: &Before) -> Option<Key> {
+    let (_, front, notes, _) = b.entry.as_ref()?;
+    let k = entry_of(c, &b.file)?;
+    // The notes as declared are front matter too (not where they anchor).
+    let declared = |n: &Value| n.get(0).cloned();
+    (*front == front_of(c, k) && declared(notes) == declared(&notes_of(c, k))).then_some(k)
 }
 
 /// The slugs of each collection, to compare facts across an edit.
@@ -498,11 +514,18 @@ pub fn diff<'a>(
     new: &'a Archive,
     edits: &[Before],
 ) -> HashSet<Dep<'a>> {
+    let mut d = diff_entries(new, edits);
+    let new_slugs = Slugs::of(&new.content);
+    diff_facts(&mut d, old, old_slugs, &new_slugs, new, edits);
+    d
+}
+
+/// The `Dep`s of the edited entries themselves, compared field by field: all
+/// an edit changed when it changed no archive-wide fact (see [`body_only`]).
+pub fn diff_entries<'a>(new: &'a Archive, edits: &[Before]) -> HashSet<Dep<'a>> {
     use Dep::*;
     let mut d: HashSet<Dep<'a>> = HashSet::new();
     let c = &new.content;
-    let new_slugs = Slugs::of(c);
-    // The edited entries themselves.
     for b in edits {
         let now = entry_of(c, &b.file);
         match (&b.entry, now) {
@@ -536,6 +559,21 @@ pub fn diff<'a>(
             }
         }
     }
+    d
+}
+
+/// Adds to `d` the archive-wide facts an edit changed, compared as slugs
+/// before and after.
+fn diff_facts<'a>(
+    d: &mut HashSet<Dep<'a>>,
+    old: &Facts,
+    old_slugs: &Slugs,
+    new_slugs: &Slugs,
+    new: &'a Archive,
+    edits: &[Before],
+) {
+    use Dep::*;
+    let c = &new.content;
     // Slug lists of the facts, old and new.
     let same = |kind: Kind, o: &[usize], n: &[usize]| -> bool {
         let (os, ns) = (old_slugs.list(kind), new_slugs.list(kind));
@@ -653,7 +691,7 @@ pub fn diff<'a>(
         let key_slugs = |s: &Slugs, v: &[Key]| -> Vec<(Kind, String)> {
             v.iter().map(|k| (k.kind, s.get(*k).to_string())).collect()
         };
-        if key_slugs(old_slugs, before) != key_slugs(&new_slugs, v) {
+        if key_slugs(old_slugs, before) != key_slugs(new_slugs, v) {
             d.insert(Backlinks(*k));
         }
     }
@@ -709,7 +747,7 @@ pub fn diff<'a>(
                 })
                 .collect()
         };
-    if rel(old_slugs, old) != rel(&new_slugs, new) {
+    if rel(old_slugs, old) != rel(new_slugs, new) {
         d.insert(Relations);
     }
     let clauses = |s: &Slugs, a: &Archive| -> Vec<(String, Vec<(String, usize)>)> {
@@ -725,7 +763,7 @@ pub fn diff<'a>(
             })
             .collect()
     };
-    if clauses(old_slugs, old) != clauses(&new_slugs, new) {
+    if clauses(old_slugs, old) != clauses(new_slugs, new) {
         d.insert(Clauses);
     }
     let count = |a: &Archive, notes: usize| {
@@ -753,7 +791,6 @@ pub fn diff<'a>(
         d.extend(arts.iter().map(|&i| Summary(key(Kind::Article, i))));
         d.extend(agrs.iter().map(|&i| Summary(key(Kind::Agreement, i))));
     }
-    d
 }
 
 /// The archive's note count before the edits (the facts keep no content).

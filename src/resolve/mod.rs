@@ -210,7 +210,7 @@ pub struct Relation {
 }
 
 /// The resolved archive: content plus every cross-file fact render needs.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Archive {
     /// Site settings.
     pub config: SiteConfig,
@@ -328,6 +328,75 @@ impl EntryRef<'_> {
 
 /// Builds the archive and reports every broken cross-file reference.
 pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic>) {
+    let (archive, diags) = resolve_parts(config, content);
+    let all = diags.all(&archive.content.failed);
+    (archive, all)
+}
+
+/// The diagnostics of a resolve, kept apart so that the live server can
+/// resolve one entry's links again ([`Archive::relink`]) and get exactly the
+/// diagnostics a whole resolve would give.
+#[derive(Debug, Clone, Default)]
+pub struct ResolveDiags {
+    /// Everything but the links: vocabularies, names, references, relations.
+    before_links: Vec<Diagnostic>,
+    /// Each entry's broken links, in key order.
+    links: Vec<(Key, Vec<Diagnostic>)>,
+}
+
+impl ResolveDiags {
+    /// Every diagnostic, as [`resolve`] returns them.
+    pub fn all(&self, failed: &[crate::content::Failed]) -> Vec<Diagnostic> {
+        let mut diags = self.before_links.clone();
+        diags.extend(self.links.iter().flat_map(|(_, d)| d.iter().cloned()));
+        suppress_links_to_failed(failed, &mut diags);
+        diags
+    }
+}
+
+impl Archive {
+    /// Resolves the links of entry `key` again after its body changed (its
+    /// front matter did not), keeping `diags` what a whole resolve would give.
+    /// Returns false, changing nothing, when the edit can reach beyond the
+    /// entry — its links point elsewhere than before (backlinks change), or
+    /// another entry could link to a heading it gained or lost — and only a
+    /// whole [`resolve`] will do; `old` is the body before the edit.
+    pub fn relink(&mut self, key: Key, old: &RenderedBody, diags: &mut ResolveDiags) -> bool {
+        let Some(body) = self.body(key) else {
+            return false;
+        };
+        let shape = |b: &RenderedBody| -> Vec<(LinkKind, String, Option<String>)> {
+            b.links
+                .iter()
+                .map(|l| (l.kind, l.target.clone(), l.fragment.clone()))
+                .collect()
+        };
+        let ids =
+            |b: &RenderedBody| -> Vec<String> { b.headings.iter().map(|h| h.id.clone()).collect() };
+        if shape(body) != shape(old) || ids(body) != ids(old) || !self.content.failed.is_empty() {
+            return false;
+        }
+        let mut unused = HashMap::new();
+        let mut d = vec![];
+        let Some(resolved) = resolve_links_of(self, key, &mut unused, &mut d) else {
+            return false;
+        };
+        self.links.insert(key, resolved);
+        if key.kind == Kind::Article {
+            complete_note_selectors_of(self, key.idx);
+        }
+        diags.links.retain(|(k, _)| *k != key);
+        if !d.is_empty() {
+            let order = |k: Key| (Kind::ALL.iter().position(|x| *x == k.kind), k.idx);
+            let at = diags.links.partition_point(|(k, _)| order(*k) < order(key));
+            diags.links.insert(at, (key, d));
+        }
+        true
+    }
+}
+
+/// [`resolve`], with the diagnostics kept by stage.
+pub fn resolve_parts(config: SiteConfig, content: Content) -> (Archive, ResolveDiags) {
     let mut diags = vec![];
     let urls = Urls::new(&config.base_url);
     let mut slug_index = HashMap::new();
@@ -397,11 +466,17 @@ pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic
     let mut backlinks: HashMap<Key, BTreeSet<Key>> = HashMap::new();
     resolve_references(&mut archive, &mut backlinks, &mut diags);
     resolve_relations(&mut archive, &mut backlinks, &mut diags);
-    resolve_all_links(&mut archive, &mut backlinks, &mut diags);
+    let mut link_diags = vec![];
+    resolve_all_links(&mut archive, &mut backlinks, &mut link_diags);
     complete_note_selectors(&mut archive);
     build_indexes(&mut archive, backlinks);
-    suppress_links_to_failed(&archive.content.failed, &mut diags);
-    (archive, diags)
+    (
+        archive,
+        ResolveDiags {
+            before_links: diags,
+            links: link_diags,
+        },
+    )
 }
 
 /// Drops "unknown …" errors about entries whose file failed to parse (they

@@ -41,8 +41,61 @@ pub struct Rebuild {
     pub rendered_files: Vec<String>,
     /// Wall time.
     pub millis: f64,
+    /// The diagnostics differ from the previous rebuild's.
+    pub diagnostics_changed: bool,
     /// Search index shards indexed anew (the others came from the shard cache).
     pub search_shards: Vec<String>,
+    /// Entries whose links were resolved: every entry, or after an edit of
+    /// bodies alone only the edited ones.
+    pub resolved_entries: usize,
+}
+
+/// Module routes to render on another thread from a copy of the site
+/// ([`Session::module_job`]), while the session serves the pages and takes
+/// the next edits.
+pub struct ModuleJob {
+    snapshot: crate::site::Snapshot,
+    routes: Vec<Route>,
+}
+
+impl ModuleJob {
+    /// Renders the modules from the copy.
+    pub fn run(self) -> ModulesDone {
+        let rendered = Mutex::new(Vec::<(String, Output)>::new());
+        let a = self.snapshot.archive();
+        let (_, diagnostics) = self
+            .snapshot
+            .render(&self.routes, &|route: &Route, o: Output| {
+                rendered.lock().unwrap().push((plan::route_id(a, route), o));
+                Ok(())
+            });
+        ModulesDone {
+            rendered: rendered.into_inner().unwrap(),
+            routes: self.routes,
+            diagnostics,
+        }
+    }
+
+    /// The routes to render.
+    pub fn routes(&self) -> &[Route] {
+        &self.routes
+    }
+
+    /// Adds the routes of an older job not yet run: this job's copy is newer.
+    pub fn absorb(&mut self, older: ModuleJob) {
+        for r in older.routes {
+            if !self.routes.contains(&r) {
+                self.routes.push(r);
+            }
+        }
+    }
+}
+
+/// What a [`ModuleJob`] rendered, for [`Session::publish_modules`].
+pub struct ModulesDone {
+    routes: Vec<Route>,
+    rendered: Vec<(String, Output)>,
+    diagnostics: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// The in-memory site of `annals serve`.
@@ -88,7 +141,8 @@ impl Session {
             force_index: false,
         };
         s.reload_statics();
-        s.rebuild(Changes::default());
+        let (mut r, modules) = s.rebuild(Changes::default());
+        s.render_modules(&modules, &mut r);
         s
     }
 
@@ -113,8 +167,20 @@ impl Session {
         }
     }
 
-    /// Applies changed paths (absolute, or relative to the root) and rebuilds.
+    /// Applies changed paths (absolute, or relative to the root) and rebuilds
+    /// everything they affect, pages and modules, before returning.
     pub fn apply(&mut self, changed: &[PathBuf]) -> Rebuild {
+        let (mut r, modules) = self.apply_pages(changed);
+        self.render_modules(&modules, &mut r);
+        r
+    }
+
+    /// Applies changed paths and rebuilds the pages they affect; returns the
+    /// module routes (timeline, feeds, data, search index …: the outputs
+    /// that read the whole archive) that must be rendered again as well, for
+    /// [`Session::render_modules`] now, or [`Session::module_job`] to render
+    /// them on another thread while the pages are already served.
+    pub fn apply_pages(&mut self, changed: &[PathBuf]) -> (Rebuild, Vec<Route>) {
         let ch = self.site.apply(changed);
         if ch.config {
             // Everything renders again, the search index too (the files of
@@ -128,28 +194,127 @@ impl Session {
         self.rebuild(ch)
     }
 
-    /// Resolves and re-renders what changed. On errors the previous pages stay.
-    fn rebuild(&mut self, ch: Changes) -> Rebuild {
+    /// Renders module routes (from [`Session::apply_pages`]) here and now.
+    pub fn render_modules(&mut self, modules: &[Route], r: &mut Rebuild) {
+        if modules.is_empty() {
+            return;
+        }
+        let start = Instant::now();
+        let rendered = Mutex::new(Vec::<(String, Output)>::new());
+        let (_, d) = match self.site.archive() {
+            Some(a) => self.site.render(modules, &|route: &Route, o: Output| {
+                rendered.lock().unwrap().push((plan::route_id(a, route), o));
+                Ok(())
+            }),
+            None => return,
+        };
+        let done = ModulesDone {
+            routes: modules.to_vec(),
+            rendered: rendered.into_inner().unwrap(),
+            diagnostics: d,
+        };
+        self.publish_modules(done, r, start);
+    }
+
+    /// A copy of the site to render `modules` on another thread
+    /// ([`ModuleJob::run`]); hand the result to [`Session::publish_modules`].
+    pub fn module_job(&self, modules: Vec<Route>) -> Option<ModuleJob> {
+        if modules.is_empty() {
+            return None;
+        }
+        let start = Instant::now();
+        let snapshot = self.site.snapshot()?;
+        lap("snapshot", start);
+        Some(ModuleJob {
+            snapshot,
+            routes: modules,
+        })
+    }
+
+    /// Puts the files of rendered modules in place of their old ones. On
+    /// errors the old files stay and the next rebuild renders every route.
+    pub fn publish_modules(&mut self, done: ModulesDone, r: &mut Rebuild, start: Instant) {
+        if !done.diagnostics.is_empty() {
+            r.diagnostics_changed = true;
+            let mut diags = self.diagnostics.clone();
+            diags.extend(done.diagnostics);
+            if diags.has_errors() {
+                self.last_ok = false;
+                let _ = self.finish(diags, None, start);
+                return;
+            }
+            self.diagnostics = diags;
+        }
+        let ids: HashSet<String> = done
+            .routes
+            .iter()
+            .map(|route| match self.site.archive() {
+                Some(a) => plan::route_id(a, route),
+                None => String::new(),
+            })
+            .collect();
+        let changed = self.publish(&ids, done.rendered, r);
+        if changed > 0 {
+            self.generation += 1;
+        }
+        r.changed += changed;
+        r.millis += start.elapsed().as_secs_f64() * 1000.0;
+        lap("modules", start);
+        // The search index re-indexes only the shards whose records changed.
+        r.search_shards = crate::search::take_built(self.site.root());
+    }
+
+    /// Replaces the files of the routes `ids` by `rendered`; returns how many
+    /// files changed, were added or were removed.
+    fn publish(
+        &mut self,
+        ids: &HashSet<String>,
+        mut rendered: Vec<(String, Output)>,
+        r: &mut Rebuild,
+    ) -> usize {
+        let mut old_files: HashMap<String, Bytes> = HashMap::new();
+        for id in ids {
+            for f in self.route_files.remove(id).unwrap_or_default() {
+                if let Some(b) = self.pages.remove(&f) {
+                    old_files.insert(f, b);
+                }
+            }
+            self.route_files.insert(id.clone(), vec![]);
+        }
+        rendered.sort_by(|x, y| x.1.path.cmp(&y.1.path));
+        let mut changed = 0;
+        for (id, o) in rendered {
+            r.rendered_files.push(o.path.clone());
+            self.route_files.entry(id).or_default().push(o.path.clone());
+            if old_files.remove(&o.path).is_none_or(|b| *b != o.bytes) {
+                changed += 1;
+            }
+            self.pages.insert(o.path, Arc::new(o.bytes));
+        }
+        r.rendered_files.sort();
+        changed + old_files.len()
+    }
+
+    /// Resolves and re-renders the pages that changed; returns the module
+    /// routes to render too. On errors the previous pages stay.
+    fn rebuild(&mut self, ch: Changes) -> (Rebuild, Vec<Route>) {
         let start = Instant::now();
         let (mut diags, routes, dirty) = self.site.resolve_changes(&ch, !self.last_ok);
         lap("resolve", start);
         diags.extend(self.static_read_diags.iter().cloned());
         if diags.has_errors() || self.site.archive().is_none() {
             self.last_ok = false;
-            return self.finish(diags, None, start);
+            return (self.finish(diags, None, start), vec![]);
         }
         let a = self.site.archive().expect("resolved");
         let ids: Vec<String> = routes.iter().map(|r| plan::route_id(a, r)).collect();
-        let todo: Vec<Route> = routes
+        let (modules, todo): (Vec<Route>, Vec<Route>) = routes
             .iter()
             .zip(&ids)
             .zip(&dirty)
-            .filter(|((_, id), d)| {
-                let known = self.route_files.contains_key(*id);
-                **d || !known
-            })
+            .filter(|((_, id), d)| **d || !self.route_files.contains_key(*id))
             .map(|((r, _), _)| r.clone())
-            .collect();
+            .partition(|r| r.is_module());
         lap("plan", start);
         let rendered = Mutex::new(Vec::<(String, Output)>::new());
         let (_, d) = self.site.render(&todo, &|r: &Route, o: Output| {
@@ -160,52 +325,42 @@ impl Session {
         lap("render", start);
         if diags.has_errors() {
             self.last_ok = false;
-            return self.finish(diags, None, start);
+            return (self.finish(diags, None, start), vec![]);
         }
-        // Drop the files of routes that are gone or were rendered again; keep
-        // every other route's files as they are.
-        let todo_ids: HashSet<String> = todo.iter().map(|r| plan::route_id(a, r)).collect();
+        // Drop the files of routes that are gone; those rendered again are
+        // replaced; keep every other route's files as they are.
         let planned: HashSet<&String> = ids.iter().collect();
+        let gone: Vec<String> = self
+            .route_files
+            .keys()
+            .filter(|id| !planned.contains(id))
+            .cloned()
+            .collect();
+        let mut r = Rebuild::default();
         let mut changed = 0;
-        let mut old_files: HashMap<String, Bytes> = HashMap::new();
-        self.route_files.retain(|id, files| {
-            let keep = planned.contains(id) && !todo_ids.contains(id);
-            if !keep {
-                for f in files.iter() {
-                    if let Some(b) = self.pages.remove(f) {
-                        old_files.insert(f.clone(), b);
-                    }
+        for id in gone {
+            for f in self.route_files.remove(&id).unwrap_or_default() {
+                if self.pages.remove(&f).is_some() {
+                    changed += 1;
                 }
             }
-            keep
-        });
-        let mut rendered = rendered.into_inner().unwrap();
-        rendered.sort_by(|x, y| x.1.path.cmp(&y.1.path));
-        let mut rendered_files = vec![];
-        for id in &todo_ids {
-            self.route_files.insert(id.clone(), vec![]);
         }
-        for (id, o) in rendered {
-            rendered_files.push(o.path.clone());
-            self.route_files.entry(id).or_default().push(o.path.clone());
-            if old_files.remove(&o.path).is_none_or(|b| *b != o.bytes) {
-                changed += 1;
-            }
-            self.pages.insert(o.path, Arc::new(o.bytes));
-        }
-        changed += old_files.len();
+        let todo_ids: HashSet<String> = todo.iter().map(|r| plan::route_id(a, r)).collect();
+        changed += self.publish(&todo_ids, rendered.into_inner().unwrap(), &mut r);
         let n_pages = routes.iter().filter(|r| !r.is_module()).count();
         let n_rendered = todo.iter().filter(|r| !r.is_module()).count();
         self.last_ok = true;
         self.force_index = false;
-        let mut r = self.finish(diags, Some(changed), start);
-        r.rendered = n_rendered;
-        r.planned = n_pages;
-        r.rendered_files = rendered_files;
+        let files = std::mem::take(&mut r.rendered_files);
+        r = Rebuild {
+            rendered: n_rendered,
+            planned: n_pages,
+            rendered_files: files,
+            resolved_entries: self.site.resolved_entries(),
+            ..self.finish(diags, Some(changed), start)
+        };
         lap("bookkeeping", start);
-        // The search index re-indexes only the shards whose records changed.
-        r.search_shards = crate::search::take_built(self.site.root());
-        r
+        (r, modules)
     }
 
     fn finish(&mut self, diags: Diagnostics, changed: Option<usize>, start: Instant) -> Rebuild {
@@ -218,6 +373,7 @@ impl Session {
         Rebuild {
             changed,
             millis: start.elapsed().as_secs_f64() * 1000.0,
+            diagnostics_changed: errors_changed,
             ..Rebuild::default()
         }
     }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::support::TestSite;
-use annals::serve::session::Session;
+use annals::serve::session::{Rebuild, Session};
 
 fn as_map(outputs: BTreeMap<String, std::sync::Arc<Vec<u8>>>) -> BTreeMap<String, Vec<u8>> {
     outputs
@@ -171,4 +171,55 @@ fn incremental_rebuilds_equal_a_clean_build_after_each_edit() {
     );
     s.apply(&[PathBuf::from("site.yaml")]);
     assert_same_as_full_build(&site, &s, "site.yaml");
+}
+
+/// `annals serve` serves an edit's pages at once and renders the modules
+/// (timeline, feeds, data, search index) on another thread from a copy of the
+/// site, while the next edit comes in: whatever order the copies finish in,
+/// the end state is the clean build's.
+#[test]
+fn modules_rendered_later_from_copies_equal_a_clean_build() {
+    let site = TestSite::new("basic");
+    let mut s = Session::new(site.root(), false, None);
+    let report = "content/articles/2015-10-22-uk-china-deal.md";
+    let data_before = s.get("data/archive.json").unwrap();
+
+    site.edit(report, "sign a deal", "sign a new deal");
+    let (_, first) = s.apply_pages(&[PathBuf::from(report)]);
+    let page = s
+        .get("articles/2015-10-22-uk-china-deal/index.html")
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&page).contains("sign a new deal"),
+        "the page is served before the modules render"
+    );
+    assert!(
+        s.get("data/archive.json").unwrap() == data_before,
+        "the modules wait for their job"
+    );
+    let first = s.module_job(first).expect("a job for the modules");
+
+    // A second edit comes in before the first edit's modules are done.
+    site.edit(report, "date: 2015-10-22", "date: 2014-06-01");
+    let (_, second) = s.apply_pages(&[PathBuf::from(report)]);
+    let mut second = s.module_job(second).expect("a job for the modules");
+
+    let mut r = Rebuild::default();
+    let t = std::time::Instant::now();
+    s.publish_modules(first.run(), &mut r, t);
+    assert!(r.changed > 0);
+    s.publish_modules(second.run(), &mut r, t);
+    assert_same_as_full_build(&site, &s, "modules from two copies in turn");
+
+    // Jobs queued behind a running one merge: the newest copy renders the
+    // routes of both.
+    site.edit(report, "sign a new deal", "sign a deal");
+    let (_, third) = s.apply_pages(&[PathBuf::from(report)]);
+    let third = s.module_job(third).expect("a job for the modules");
+    site.edit(report, "date: 2014-06-01", "date: 2015-10-22");
+    let (_, fourth) = s.apply_pages(&[PathBuf::from(report)]);
+    second = s.module_job(fourth).expect("a job for the modules");
+    second.absorb(third);
+    s.publish_modules(second.run(), &mut r, t);
+    assert_same_as_full_build(&site, &s, "merged jobs");
 }

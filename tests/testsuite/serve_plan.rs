@@ -113,6 +113,62 @@ fn a_body_edit_re_renders_only_its_page() {
         r.rendered_files.iter().any(|f| f.starts_with("pagefind/")),
         "the search index follows the body"
     );
+    assert_eq!(
+        r.resolved_entries, 1,
+        "a body edit resolves its own links, no other entry's"
+    );
+}
+
+#[test]
+fn a_body_edit_that_links_elsewhere_resolves_the_archive_again() {
+    let site = TestSite::new("basic");
+    let mut s = Session::new(site.root(), false, None);
+    let all = s.apply(&[]).resolved_entries;
+    let r = edit(
+        &site,
+        &mut s,
+        REPORT,
+        "[^1]: As reported.",
+        "[^1]: As reported; see [[parties/no]].",
+    );
+    assert_eq!(
+        r.resolved_entries, all,
+        "a new link changes the backlinks of its target"
+    );
+    assert!(
+        rendered(&r).contains(&"parties/no/index.html"),
+        "the target lists the report among what links to it"
+    );
+}
+
+#[test]
+fn the_pages_of_an_edit_render_before_its_modules() {
+    let site = TestSite::new("basic");
+    let mut s = Session::new(site.root(), false, None);
+    site.edit(
+        REPORT,
+        "summary: The UK copies the US deal.",
+        "summary: The UK copies the American deal.",
+    );
+    let (r, modules) = s.apply_pages(&[PathBuf::from(REPORT)]);
+    assert!(rendered(&r).contains(&"index.html"));
+    assert!(
+        r.rendered_files.iter().all(|f| !f.starts_with("data/")
+            && !f.starts_with("timeline/")
+            && !f.starts_with("pagefind/")),
+        "no module output among the pages: {:?}",
+        r.rendered_files
+    );
+    use annals::urls::Route;
+    for m in [
+        Route::Timeline,
+        Route::Feeds,
+        Route::Data,
+        Route::SearchIndex,
+    ] {
+        assert!(modules.contains(&m), "{m:?} left to render: {modules:?}");
+    }
+    assert!(modules.iter().all(|m| m.is_module()));
 }
 
 #[test]
