@@ -229,34 +229,58 @@ impl Site {
         self.resolved_entries
     }
 
-    /// After an edit of entries' bodies alone (same front matter, links to the
-    /// same places, same headings), resolves just those entries' links again;
-    /// every archive-wide fact, and the lint, stay as they are. Returns the
-    /// diagnostics and the edited keys, or `None` (nothing changed) when the
-    /// edit needs a whole resolve.
-    fn resolve_bodies(&mut self, ch: &Changes) -> Option<(Diagnostics, Vec<resolve::Key>)> {
+    /// After an edit that changes no archive-wide fact (see
+    /// [`plan::light_edit`]: a body whose links point where they did, a
+    /// title, a summary), resolves only the edited entries' links again —
+    /// and, after a new title, the links of the entries that refer to them;
+    /// every index stays as it is, and the lint runs again only if the front
+    /// matter's text changed. Returns the diagnostics and what changed beyond
+    /// the edited entries themselves, or `None` (having changed nothing that
+    /// a whole resolve would not redo) when the edit needs a whole resolve.
+    fn resolve_light(&mut self, ch: &Changes) -> Option<(Diagnostics, Vec<Dep<'static>>)> {
         if ch.config || ch.layout || ch.statics || ch.entries.is_empty() {
             return None;
         }
         let archive = self.archive.as_mut()?;
-        let mut keys = vec![];
+        let mut edits = vec![];
         for b in &ch.entries {
-            keys.push(plan::body_only(&archive.content, b)?);
+            let light = plan::light_edit(&archive.content, b)?;
+            if Archive::has_reference_diagnostics(&self.resolve_diags, &b.file) {
+                return None;
+            }
+            edits.push((light, b.body.as_ref()?));
         }
         let mut diags = self.resolve_diags.clone();
-        for (b, k) in ch.entries.iter().zip(&keys) {
-            if !archive.relink(*k, b.body.as_ref()?, &mut diags) {
+        let mut resolved = 0;
+        let mut more = vec![];
+        for (light, old_body) in &edits {
+            if !archive.relink(light.key, old_body, &mut diags) {
                 return None;
+            }
+            resolved += 1;
+        }
+        for (light, _) in &edits {
+            if light.retitled {
+                let (relinked, reordered) = archive.retitle(light.key, &mut diags);
+                resolved += archive.backlinks.get(&light.key).map_or(0, Vec::len);
+                for j in relinked {
+                    more.extend([Dep::Entry(j), Dep::AnyNotes, Dep::AnyContent]);
+                }
+                more.extend(reordered.into_iter().map(Dep::Backlinks));
             }
         }
         self.resolve_diags = diags;
-        self.resolved_entries = keys.len();
+        self.resolved_entries = resolved;
         self.timer.lap("resolve");
+        if edits.iter().any(|(l, _)| !l.same_front_text) {
+            self.lint_diags = crate::lint::lint(archive);
+            self.timer.lap("lint");
+        }
         let mut d = Diagnostics::new();
         d.extend(self.config_diags.iter().cloned());
         d.extend(self.static_diags.iter().cloned());
         d.extend(self.load_diags.values().flatten().cloned());
-        Some((self.diagnostics_so_far(d), keys))
+        Some((self.diagnostics_so_far(d), more))
     }
 
     /// Why pages have no revision history, when it was asked for and git could
@@ -376,13 +400,14 @@ impl Site {
         all: bool,
     ) -> (Diagnostics, Vec<Route>, Vec<bool>) {
         if !all {
-            if let Some((diags, _)) = self.resolve_bodies(ch) {
+            if let Some((diags, more)) = self.resolve_light(ch) {
                 // No archive-wide fact changed: the edited entries are all
-                // that did.
+                // that did, with the links to a new title.
                 self.slugs_before = None;
                 let routes = self.plan();
                 let a = self.archive.as_ref().expect("resolved");
-                let changed = plan::diff_entries(a, &ch.entries);
+                let mut changed = plan::diff_entries(a, &ch.entries);
+                changed.extend(more);
                 let mut dirty = plan::affected(a, &routes, &changed);
                 for (i, r) in routes.iter().enumerate() {
                     if r.template().is_some_and(|t| ch.templates.contains(t)) {

@@ -426,6 +426,17 @@ pub struct Before {
     pub entry: Option<(Value, Value, Value, String)>,
     /// Its rendered body, if it existed (to tell whether its links moved).
     pub body: Option<crate::markdown::RenderedBody>,
+    /// Its front matter as written, if it existed.
+    pub front_text: Option<String>,
+}
+
+/// The front matter of a content file as written (up to the closing `---`).
+fn front_text(text: &str) -> &str {
+    let end = text
+        .get(3..)
+        .and_then(|t| t.find("\n---"))
+        .map_or(text.len(), |i| i + 7);
+    &text[..end.min(text.len())]
 }
 
 /// Records an entry before an edit replaces it.
@@ -442,19 +453,68 @@ pub fn before(c: &Content, file: &std::path::Path) -> Before {
             )
         }),
         body: key.and_then(|k| c.entry(k)).map(|e| e.body.clone()),
+        front_text: key
+            .and_then(|k| c.entry(k))
+            .map(|e| front_text(&e.file.text).to_string()),
     }
 }
 
-/// The entry an edit changed in its body alone: it existed before and exists
-/// now, under the same file, with the same front matter. Such an edit changes
-/// no archive-wide fact unless its links or headings moved
-/// ([`crate::resolve::Archive::relink`] tells).
-pub fn body_only(c: &Content, b: &Before) -> Option<Key> {
+/// An edit that changes no archive-wide fact (see [`light_edit`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Light {
+    /// The entry.
+    pub key: Key,
+    /// Its title or short title changed (links to it show them).
+    pub retitled: bool,
+    /// Its front matter is the same, as written: every diagnostic about it
+    /// stands where it stood.
+    pub same_front_text: bool,
+}
+
+/// Front-matter fields that only pages and lists show: no archive-wide fact
+/// (an order, a taxonomy, a reference) reads them, except link texts and the
+/// order of backlinks among entries of one date, which read the title.
+const SHOWN_ONLY: [&str; 4] = ["title", "short_title", "summary", "date_note"];
+
+/// The entry an edit changed without changing a fact of the archive: a
+/// report, agreement or page that existed before and exists now under the
+/// same file, with the same notes and the same front matter but for
+/// [`SHOWN_ONLY`] fields. Whether its links moved is for
+/// [`crate::resolve::Archive::relink`] to tell.
+pub fn light_edit(c: &Content, b: &Before) -> Option<Light> {
     let (_, front, notes, _) = b.entry.as_ref()?;
     let k = entry_of(c, &b.file)?;
+    if !matches!(k.kind, Kind::Article | Kind::Agreement | Kind::Page) {
+        return None;
+    }
     // The notes as declared are front matter too (not where they anchor).
     let declared = |n: &Value| n.get(0).cloned();
-    (*front == front_of(c, k) && declared(notes) == declared(&notes_of(c, k))).then_some(k)
+    if declared(notes) != declared(&notes_of(c, k)) {
+        return None;
+    }
+    let now = front_of(c, k);
+    let facts = |v: &Value| -> Value {
+        let mut v = v.clone();
+        if let Some(m) = v.as_object_mut() {
+            for f in SHOWN_ONLY {
+                m.remove(f);
+            }
+        }
+        v
+    };
+    if facts(front) != facts(&now) {
+        return None;
+    }
+    let field = |v: &Value, f: &str| v.get(f).cloned();
+    let retitled = ["title", "short_title"]
+        .iter()
+        .any(|f| field(front, f) != field(&now, f));
+    let same_front_text = b.front_text.as_deref() == c.entry(k).map(|e| front_text(&e.file.text));
+    Some(Light {
+        key: k,
+        retitled,
+        same_front_text,
+    })
 }
 
 /// The slugs of each collection, to compare facts across an edit.
@@ -521,7 +581,7 @@ pub fn diff<'a>(
 }
 
 /// The `Dep`s of the edited entries themselves, compared field by field: all
-/// an edit changed when it changed no archive-wide fact (see [`body_only`]).
+/// an edit changed when it changed no archive-wide fact (see [`light_edit`]).
 pub fn diff_entries<'a>(new: &'a Archive, edits: &[Before]) -> HashSet<Dep<'a>> {
     use Dep::*;
     let mut d: HashSet<Dep<'a>> = HashSet::new();

@@ -376,6 +376,11 @@ impl Archive {
         if shape(body) != shape(old) || ids(body) != ids(old) || !self.content.failed.is_empty() {
             return false;
         }
+        self.relink_one(key, diags)
+    }
+
+    /// Resolves the links of entry `key` again, as they stand.
+    fn relink_one(&mut self, key: Key, diags: &mut ResolveDiags) -> bool {
         let mut unused = HashMap::new();
         let mut d = vec![];
         let Some(resolved) = resolve_links_of(self, key, &mut unused, &mut d) else {
@@ -392,6 +397,44 @@ impl Archive {
             diags.links.insert(at, (key, d));
         }
         true
+    }
+}
+
+impl Archive {
+    /// After the title of entry `key` changed (nothing else that a fact reads
+    /// did): resolves again the links of the entries that refer to it (a
+    /// link's text is its target's title) and re-sorts the backlink lists it
+    /// is in (ties go by title). Returns the entries whose resolved links
+    /// changed and the entries whose backlinks changed order.
+    pub fn retitle(&mut self, key: Key, diags: &mut ResolveDiags) -> (Vec<Key>, Vec<Key>) {
+        let mut relinked = vec![];
+        for j in self.backlinks.get(&key).cloned().unwrap_or_default() {
+            let before = self.links.get(&j).cloned();
+            self.relink_one(j, diags);
+            if self.links.get(&j) != before.as_ref() {
+                relinked.push(j);
+            }
+        }
+        let mut backlinks = std::mem::take(&mut self.backlinks);
+        let mut reordered = vec![];
+        for (t, list) in backlinks.iter_mut() {
+            if list.contains(&key) {
+                let before = list.clone();
+                list.sort_by(|x, y| backlink_order(self, *x, *y));
+                if *list != before {
+                    reordered.push(*t);
+                }
+            }
+        }
+        self.backlinks = backlinks;
+        (relinked, reordered)
+    }
+
+    /// Whether the diagnostics of the resolve before links (vocabularies,
+    /// references, relations) say anything about `file`: their positions
+    /// could have moved with an edit, so only a whole resolve will do.
+    pub fn has_reference_diagnostics(diags: &ResolveDiags, file: &std::path::Path) -> bool {
+        diags.before_links.iter().any(|d| d.file == file)
     }
 }
 

@@ -97,6 +97,15 @@ fn incremental_rebuilds_equal_a_clean_build_after_each_edit() {
     s.apply(&[PathBuf::from(report)]);
     assert_same_as_full_build(&site, &s, "body edit moving the notes");
 
+    // A new title: the links to it, in bodies and notes, show it.
+    site.edit(
+        "content/agreements/first-pact.md",
+        "short_title: First pact",
+        "short_title: The First Pact",
+    );
+    s.apply(&[PathBuf::from("content/agreements/first-pact.md")]);
+    assert_same_as_full_build(&site, &s, "title of a linked agreement");
+
     // Move the report to another year and swap one of its tags: both years,
     // both tags and the indexes follow.
     site.edit(report, "date: 2015-10-22", "date: 2014-06-01");

@@ -257,6 +257,12 @@ fn a_title_edit_also_re_renders_the_pages_that_link_to_it() {
             "parties/us/index.html",
         ])
     );
+    let all = s.apply(&[]).resolved_entries;
+    assert!(
+        r.resolved_entries < all,
+        "a new title resolves the links of what refers to it, not the archive ({} of {all})",
+        r.resolved_entries
+    );
 }
 
 #[test]
