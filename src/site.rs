@@ -78,6 +78,7 @@ pub struct Site {
     /// How many entries the last resolve resolved (all of them, or the
     /// entries of a body-only edit).
     resolved_entries: usize,
+    facts_unchanged: bool,
     timer: StageTimer,
 }
 
@@ -101,6 +102,7 @@ impl Site {
             resolve_diags: Default::default(),
             lint_diags: vec![],
             resolved_entries: 0,
+            facts_unchanged: false,
             timer: StageTimer::new(),
         };
         if s.opts.history {
@@ -204,6 +206,7 @@ impl Site {
         let (mut archive, d) = resolve::resolve_parts(config, content);
         archive.history = self.history.clone();
         self.resolved_entries = archive.content.keys().count();
+        self.facts_unchanged = false;
         self.resolve_diags = d;
         self.timer.lap("resolve");
         self.lint_diags = crate::lint::lint(&archive);
@@ -221,6 +224,12 @@ impl Site {
         }
         diags.extend(self.template_diags.iter().cloned());
         diags
+    }
+
+    /// Whether the last resolve kept every archive-wide fact (the same
+    /// entries, lists and taxonomies: see [`plan::light_edit`]).
+    pub fn facts_unchanged(&self) -> bool {
+        self.facts_unchanged
     }
 
     /// How many entries the last resolve resolved: every entry, or after an
@@ -271,6 +280,7 @@ impl Site {
         }
         self.resolve_diags = diags;
         self.resolved_entries = resolved;
+        self.facts_unchanged = true;
         self.timer.lap("resolve");
         if edits.iter().any(|(l, _)| !l.same_front_text) {
             self.lint_diags = crate::lint::lint(archive);

@@ -56,6 +56,8 @@ pub struct Rebuild {
 pub struct ModuleJob {
     snapshot: crate::site::Snapshot,
     routes: Vec<Route>,
+    /// The routes' ids (stable across edits, unlike entry indices).
+    ids: Vec<String>,
 }
 
 impl ModuleJob {
@@ -71,7 +73,7 @@ impl ModuleJob {
             });
         ModulesDone {
             rendered: rendered.into_inner().unwrap(),
-            routes: self.routes,
+            ids: self.ids,
             diagnostics,
         }
     }
@@ -81,11 +83,25 @@ impl ModuleJob {
         &self.routes
     }
 
-    /// Adds the routes of an older job not yet run: this job's copy is newer.
+    /// Adds the routes of an older job not yet run: this job's copy is newer
+    /// (entry routes are found again by id: the indices may have moved; a
+    /// route the newer archive no longer has is dropped).
     pub fn absorb(&mut self, older: ModuleJob) {
-        for r in older.routes {
-            if !self.routes.contains(&r) {
+        let have: HashSet<&String> = self.ids.iter().collect();
+        let wanted: HashSet<String> = older
+            .ids
+            .into_iter()
+            .filter(|id| !have.contains(id))
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let a = self.snapshot.archive();
+        for r in plan::plan(a, true) {
+            let id = plan::route_id(a, &r);
+            if wanted.contains(&id) {
                 self.routes.push(r);
+                self.ids.push(id);
             }
         }
     }
@@ -93,14 +109,30 @@ impl ModuleJob {
 
 /// What a [`ModuleJob`] rendered, for [`Session::publish_modules`].
 pub struct ModulesDone {
-    routes: Vec<Route>,
+    ids: Vec<String>,
     rendered: Vec<(String, Output)>,
     diagnostics: Vec<crate::diagnostics::Diagnostic>,
+}
+
+/// Whether a route renders after the pages of an edit are served, on the
+/// modules' thread: the modules (timeline, notes index, feeds, data, search
+/// index), and the pages that list a share of the archive that grows with it
+/// (a party's, a tag's, a year's or an actor's reports: thousands at 10,000
+/// reports, where each takes longer than the rest of an edit's pages).
+pub fn deferred(r: &Route) -> bool {
+    r.is_module()
+        || matches!(
+            r,
+            Route::Party(_) | Route::Tag(..) | Route::Year(_) | Route::Actor(_)
+        )
 }
 
 /// The in-memory site of `annals serve`.
 pub struct Session {
     site: Site,
+    /// The routes of the last rebuild, and their ids.
+    routes: Vec<Route>,
+    ids: Vec<String>,
     /// Output files of each route, by route id.
     route_files: HashMap<String, Vec<String>>,
     pages: BTreeMap<String, Bytes>,
@@ -131,6 +163,8 @@ impl Session {
         });
         let mut s = Session {
             site,
+            routes: vec![],
+            ids: vec![],
             route_files: HashMap::new(),
             pages: BTreeMap::new(),
             statics: BTreeMap::new(),
@@ -201,15 +235,20 @@ impl Session {
         }
         let start = Instant::now();
         let rendered = Mutex::new(Vec::<(String, Output)>::new());
-        let (_, d) = match self.site.archive() {
-            Some(a) => self.site.render(modules, &|route: &Route, o: Output| {
-                rendered.lock().unwrap().push((plan::route_id(a, route), o));
-                Ok(())
-            }),
-            None => return,
+        let Some(a) = self.site.archive() else {
+            return;
         };
+        let ids = modules
+            .iter()
+            .map(|route| plan::route_id(a, route))
+            .collect();
+        let (_, d) = self.site.render(modules, &|route: &Route, o: Output| {
+            rendered.lock().unwrap().push((plan::route_id(a, route), o));
+            Ok(())
+        });
+        r.rendered += modules.iter().filter(|m| !m.is_module()).count();
         let done = ModulesDone {
-            routes: modules.to_vec(),
+            ids,
             rendered: rendered.into_inner().unwrap(),
             diagnostics: d,
         };
@@ -224,10 +263,15 @@ impl Session {
         }
         let start = Instant::now();
         let snapshot = self.site.snapshot()?;
+        let ids = modules
+            .iter()
+            .map(|route| plan::route_id(snapshot.archive(), route))
+            .collect();
         lap("snapshot", start);
         Some(ModuleJob {
             snapshot,
             routes: modules,
+            ids,
         })
     }
 
@@ -245,15 +289,18 @@ impl Session {
             }
             self.diagnostics = diags;
         }
+        // A route an edit since has removed stays removed.
         let ids: HashSet<String> = done
-            .routes
-            .iter()
-            .map(|route| match self.site.archive() {
-                Some(a) => plan::route_id(a, route),
-                None => String::new(),
-            })
+            .ids
+            .into_iter()
+            .filter(|id| self.route_files.contains_key(id))
             .collect();
-        let changed = self.publish(&ids, done.rendered, r);
+        let rendered = done
+            .rendered
+            .into_iter()
+            .filter(|(id, _)| ids.contains(id))
+            .collect();
+        let changed = self.publish(&ids, rendered, r);
         if changed > 0 {
             self.generation += 1;
         }
@@ -307,14 +354,26 @@ impl Session {
             return (self.finish(diags, None, start), vec![]);
         }
         let a = self.site.archive().expect("resolved");
-        let ids: Vec<String> = routes.iter().map(|r| plan::route_id(a, r)).collect();
-        let (modules, todo): (Vec<Route>, Vec<Route>) = routes
+        // The same routes of the same entries as last time: the same ids.
+        let same_routes = self.site.facts_unchanged() && self.routes == routes;
+        if !same_routes {
+            self.ids = routes.iter().map(|r| plan::route_id(a, r)).collect();
+        }
+        let ids = &self.ids;
+        type Todo = Vec<(Route, String)>;
+        let (modules, todo): (Todo, Todo) = routes
             .iter()
-            .zip(&ids)
+            .zip(ids)
             .zip(&dirty)
             .filter(|((_, id), d)| **d || !self.route_files.contains_key(*id))
-            .map(|((r, _), _)| r.clone())
-            .partition(|r| r.is_module());
+            .map(|((r, id), _)| (r.clone(), id.clone()))
+            .partition(|(r, _)| deferred(r));
+        // Deferred routes are planned: a later edit must not take them for new.
+        for (_, id) in &modules {
+            self.route_files.entry(id.clone()).or_default();
+        }
+        let modules: Vec<Route> = modules.into_iter().map(|(r, _)| r).collect();
+        let (todo, todo_ids): (Vec<Route>, HashSet<String>) = todo.into_iter().unzip();
         lap("plan", start);
         let rendered = Mutex::new(Vec::<(String, Output)>::new());
         let (_, d) = self.site.render(&todo, &|r: &Route, o: Output| {
@@ -329,13 +388,18 @@ impl Session {
         }
         // Drop the files of routes that are gone; those rendered again are
         // replaced; keep every other route's files as they are.
-        let planned: HashSet<&String> = ids.iter().collect();
-        let gone: Vec<String> = self
-            .route_files
-            .keys()
-            .filter(|id| !planned.contains(id))
-            .cloned()
-            .collect();
+        let gone: Vec<String> = if same_routes {
+            vec![]
+        } else {
+            let planned: HashSet<&String> = self.ids.iter().collect();
+            self.route_files
+                .keys()
+                .filter(|id| !planned.contains(id))
+                .cloned()
+                .collect()
+        };
+        let n_pages = routes.iter().filter(|r| !r.is_module()).count();
+        self.routes = routes;
         let mut r = Rebuild::default();
         let mut changed = 0;
         for id in gone {
@@ -345,9 +409,7 @@ impl Session {
                 }
             }
         }
-        let todo_ids: HashSet<String> = todo.iter().map(|r| plan::route_id(a, r)).collect();
         changed += self.publish(&todo_ids, rendered.into_inner().unwrap(), &mut r);
-        let n_pages = routes.iter().filter(|r| !r.is_module()).count();
         let n_rendered = todo.iter().filter(|r| !r.is_module()).count();
         self.last_ok = true;
         self.force_index = false;

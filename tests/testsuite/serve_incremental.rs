@@ -231,4 +231,25 @@ fn modules_rendered_later_from_copies_equal_a_clean_build() {
     second.absorb(third);
     s.publish_modules(second.run(), &mut r, t);
     assert_same_as_full_build(&site, &s, "merged jobs");
+
+    // A page a job renders that a later edit removed stays removed.
+    let tags = "tags: [economic-espionage, attribution]";
+    site.edit(
+        report,
+        tags,
+        "tags: [economic-espionage, attribution, brand-new]",
+    );
+    let (_, added) = s.apply_pages(&[PathBuf::from(report)]);
+    let added = s.module_job(added).expect("a job for the modules");
+    site.edit(
+        report,
+        "tags: [economic-espionage, attribution, brand-new]",
+        tags,
+    );
+    let (_, removed) = s.apply_pages(&[PathBuf::from(report)]);
+    let removed = s.module_job(removed).expect("a job for the modules");
+    s.publish_modules(added.run(), &mut r, t);
+    assert!(s.get("tags/brand-new/index.html").is_none());
+    s.publish_modules(removed.run(), &mut r, t);
+    assert_same_as_full_build(&site, &s, "a removed tag's page from an older job");
 }
