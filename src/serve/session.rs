@@ -123,7 +123,7 @@ pub fn deferred(r: &Route) -> bool {
     r.is_module()
         || matches!(
             r,
-            Route::Party(_) | Route::Tag(..) | Route::Year(_) | Route::Actor(_)
+            Route::Party(..) | Route::Tag(..) | Route::Year(..) | Route::Actor(..)
         )
 }
 
