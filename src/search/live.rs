@@ -51,6 +51,34 @@ pub(super) fn put_kept(root: &Path, kept: Kept) {
     }
 }
 
+/// Ids of the routes re-rendered since the index last rendered, by site root
+/// (live server only; see [`note_changed`]).
+static CHANGED: Mutex<Option<HashMap<PathBuf, HashSet<String>>>> = Mutex::new(None);
+
+/// Tells the next rendering of the index of the site at `root` that the
+/// routes `ids` (as [`crate::render::plan::route_id`] names them) were
+/// rendered again: their entries' records are built anew, and every other
+/// entry keeps the record of the last rendering. Without it, every record is
+/// built anew. The live server calls it with each batch of modules it renders.
+pub fn note_changed(root: &Path, ids: HashSet<String>) {
+    CHANGED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get_or_insert_with(HashMap::new)
+        .entry(root.to_path_buf())
+        .or_default()
+        .extend(ids);
+}
+
+/// Takes what [`note_changed`] gathered for `root`.
+pub(super) fn take_changed(root: &Path) -> Option<HashSet<String>> {
+    CHANGED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get_or_insert_with(HashMap::new)
+        .remove(root)
+}
+
 /// Folder (under `pagefind/`) of the overlay bundle.
 pub const OVERLAY: &str = "overlay";
 

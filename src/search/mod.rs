@@ -42,7 +42,7 @@ use crate::urls::{paths, Route};
 
 pub mod live;
 pub mod shard;
-pub use live::{finish_pending, has_pending, use_overlays};
+pub use live::{finish_pending, has_pending, note_changed, use_overlays};
 pub use shard::{keep_shards_in_memory, take_built, ShardCache};
 
 /// Site-relative path of the search page.
@@ -85,31 +85,24 @@ pub const AVAILABLE: bool = cfg!(feature = "search");
 /// in the live server, the overlay of recent edits: see [`live`]).
 /// Returns the diagnostics (none on success).
 ///
-/// `routes` are the routes being rendered: in the live server, whose rebuilds
-/// render only the routes an edit affects, an entry whose page is not among
-/// them keeps its record from the last rendering (a record reads nothing its
-/// page does not), so an edit builds only its own records.
-pub fn render_index(
-    archive: &Archive,
-    root: &Path,
-    routes: &[Route],
-    sink: Sink<'_>,
-) -> Vec<Diagnostic> {
+/// In the live server, which renders only the routes an edit affects and
+/// says which ([`note_changed`]), an entry whose page was not rendered again
+/// keeps its record from the last rendering (a record reads nothing its page
+/// does not), so an edit builds only its own records.
+pub fn render_index(archive: &Archive, root: &Path, sink: Sink<'_>) -> Vec<Diagnostic> {
     let mut diags = vec![];
     lap("search: start");
+    let changed = live::take_changed(root);
     let kept = live::take_kept(root);
-    let records = match &kept {
-        Some(kept) => {
-            let todo: HashSet<&Route> = routes.iter().collect();
-            records_with(archive, &|route, url| {
-                if todo.contains(route) {
-                    None
-                } else {
-                    kept.get(url).map(|(r, _)| r.clone())
-                }
-            })
-        }
-        None => records_with(archive, &|_, _| None),
+    let records = match (&kept, &changed) {
+        (Some(kept), Some(changed)) => records_with(archive, &|route, url| {
+            if changed.contains(&crate::render::plan::route_id(archive, route)) {
+                None
+            } else {
+                kept.get(url).map(|(r, _)| r.clone())
+            }
+        }),
+        _ => records_with(archive, &|_, _| None),
     };
     let shards = shard::split(records);
     lap("search: records");
