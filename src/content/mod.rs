@@ -207,11 +207,11 @@ impl Content {
     pub fn release_sources(&mut self) {
         fn release<M: Clone>(v: &mut [Arc<Entry<M>>]) {
             for e in v {
-                Arc::make_mut(e).file.text = String::new();
+                Arc::make_mut(e).file.release();
             }
         }
         if let Some(h) = &mut self.home {
-            h.file.text = String::new();
+            h.file.release();
         }
         release(&mut self.pages);
         release(&mut self.articles);
@@ -372,6 +372,18 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
                     diags.push(file.error_at(l.offset, message).with_hint(hint));
                 }
             }
+            // Later stages point at the front matter and at links only: let
+            // go of the rest of the text now (a build of 100,000 reports would
+            // otherwise hold every file until rendering).
+            let keep = body
+                .links
+                .iter()
+                .map(|l| l.offset)
+                .max()
+                .unwrap_or(0)
+                .max(body_offset);
+            let mut file = file;
+            file.keep_until(keep, path.to_path_buf());
             Entry {
                 slug: stem.clone(),
                 file,
