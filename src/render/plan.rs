@@ -887,6 +887,70 @@ pub fn affected<'a>(a: &'a Archive, routes: &'a [Route], changed: &HashSet<Dep<'
         .collect()
 }
 
+/// Which routes read each [`Dep`], found by the dep's hash (a collision can
+/// only make a route render once more, never skip one). What a route reads
+/// changes only with the archive's facts, so the live server builds this once
+/// after a whole resolve and answers every edit that changes no fact (see
+/// [`light_edit`]) without asking each of the archive's routes what it reads.
+#[derive(Debug, Default)]
+pub struct Readers {
+    by_dep: HashMap<u64, Vec<u32>>,
+    routes: usize,
+}
+
+fn dep_hash(d: &Dep<'_>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // Fixed keys: the same dep hashes alike in every call.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    d.hash(&mut h);
+    h.finish()
+}
+
+impl Readers {
+    /// The readers of every dep of `routes`.
+    pub fn of(a: &Archive, routes: &[Route]) -> Readers {
+        use rayon::prelude::*;
+        let pairs: Vec<Vec<u64>> = routes
+            .par_iter()
+            .map(|r| reads(a, r).iter().map(dep_hash).collect())
+            .collect();
+        let mut by_dep: HashMap<u64, Vec<u32>> = HashMap::new();
+        for (i, deps) in pairs.into_iter().enumerate() {
+            for h in deps {
+                let v = by_dep.entry(h).or_default();
+                if v.last() != Some(&(i as u32)) {
+                    v.push(i as u32);
+                }
+            }
+        }
+        Readers {
+            by_dep,
+            routes: routes.len(),
+        }
+    }
+
+    /// How many routes it was built for.
+    pub fn len(&self) -> usize {
+        self.routes
+    }
+
+    /// Whether it was built for no route.
+    pub fn is_empty(&self) -> bool {
+        self.routes == 0
+    }
+
+    /// The routes that read something in `changed`, as [`affected`] finds them.
+    pub fn affected(&self, changed: &HashSet<Dep<'_>>) -> Vec<bool> {
+        let mut dirty = vec![false; self.routes];
+        for d in changed {
+            for &i in self.by_dep.get(&dep_hash(d)).into_iter().flatten() {
+                dirty[i as usize] = true;
+            }
+        }
+        dirty
+    }
+}
+
 /// Which routes use each template, to re-render only those when it changes.
 pub fn by_template(routes: &[Route]) -> HashMap<&'static str, Vec<usize>> {
     let mut m: HashMap<&'static str, Vec<usize>> = HashMap::new();
