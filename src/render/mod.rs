@@ -263,14 +263,37 @@ pub fn render_page(
     rel: &str,
     page: &Value,
 ) -> Result<Output, Diagnostic> {
+    render_page_value(
+        tera,
+        ctx,
+        template,
+        rel,
+        tera::Value::from_serializable(page),
+    )
+}
+
+/// [`render_page`] for a `page` already made as a Tera value: a module that
+/// shares parts between many pages (the timeline's list items) makes them
+/// once, and Tera values share their contents.
+pub fn render_page_value(
+    tera: &Tera,
+    ctx: &Ctx<'_>,
+    template: &str,
+    rel: &str,
+    page: tera::Value,
+) -> Result<Output, Diagnostic> {
     let out_path = out_path(rel);
     let mut context = Context::new();
     context.insert("site", &ctx.site);
-    context.insert("page", page);
+    let title = page
+        .get_from_path("title")
+        .and_then(tera::Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    context.insert_value("page", page);
     context.insert("current_path", rel);
     context.insert("canonical", &ctx.archive.urls.absolute(rel));
-    let title = page.get("title").and_then(Value::as_str).unwrap_or("");
-    context.insert("correction_url", &ctx.correction_url(title, rel));
+    context.insert("correction_url", &ctx.correction_url(&title, rel));
     let html = tera
         .render(template, &context)
         .map_err(|e| templates::template_error(&e, Some(&format!("/{rel}"))))?;
