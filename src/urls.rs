@@ -52,7 +52,7 @@ pub mod routes {
             Route::Home,
             Route::Article(0),
             Route::Agreement(0),
-            Route::Party(0),
+            Route::Party(0, 1),
             Route::Actor(0),
             Route::ActorsIndex,
             Route::Corrections,
@@ -60,7 +60,7 @@ pub mod routes {
             Route::AgreementsIndex,
             Route::PartiesIndex,
             Route::TagsIndex,
-            Route::Tag("t".into()),
+            Route::Tag("t".into(), 1),
             Route::YearsIndex,
             Route::Year(2000),
             Route::Clause("c".into()),
@@ -79,7 +79,7 @@ pub mod routes {
                 Route::Home
                 | Route::Article(_)
                 | Route::Agreement(_)
-                | Route::Party(_)
+                | Route::Party(..)
                 | Route::Actor(_)
                 | Route::ActorsIndex
                 | Route::Corrections
@@ -88,7 +88,7 @@ pub mod routes {
                 | Route::AgreementsIndex
                 | Route::PartiesIndex
                 | Route::TagsIndex
-                | Route::Tag(_)
+                | Route::Tag(..)
                 | Route::YearsIndex
                 | Route::Year(_)
                 | Route::Clause(_)
@@ -183,6 +183,14 @@ pub mod paths {
     pub fn party(code: &str) -> String {
         format!("parties/{code}/")
     }
+    /// Page `n` (1-based) of a party: its reports go on past the first page.
+    pub fn party_page(code: &str, n: usize) -> String {
+        if n <= 1 {
+            party(code)
+        } else {
+            format!("parties/{code}/page/{n}/")
+        }
+    }
     /// A threat actor.
     pub fn actor(slug: &str) -> String {
         format!("actors/{slug}/")
@@ -224,6 +232,14 @@ pub mod paths {
     /// A tag.
     pub fn tag(tag: &str) -> String {
         format!("tags/{tag}/")
+    }
+    /// Page `n` (1-based) of a tag's reports.
+    pub fn tag_page(tag: &str, n: usize) -> String {
+        if n <= 1 {
+            self::tag(tag)
+        } else {
+            format!("tags/{tag}/page/{n}/")
+        }
     }
     /// A year's archive.
     pub fn year(year: i16) -> String {
@@ -274,8 +290,8 @@ pub enum Route {
     Article(usize),
     /// An agreement.
     Agreement(usize),
-    /// A party.
-    Party(usize),
+    /// Page n (1-based) of a party: its page, then its further reports.
+    Party(usize, usize),
     /// A threat actor.
     Actor(usize),
     /// A free-standing page.
@@ -292,8 +308,8 @@ pub enum Route {
     PartiesIndex,
     /// The tags index.
     TagsIndex,
-    /// One tag.
-    Tag(String),
+    /// Page n (1-based) of one tag.
+    Tag(String, usize),
     /// The years index.
     YearsIndex,
     /// One year.
@@ -326,7 +342,7 @@ impl Route {
             Route::Home => "home.html",
             Route::Article(_) => "article.html",
             Route::Agreement(_) => "agreement.html",
-            Route::Party(_) => "party.html",
+            Route::Party(..) => "party.html",
             Route::Actor(_) => "actor.html",
             Route::ActorsIndex => "actors.html",
             Route::Corrections => "corrections.html",
@@ -335,7 +351,7 @@ impl Route {
             Route::AgreementsIndex => "agreements.html",
             Route::PartiesIndex => "parties.html",
             Route::TagsIndex => "tags.html",
-            Route::Tag(_) => "tag.html",
+            Route::Tag(..) => "tag.html",
             Route::YearsIndex => "years.html",
             Route::Year(_) => "year.html",
             Route::Clause(_) => "clause.html",
@@ -369,7 +385,7 @@ impl Route {
             Route::Home => String::new(),
             Route::Article(_) => paths::article(slug),
             Route::Agreement(_) => paths::agreement(slug),
-            Route::Party(_) => paths::party(slug),
+            Route::Party(_, n) => paths::party_page(slug, *n),
             Route::Actor(_) => paths::actor(slug),
             Route::ActorsIndex => "actors/".into(),
             Route::Corrections => paths::corrections(),
@@ -378,7 +394,7 @@ impl Route {
             Route::AgreementsIndex => "agreements/".into(),
             Route::PartiesIndex => "parties/".into(),
             Route::TagsIndex => "tags/".into(),
-            Route::Tag(t) => paths::tag(t),
+            Route::Tag(t, n) => paths::tag_page(t, *n),
             Route::YearsIndex => "years/".into(),
             Route::Year(y) => paths::year(*y),
             Route::Clause(id) => paths::clause(id),

@@ -529,8 +529,10 @@ impl<'a> Ctx<'a> {
         (out, reports.len())
     }
 
-    /// `page` for a party.
-    pub fn party(&self, i: usize) -> Value {
+    /// `page` for page `n` of a party: the first page shows the party, its
+    /// agreements, the first `per_page` of its reports (newest first) and what
+    /// links to it; the next pages its further reports.
+    pub fn party(&self, i: usize, n: usize) -> Value {
         let a = self.archive;
         let e = &a.content.parties[i];
         let key = Key {
@@ -538,17 +540,40 @@ impl<'a> Ctx<'a> {
             idx: i,
         };
         let (arts, agrs) = &a.party_entries[i];
+        let total = super::plan::list_pages(a, arts.len());
+        let articles: Vec<Value> = super::plan::page_of(a, arts, n)
+            .iter()
+            .map(|&r| self.article_summary(r).clone())
+            .collect();
+        let pagination = pagination(a, n, total, |k| paths::party_page(&e.slug, k));
+        if n > 1 {
+            return json!({
+                "title": format!("{}, reports page {n} of {total}", e.meta.title),
+                "party_title": e.meta.title,
+                "url": a.urls.path(&paths::party(&e.slug)),
+                "code": e.slug,
+                "kind": e.meta.kind,
+                "summary": format!("Reports involving {}, newest first.", e.meta.title),
+                "articles": articles,
+                "article_count": arts.len(),
+                "agreements": [],
+                "backlinks": [],
+                "pagination": pagination,
+            });
+        }
         json!({
             "title": e.meta.title,
             "code": e.slug,
             "kind": e.meta.kind,
             "summary": e.meta.summary,
             "body": self.body_html(key),
-            "articles": arts.iter().map(|&r| self.article_summary(r).clone()).collect::<Vec<_>>(),
+            "articles": articles,
+            "article_count": arts.len(),
             "agreements": agrs.iter().map(|&g| self.agreement_summary_item(g).clone()).collect::<Vec<_>>(),
             "backlinks": self.backlinks(key),
             "edit_url": self.edit_url(&e.file.path),
             "history": self.history(&e.file.path),
+            "pagination": pagination,
         })
     }
 
@@ -735,14 +760,27 @@ impl<'a> Ctx<'a> {
         json!({"title": "Tags", "summary": "Topics across the reports.", "items": items})
     }
 
-    /// `page` for one tag.
-    pub fn tag(&self, t: &str) -> Value {
+    /// `page` for page `n` of one tag: `per_page` of its reports, newest first.
+    pub fn tag(&self, t: &str, n: usize) -> Value {
         let a = self.archive;
-        let items: Vec<Value> = a.tags[t]
+        let all = &a.tags[t];
+        let total = super::plan::list_pages(a, all.len());
+        let items: Vec<Value> = super::plan::page_of(a, all, n)
             .iter()
             .map(|&i| self.article_summary(i).clone())
             .collect();
-        json!({"title": format!("Tagged “{t}”"), "name": t, "summary": format!("{} reports tagged {t}.", items.len()), "items": items})
+        let title = if n == 1 {
+            format!("Tagged “{t}”")
+        } else {
+            format!("Tagged “{t}”, page {n} of {total}")
+        };
+        json!({
+            "title": title,
+            "name": t,
+            "summary": format!("{} reports tagged {t}.", all.len()),
+            "items": items,
+            "pagination": pagination(a, n, total, |k| paths::tag_page(t, k)),
+        })
     }
 
     /// `page` for the years index.
@@ -773,6 +811,17 @@ impl<'a> Ctx<'a> {
     pub fn agreement_summary(&self, i: usize) -> &Value {
         self.agreement_summary_item(i)
     }
+}
+
+/// Where page `n` of `total` is, and its neighbours (`prev`, `next`: paths
+/// or null), for a paginated list whose page `k` is at `rel(k)`.
+fn pagination(a: &Archive, n: usize, total: usize, rel: impl Fn(usize) -> String) -> Value {
+    json!({
+        "current": n,
+        "total": total,
+        "prev": if n > 1 { Some(a.urls.path(&rel(n - 1))) } else { None },
+        "next": if n < total { Some(a.urls.path(&rel(n + 1))) } else { None },
+    })
 }
 
 /// The quoted words in curly quotes, adding only the marks they do not carry

@@ -333,6 +333,15 @@ pub fn sitemap_pages(a: &Archive) -> BTreeMap<String, Option<Date>> {
                 .chain(agrs.iter().map(|&g| Some(c.agreements[g].meta.date))),
         );
         pages.insert(paths::party(&e.slug), newest_of([own, linked(key)]));
+        // Its further pages of reports (newest first), dated by their newest.
+        for n in 2..=super::plan::list_pages(a, arts.len()) {
+            pages.insert(
+                paths::party_page(&e.slug, n),
+                super::plan::page_of(a, arts, n)
+                    .first()
+                    .map(|&r| c.articles[r].meta.date),
+            );
+        }
     }
     for (i, e) in c.actors.iter().enumerate() {
         let (arts, agrs) = &a.actor_entries[i];
@@ -369,10 +378,14 @@ pub fn sitemap_pages(a: &Archive) -> BTreeMap<String, Option<Date>> {
     pages.insert("parties/".into(), newest_content);
     pages.insert("tags/".into(), newest_report(a));
     for (t, reports) in &a.tags {
-        pages.insert(
-            paths::tag(t),
-            reports.first().map(|&i| c.articles[i].meta.date),
-        );
+        for n in 1..=super::plan::list_pages(a, reports.len()) {
+            pages.insert(
+                paths::tag_page(t, n),
+                super::plan::page_of(a, reports, n)
+                    .first()
+                    .map(|&i| c.articles[i].meta.date),
+            );
+        }
     }
     pages.insert("years/".into(), newest_report(a));
     for (y, reports) in &a.years {

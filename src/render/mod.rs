@@ -197,10 +197,10 @@ pub fn route_page(ctx: &Ctx<'_>, route: &Route) -> (&'static str, String, Value)
             paths::agreement(&a.content.agreements[*i].slug),
             ctx.agreement(*i),
         ),
-        Route::Party(i) => (
+        Route::Party(i, n) => (
             "party.html",
-            paths::party(&a.content.parties[*i].slug),
-            ctx.party(*i),
+            paths::party_page(&a.content.parties[*i].slug, *n),
+            ctx.party(*i, *n),
         ),
         Route::Actor(i) => (
             "actor.html",
@@ -225,7 +225,7 @@ pub fn route_page(ctx: &Ctx<'_>, route: &Route) -> (&'static str, String, Value)
         ),
         Route::PartiesIndex => ("parties.html", "parties/".into(), ctx.parties_index()),
         Route::TagsIndex => ("tags.html", "tags/".into(), ctx.tags_index()),
-        Route::Tag(t) => ("tag.html", paths::tag(t), ctx.tag(t)),
+        Route::Tag(t, n) => ("tag.html", paths::tag_page(t, *n), ctx.tag(t, *n)),
         Route::YearsIndex => ("years.html", "years/".into(), ctx.years_index()),
         Route::Year(y) => ("year.html", paths::year(*y), ctx.year(*y)),
         Route::Clause(id) => (

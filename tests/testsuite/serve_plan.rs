@@ -225,8 +225,11 @@ fn a_date_and_tag_move_re_renders_both_years_and_both_tags() {
             "articles/index.html",
             "index.html",
             "parties/cn/index.html",
+            // The move reorders the parties' reports: every page of them.
+            "parties/cn/page/2/index.html",
             "parties/uk/index.html",
             "parties/us/index.html",
+            "parties/us/page/2/index.html",
             "tags/attribution/index.html",
             "tags/economic-espionage/index.html",
             "tags/index.html",
@@ -253,9 +256,11 @@ fn a_page_template_edit_re_renders_only_its_pages() {
         r.rendered_files,
         [
             "parties/cn/index.html",
+            "parties/cn/page/2/index.html",
             "parties/no/index.html",
             "parties/uk/index.html",
             "parties/us/index.html",
+            "parties/us/page/2/index.html",
         ]
     );
 }
