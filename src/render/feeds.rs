@@ -18,9 +18,6 @@ use crate::diagnostics::Diagnostic;
 use crate::resolve::{Archive, Key, Kind};
 use crate::urls::paths;
 
-/// How many reports the archive-wide feed carries.
-pub const FEED_LIMIT: usize = 50;
-
 /// The feed's `<updated>` when the archive has no dated content at all.
 const EPOCH: &str = "1970-01-01T00:00:00Z";
 
@@ -40,7 +37,7 @@ pub fn render(_tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
         .articles_by_date
         .iter()
         .copied()
-        .take(FEED_LIMIT)
+        .take(a.config.feed_limit)
         .collect();
     out.push(Output {
         path: "feed.xml".into(),
@@ -238,11 +235,16 @@ fn archive_feed(a: &Archive, reports: &[usize]) -> String {
     feed(a, &head, reports)
 }
 
-/// One agreement's coverage: every report covering it, newest first.
+/// One agreement's coverage: the newest `feed_limit` reports covering it.
 fn agreement_feed(a: &Archive, i: usize) -> String {
     let g = &a.content.agreements[i];
     // `coverage` is oldest first.
-    let reports: Vec<usize> = a.coverage[i].iter().rev().copied().collect();
+    let reports: Vec<usize> = a.coverage[i]
+        .iter()
+        .rev()
+        .take(a.config.feed_limit)
+        .copied()
+        .collect();
     let updated = reports
         .iter()
         .map(|&r| a.content.articles[r].meta.date)
