@@ -62,7 +62,7 @@ pub mod routes {
             Route::TagsIndex,
             Route::Tag("t".into(), 1),
             Route::YearsIndex,
-            Route::Year(2000),
+            Route::Year(2000, 1),
             Route::Clause("c".into()),
             Route::ClausesIndex,
             Route::NotFound,
@@ -90,7 +90,7 @@ pub mod routes {
                 | Route::TagsIndex
                 | Route::Tag(..)
                 | Route::YearsIndex
-                | Route::Year(_)
+                | Route::Year(..)
                 | Route::Clause(_)
                 | Route::ClausesIndex
                 | Route::NotFound
@@ -245,6 +245,14 @@ pub mod paths {
     pub fn year(year: i16) -> String {
         format!("years/{year}/")
     }
+    /// Page `n` (1-based) of a year's reports.
+    pub fn year_page(year: i16, n: usize) -> String {
+        if n <= 1 {
+            self::year(year)
+        } else {
+            format!("years/{year}/page/{n}/")
+        }
+    }
     /// A clause comparison.
     pub fn clause(id: &str) -> String {
         format!("clauses/{id}/")
@@ -312,8 +320,8 @@ pub enum Route {
     Tag(String, usize),
     /// The years index.
     YearsIndex,
-    /// One year.
-    Year(i16),
+    /// Page n (1-based) of one year.
+    Year(i16, usize),
     /// One clause comparison.
     Clause(String),
     /// The clauses index.
@@ -353,7 +361,7 @@ impl Route {
             Route::TagsIndex => "tags.html",
             Route::Tag(..) => "tag.html",
             Route::YearsIndex => "years.html",
-            Route::Year(_) => "year.html",
+            Route::Year(..) => "year.html",
             Route::Clause(_) => "clause.html",
             Route::ClausesIndex => "clauses.html",
             Route::NotFound => "404.html",
@@ -396,7 +404,7 @@ impl Route {
             Route::TagsIndex => "tags/".into(),
             Route::Tag(t, n) => paths::tag_page(t, *n),
             Route::YearsIndex => "years/".into(),
-            Route::Year(y) => paths::year(*y),
+            Route::Year(y, n) => paths::year_page(*y, *n),
             Route::Clause(id) => paths::clause(id),
             Route::ClausesIndex => "clauses/".into(),
             Route::NotFound => "404.html".into(),

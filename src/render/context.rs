@@ -797,14 +797,27 @@ impl<'a> Ctx<'a> {
         json!({"title": "Reports by year", "summary": "The archive, year by year.", "items": items})
     }
 
-    /// `page` for one year.
-    pub fn year(&self, y: i16) -> Value {
+    /// `page` for page `n` of one year: `per_page` of its reports, newest first.
+    pub fn year(&self, y: i16, n: usize) -> Value {
         let a = self.archive;
-        let items: Vec<Value> = a.years[&y]
+        let all = &a.years[&y];
+        let total = super::plan::list_pages(a, all.len());
+        let items: Vec<Value> = super::plan::page_of(a, all, n)
             .iter()
             .map(|&i| self.article_summary(i).clone())
             .collect();
-        json!({"title": format!("Reports from {y}"), "year": y, "summary": format!("{} reports published in {y}.", items.len()), "items": items})
+        let title = if n == 1 {
+            format!("Reports from {y}")
+        } else {
+            format!("Reports from {y}, page {n} of {total}")
+        };
+        json!({
+            "title": title,
+            "year": y,
+            "summary": format!("{} reports published in {y}.", all.len()),
+            "items": items,
+            "pagination": pagination(a, n, total, |k| paths::year_page(y, k)),
+        })
     }
 
     /// A summary item for an agreement (for other modules).

@@ -391,10 +391,14 @@ pub fn sitemap_pages(a: &Archive) -> BTreeMap<String, Option<Date>> {
     }
     pages.insert("years/".into(), newest_report(a));
     for (y, reports) in &a.years {
-        pages.insert(
-            paths::year(*y),
-            reports.first().map(|&i| c.articles[i].meta.date),
-        );
+        for n in 1..=super::plan::list_pages(a, reports.len()) {
+            pages.insert(
+                paths::year_page(*y, n),
+                super::plan::page_of(a, reports, n)
+                    .first()
+                    .map(|&i| c.articles[i].meta.date),
+            );
+        }
     }
     let clause_date = |family: &[(usize, usize)]| {
         newest_of(family.iter().map(|&(g, _)| Some(c.agreements[g].meta.date)))

@@ -227,7 +227,7 @@ pub fn route_page(ctx: &Ctx<'_>, route: &Route) -> (&'static str, String, Value)
         Route::TagsIndex => ("tags.html", "tags/".into(), ctx.tags_index()),
         Route::Tag(t, n) => ("tag.html", paths::tag_page(t, *n), ctx.tag(t, *n)),
         Route::YearsIndex => ("years.html", "years/".into(), ctx.years_index()),
-        Route::Year(y) => ("year.html", paths::year(*y), ctx.year(*y)),
+        Route::Year(y, n) => ("year.html", paths::year_page(*y, *n), ctx.year(*y, *n)),
         Route::Clause(id) => (
             "clause.html",
             paths::clause(id),

@@ -94,7 +94,9 @@ pub fn plan(a: &Archive, search: bool) -> Vec<Route> {
     for (t, reports) in &a.tags {
         routes.extend((1..=list_pages(a, reports.len())).map(|n| Route::Tag(t.clone(), n)));
     }
-    routes.extend(a.years.keys().copied().map(Route::Year));
+    for (&y, reports) in &a.years {
+        routes.extend((1..=list_pages(a, reports.len())).map(|n| Route::Year(y, n)));
+    }
     routes.extend(
         a.clauses
             .iter()
@@ -312,9 +314,12 @@ pub fn reads<'a>(a: &'a Archive, r: &'a Route) -> Vec<Dep<'a>> {
             v
         }
         Route::YearsIndex => vec![YearsIndex],
-        Route::Year(y) => {
+        Route::Year(y, n) => {
             let mut v = vec![Year(*y)];
-            v.extend(summaries(Kind::Article, &mut a.years[y].iter().copied()));
+            v.extend(summaries(
+                Kind::Article,
+                &mut page_of(a, &a.years[y], *n).iter().copied(),
+            ));
             v
         }
         Route::Clause(id) => {

@@ -1,5 +1,6 @@
-//! Tag and party pages paginate at the site's `per_page`, as the reports list
-//! does: `/tags/<tag>/`, `/tags/<tag>/page/2/` … (and `/parties/<code>/page/N/`),
+//! Tag, year and party pages paginate at the site's `per_page`, as the reports
+//! list does: `/tags/<tag>/`, `/tags/<tag>/page/2/` … (`/years/<year>/page/N/`,
+//! `/parties/<code>/page/N/`),
 //! newest first, each page linked to its neighbours with `rel` links, every
 //! page in the sitemap; a tag with no more than `per_page` reports keeps its
 //! one page.
@@ -115,4 +116,36 @@ fn party_pages_go_on_with_their_reports_past_the_first_page() {
     assert!(third.contains("<a href=\"/parties/no/page/2/\" rel=\"prev\">"));
     let sitemap = site.read("sitemap.xml");
     assert!(sitemap.contains("<loc>https://example.org/parties/no/page/3/</loc>"));
+}
+
+#[test]
+fn year_pages_paginate_at_per_page() {
+    let site = TestSite::new("basic");
+    add_bulk(&site);
+    site.build_ok(&["--no-search"]);
+    let pages = [
+        site.read("years/2017/index.html"),
+        site.read("years/2017/page/2/index.html"),
+        site.read("years/2017/page/3/index.html"),
+    ];
+    assert!(!site.out("years/2017/page/4/index.html").exists());
+    let links: Vec<String> = pages.iter().flat_map(|p| report_links(p)).collect();
+    assert_eq!(links.len(), 5, "every report of 2017 on exactly one page");
+    assert_eq!(
+        links
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        5
+    );
+    assert!(pages[0].contains("<a href=\"/years/2017/page/2/\" rel=\"next\">"));
+    assert!(pages[2].contains("<a href=\"/years/2017/page/2/\" rel=\"prev\">"));
+    assert!(pages[1].contains("<h1>Reports from 2017, page 2 of 3</h1>"));
+    assert!(site
+        .read("sitemap.xml")
+        .contains("<loc>https://example.org/years/2017/page/3/</loc>"));
+    // 2014 has one report: one page, no navigation.
+    assert!(!site
+        .read("years/2014/index.html")
+        .contains("class=\"pagination\""));
 }
