@@ -78,7 +78,10 @@ fn views(a: &Archive) -> Vec<View> {
 pub fn render_each(tera: &Tera, ctx: &Ctx<'_>, emit: &(dyn Fn(Result<Output, Diagnostic>) + Sync)) {
     let a = ctx.archive;
     let views = views(a);
-    let items = Items::new(ctx);
+    let items = match Items::new(tera, ctx) {
+        Ok(items) => items,
+        Err(d) => return emit(Err(d)),
+    };
     views
         .par_iter()
         .flat_map_iter(|&v| view_pages(ctx, &items, v, &views))
@@ -90,21 +93,24 @@ pub fn render_each(tera: &Tera, ctx: &Ctx<'_>, emit: &(dyn Fn(Result<Output, Dia
 /// (`/timeline/…/<year>/`), so no page grows with the archive.
 pub const ENTRIES_PER_PAGE: usize = 1000;
 
-/// Every entry's list item, made once and shared by every view that lists it
-/// (a report is in the whole timeline, the reports view and the view of each
-/// of its parties). Tera values share their contents, so a view's copy costs
-/// a pointer.
+/// The template of one entry of the list, rendered once per entry.
+const ENTRY_TEMPLATE: &str = "partials/timeline_entry.html";
+
+/// Every entry's list item, rendered once (with [`ENTRY_TEMPLATE`]) and
+/// shared by every view that lists it (a report is in the whole timeline,
+/// the reports view and the view of each of its parties). Tera values share
+/// their contents, so a view's copy costs a pointer.
 struct Items {
     /// Every entry, oldest first; agreements before reports on the same day.
     order: Vec<Key>,
-    /// List item of each report, by index.
+    /// The rendered list item of each report, by index.
     articles: Vec<TeraValue>,
-    /// List item of each agreement, by index.
+    /// The rendered list item of each agreement, by index.
     agreements: Vec<TeraValue>,
 }
 
 impl Items {
-    fn new(ctx: &Ctx<'_>) -> Items {
+    fn new(tera: &Tera, ctx: &Ctx<'_>) -> Result<Items, Diagnostic> {
         let a = ctx.archive;
         let key = |kind, idx| Key { kind, idx };
         let mut order: Vec<Key> = (0..a.content.agreements.len())
@@ -121,18 +127,24 @@ impl Items {
                 .then(x.kind.cmp(&y.kind).reverse())
                 .then_with(|| slug(x).cmp(slug(y)))
         });
-        let item = |k: Key| TeraValue::from_serializable(&entry(ctx, k));
-        Items {
+        let item = |k: Key| -> Result<TeraValue, Diagnostic> {
+            let mut c = tera::Context::new();
+            c.insert("e", &entry(ctx, k));
+            tera.render(ENTRY_TEMPLATE, &c)
+                .map(|html| TeraValue::safe_string(&html))
+                .map_err(|e| super::templates::template_error(&e, Some("/timeline/")))
+        };
+        Ok(Items {
             order,
             articles: (0..a.content.articles.len())
                 .into_par_iter()
                 .map(|i| item(key(Kind::Article, i)))
-                .collect(),
+                .collect::<Result<_, _>>()?,
             agreements: (0..a.content.agreements.len())
                 .into_par_iter()
                 .map(|i| item(key(Kind::Agreement, i)))
-                .collect(),
-        }
+                .collect::<Result<_, _>>()?,
+        })
     }
 
     fn get(&self, k: Key) -> TeraValue {
