@@ -151,9 +151,20 @@ pub mod routes {
         if sections().iter().any(|s| s == slug) {
             return Some(format!("{slug}/"));
         }
+        if is_sitemap_part(&format!("{slug}.xml")) {
+            return Some(format!("{slug}.xml"));
+        }
         root_files()
             .into_iter()
             .find(|f| f.split('.').next() == Some(slug))
+    }
+
+    /// True for the parts of a split sitemap (`sitemap1.xml`, `sitemap2.xml`, …),
+    /// which a large site writes at its root beside `sitemap.xml`.
+    pub fn is_sitemap_part(name: &str) -> bool {
+        name.strip_prefix("sitemap")
+            .and_then(|r| r.strip_suffix(".xml"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
     }
 
     /// True when a page slug would give a URL Annals uses itself.
@@ -165,7 +176,9 @@ pub mod routes {
     /// separators) would land on, or inside, output Annals writes itself.
     pub fn is_reserved_output(rel: &str) -> bool {
         let first = rel.split('/').next().unwrap_or(rel);
-        sections().iter().any(|s| s == first) || root_files().iter().any(|f| f == rel)
+        sections().iter().any(|s| s == first)
+            || root_files().iter().any(|f| f == rel)
+            || is_sitemap_part(rel)
     }
 }
 
@@ -430,6 +443,19 @@ pub fn out_path(rel: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sitemap_parts_are_reserved_for_pages_and_static_files() {
+        assert!(routes::is_sitemap_part("sitemap12.xml"));
+        assert!(!routes::is_sitemap_part("sitemap.xml"));
+        assert!(!routes::is_sitemap_part("sitemapx.xml"));
+        assert_eq!(
+            routes::reserved_page_output("sitemap2").as_deref(),
+            Some("sitemap2.xml")
+        );
+        assert!(routes::is_reserved_output("sitemap3.xml"));
+        assert!(!routes::is_reserved_page("sitemaps-guide"));
+    }
 
     #[test]
     fn subpath_and_root() {

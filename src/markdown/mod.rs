@@ -186,18 +186,15 @@ pub fn render_body<A: NoteSource>(
     let mut links = Vec::new();
     rewrite_links(&mut events, &origin, &mut links, diags);
 
-    // Flatten the text and remember which event each piece came from.
-    let (flat, pieces) = flatten(&events);
-    out.word_count = flat
-        .split(|c: char| c.is_whitespace() || c == BLOCK_BOUNDARY)
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count();
-    // Only files with annotations need the matching text.
-    let norm = if annotations.is_empty() {
-        NormalizedText::new("")
+    out.word_count = notes::count_words(&events);
+    // Only files with annotations need the flat text (with which event each
+    // piece came from) and its normalised form for matching.
+    let (flat, pieces) = if annotations.is_empty() {
+        (String::new(), vec![])
     } else {
-        NormalizedText::new(&flat)
+        flatten(&events)
     };
+    let norm = NormalizedText::new(&flat);
 
     // Anchor each annotation.
     let mut anchored: Vec<(usize, Range<usize>)> = vec![]; // (annotation index, flat range)

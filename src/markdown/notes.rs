@@ -42,6 +42,41 @@ pub(super) fn flatten(events: &[(Event<'_>, Range<usize>)]) -> (String, Vec<Piec
     (flat, pieces)
 }
 
+/// Words in the text [`flatten`] would give: runs between whitespace and
+/// block borders that hold a letter or digit. Counted without building it.
+pub(super) fn count_words(events: &[(Event<'_>, Range<usize>)]) -> usize {
+    let mut words = 0;
+    // Whether the current run has a letter or digit (counted at its end).
+    let mut alnum = false;
+    let mut border = |alnum: &mut bool| {
+        if std::mem::take(alnum) {
+            words += 1;
+        }
+    };
+    for (e, _) in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => {
+                for c in t.chars() {
+                    if c.is_whitespace() || c == BLOCK_BOUNDARY {
+                        border(&mut alnum);
+                    } else if c.is_alphanumeric() {
+                        alnum = true;
+                    }
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => border(&mut alnum),
+            Event::Start(tag) if is_block(tag) => border(&mut alnum),
+            Event::End(tag) if is_block_end(tag) => border(&mut alnum),
+            Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::Rule => {
+                border(&mut alnum)
+            }
+            _ => {}
+        }
+    }
+    border(&mut alnum);
+    words
+}
+
 pub(super) fn is_block(tag: &Tag<'_>) -> bool {
     !matches!(
         tag,
@@ -216,5 +251,40 @@ pub(super) fn apply_marks(
             note_ref(&mut html, n);
         }
         events[end].0 = Event::InlineHtml(html.into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The word count of the flat text, as it was computed before
+    /// `count_words` learned to do without building it.
+    fn counted_from_flat(md: &str) -> usize {
+        let events: Vec<_> = Parser::new_ext(md, options()).into_offset_iter().collect();
+        let (flat, _) = flatten(&events);
+        flat.split(|c: char| c.is_whitespace() || c == BLOCK_BOUNDARY)
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count()
+    }
+
+    #[test]
+    fn count_words_agrees_with_the_flat_text() {
+        for md in [
+            "",
+            "one",
+            "two words",
+            "a *b*c d",
+            "foo**bar** baz\nnext line",
+            "# Heading\n\nPara one.\n\n- item\n- item two\n\n> quote — dash",
+            "`code` and [link](https://example.org) 2015-09-25",
+            "| a | b |\n|---|---|\n| 1 | x y |",
+            "trailing  \nhard break\n\n---\n\nfootnote[^1]\n\n[^1]: note text",
+            "— – ... !!! ",
+            "- [x] done\n- [ ] todo",
+        ] {
+            let events: Vec<_> = Parser::new_ext(md, options()).into_offset_iter().collect();
+            assert_eq!(count_words(&events), counted_from_flat(md), "{md:?}");
+        }
     }
 }

@@ -49,10 +49,7 @@ pub fn render(_tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
             bytes: agreement_feed(a, i).into_bytes(),
         });
     }
-    out.push(Output {
-        path: "sitemap.xml".into(),
-        bytes: sitemap(a, &sitemap_pages(a)).into_bytes(),
-    });
+    out.extend(sitemap_files(a, &sitemap_pages(a)));
     out.push(Output {
         path: "robots.txt".into(),
         bytes: format!(
@@ -235,7 +232,9 @@ fn archive_feed(a: &Archive, reports: &[usize]) -> String {
     feed(a, &head, reports)
 }
 
-/// One agreement's coverage: the newest `feed_limit` reports covering it.
+/// One agreement's coverage: the newest `feed_limit` reports covering it,
+/// newest first (a feed tells subscribers what is new; the agreement page
+/// lists the whole coverage).
 fn agreement_feed(a: &Archive, i: usize) -> String {
     let g = &a.content.agreements[i];
     // `coverage` is oldest first.
@@ -426,19 +425,72 @@ pub fn sitemap_pages(a: &Archive) -> BTreeMap<String, Option<Date>> {
     pages
 }
 
-/// `sitemap.xml` for the given site-relative pages.
-pub fn sitemap(a: &Archive, pages: &BTreeMap<String, Option<Date>>) -> String {
-    let mut x = String::with_capacity(128 + pages.len() * 120);
-    x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(x, "<urlset xmlns=\"{SITEMAP_NS}\">");
+/// Most URLs one sitemap file lists: the sitemaps protocol allows 50,000 (and
+/// 50 MB, which 50,000 of our URLs stay far below).
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// The sitemap of the given site-relative pages: `sitemap.xml` alone, or,
+/// past [`SITEMAP_URLS`] pages, `sitemap.xml` as a sitemap index pointing at
+/// `sitemap1.xml`, `sitemap2.xml`, … of at most that many URLs each.
+pub fn sitemap_files(a: &Archive, pages: &BTreeMap<String, Option<Date>>) -> Vec<Output> {
     // Sort by the final URL so the order never depends on the map's key order.
     let mut urls: Vec<(String, Option<Date>)> = pages
         .iter()
         .map(|(rel, d)| (a.urls.absolute(rel), *d))
         .collect();
     urls.sort();
+    split_sitemap(&urls, SITEMAP_URLS, &|rel| a.urls.absolute(rel))
+        .into_iter()
+        .map(|(path, xml)| Output {
+            path,
+            bytes: xml.into_bytes(),
+        })
+        .collect()
+}
+
+/// The name of the `n`th part of a split sitemap (1-based).
+pub fn sitemap_part(n: usize) -> String {
+    format!("sitemap{n}.xml")
+}
+
+/// `(path, XML)` of the sitemap files for sorted absolute `urls`, at most
+/// `limit` URLs per file; `absolute` makes a site-relative path absolute.
+fn split_sitemap(
+    urls: &[(String, Option<Date>)],
+    limit: usize,
+    absolute: &dyn Fn(&str) -> String,
+) -> Vec<(String, String)> {
+    if urls.len() <= limit {
+        return vec![("sitemap.xml".into(), urlset(urls))];
+    }
+    let mut files = vec![];
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(index, "<sitemapindex xmlns=\"{SITEMAP_NS}\">");
+    for (n, part) in urls.chunks(limit).enumerate() {
+        let path = sitemap_part(n + 1);
+        let _ = write!(
+            index,
+            "  <sitemap><loc>{}</loc>",
+            xml_escape(&absolute(&path))
+        );
+        if let Some(d) = part.iter().filter_map(|(_, d)| *d).max() {
+            let _ = write!(index, "<lastmod>{}</lastmod>", d.iso());
+        }
+        index.push_str("</sitemap>\n");
+        files.push((path, urlset(part)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.insert(0, ("sitemap.xml".into(), index));
+    files
+}
+
+/// One `<urlset>` sitemap file.
+fn urlset(urls: &[(String, Option<Date>)]) -> String {
+    let mut x = String::with_capacity(128 + urls.len() * 120);
+    x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(x, "<urlset xmlns=\"{SITEMAP_NS}\">");
     for (loc, lastmod) in urls {
-        let _ = write!(x, "  <url><loc>{}</loc>", xml_escape(&loc));
+        let _ = write!(x, "  <url><loc>{}</loc>", xml_escape(loc));
         if let Some(d) = lastmod {
             let _ = write!(x, "<lastmod>{}</lastmod>", d.iso());
         }
@@ -458,5 +510,67 @@ mod tests {
             xml_escape("a & <b> \"c\" 'd'\u{1}\n"),
             "a &amp; &lt;b&gt; &quot;c&quot; &apos;d&apos;\n"
         );
+    }
+
+    #[test]
+    fn a_sitemap_past_the_limit_becomes_an_index_of_parts() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        let urls: Vec<(String, Option<Date>)> = (0..7)
+            .map(|i| {
+                let date = (i % 2 == 0).then(|| d(&format!("2016-0{}-01", i + 1)));
+                (format!("https://x.example/p{i}/"), date)
+            })
+            .collect();
+        let abs = |rel: &str| format!("https://x.example/{rel}");
+        // At or under the limit: one urlset.
+        let one = split_sitemap(&urls, 7, &abs);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].0, "sitemap.xml");
+        assert!(one[0].1.contains("<urlset") && one[0].1.matches("<url>").count() == 7);
+        // Past it: sitemap.xml indexes three parts holding every URL once.
+        let files = split_sitemap(&urls, 3, &abs);
+        let names: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap.xml",
+                "sitemap1.xml",
+                "sitemap2.xml",
+                "sitemap3.xml"
+            ]
+        );
+        let index = roxmltree::Document::parse(&files[0].1).unwrap();
+        assert_eq!(index.root_element().tag_name().name(), "sitemapindex");
+        let locs: Vec<&str> = index
+            .descendants()
+            .filter(|n| n.has_tag_name("loc"))
+            .filter_map(|n| n.text())
+            .collect();
+        assert_eq!(
+            locs,
+            [
+                "https://x.example/sitemap1.xml",
+                "https://x.example/sitemap2.xml",
+                "https://x.example/sitemap3.xml"
+            ]
+        );
+        // Each part's lastmod is its newest page's.
+        assert!(files[0]
+            .1
+            .contains("<loc>https://x.example/sitemap1.xml</loc><lastmod>2016-03-01</lastmod>"));
+        let mut listed = vec![];
+        for (_, xml) in &files[1..] {
+            let doc = roxmltree::Document::parse(xml).unwrap();
+            assert_eq!(doc.root_element().tag_name().name(), "urlset");
+            let n = doc.descendants().filter(|n| n.has_tag_name("url")).count();
+            assert!(n <= 3);
+            listed.extend(
+                doc.descendants()
+                    .filter(|n| n.has_tag_name("loc"))
+                    .filter_map(|n| n.text().map(str::to_string)),
+            );
+        }
+        let all: Vec<String> = urls.iter().map(|(u, _)| u.clone()).collect();
+        assert_eq!(listed, all);
     }
 }

@@ -145,6 +145,31 @@ fn check_atom(site: &TestSite, rel: &str) -> Vec<String> {
     ids
 }
 
+/// Regression: an agreement's feed carried every report covering it (8 MB
+/// for one agreement of a 100,000-report archive). It carries the newest 50.
+#[test]
+fn agreement_feeds_carry_the_newest_fifty_reports() {
+    let site = TestSite::new("feeds");
+    for n in 0..55 {
+        site.write(
+            &format!("content/articles/2016-report-{n:02}.md"),
+            &format!(
+                "---\ntitle: Report {n}\ndate: 2016-01-{:02}\nsource:\n  publisher: P\n  url: https://example.org/{n}\nsummary: S.\nagreements: [first-pact]\nparties: [us]\n---\nText {n}.\n",
+                1 + n % 28
+            ),
+        );
+    }
+    site.build_ok(&["--base-url", BASE]);
+    let ids = check_atom(&site, "agreements/first-pact/feed.xml");
+    assert_eq!(ids.len(), 50);
+    // Newest first: only 2016 reports made it, none of the three from 2015.
+    assert!(ids[0].contains("2016-report-"), "{}", ids[0]);
+    assert!(ids.iter().all(|u| !u.contains("2015-")));
+    // The agreement page still lists every report.
+    let page = site.read("agreements/first-pact/index.html");
+    assert!(page.matches("2016-report-").count() >= 55);
+}
+
 #[test]
 fn feeds_are_atom_with_absolute_urls_and_content_dates() {
     let site = built();
