@@ -149,3 +149,49 @@ fn year_pages_paginate_at_per_page() {
         .read("years/2014/index.html")
         .contains("class=\"pagination\""));
 }
+
+/// The live server's files, compared with a clean in-memory build of the same
+/// content.
+fn assert_same_as_clean(site: &TestSite, s: &annals::serve::session::Session, step: &str) {
+    let fresh = annals::serve::session::Session::new(site.root(), false, None);
+    let inc = s.outputs();
+    let full = fresh.outputs();
+    assert_eq!(
+        inc.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>(),
+        "{step}: different file lists"
+    );
+    for (k, v) in &full {
+        assert!(inc[k] == *v, "{step}: {k} differs from a clean build");
+    }
+}
+
+#[test]
+fn serve_opens_and_closes_a_tags_second_page_as_a_clean_build_does() {
+    let site = TestSite::new("basic");
+    add_bulk(&site);
+    let third = "content/articles/2017-01-03-bulk-3.md";
+    let third_text = std::fs::read_to_string(site.root().join(third)).unwrap();
+    std::fs::remove_file(site.root().join(third)).unwrap();
+    std::fs::remove_file(site.root().join("content/articles/2017-01-04-bulk-4.md")).unwrap();
+    std::fs::remove_file(site.root().join("content/articles/2017-01-05-bulk-5.md")).unwrap();
+    // Two reports tagged `bulk` at two a page: one page.
+    let mut s = annals::serve::session::Session::new(site.root(), false, None);
+    assert!(s.get("tags/bulk/index.html").is_some());
+    assert!(s.get("tags/bulk/page/2/index.html").is_none());
+    // A third opens the second page of the tag, of the year and of Norway.
+    site.write(third, &third_text);
+    s.apply(&[std::path::PathBuf::from(third)]);
+    for page in ["tags/bulk", "years/2017", "parties/no"] {
+        assert!(
+            s.get(&format!("{page}/page/2/index.html")).is_some(),
+            "{page}/page/2/"
+        );
+    }
+    assert_same_as_clean(&site, &s, "third report");
+    // Deleting it closes them again.
+    std::fs::remove_file(site.root().join(third)).unwrap();
+    s.apply(&[std::path::PathBuf::from(third)]);
+    assert!(s.get("tags/bulk/page/2/index.html").is_none());
+    assert_same_as_clean(&site, &s, "deleted");
+}
