@@ -282,6 +282,14 @@ pub mod paths {
     pub fn timeline_year(view: &str, year: i64) -> String {
         format!("{view}{year}/")
     }
+    /// Page `n` (1-based) of one year of a timeline view at `view`.
+    pub fn timeline_year_page(view: &str, year: i64, n: usize) -> String {
+        if n <= 1 {
+            timeline_year(view, year)
+        } else {
+            format!("{view}{year}/page/{n}/")
+        }
+    }
     /// Page `n` (1-based) of the notes index.
     pub fn annotations_page(n: usize) -> String {
         if n <= 1 {

@@ -90,7 +90,8 @@ pub fn render_each(tera: &Tera, ctx: &Ctx<'_>, emit: &(dyn Fn(Result<Output, Dia
 
 /// Entries a view lists on its own page; a larger view lists its years with
 /// links, and each year's entries on a page of its own
-/// (`/timeline/…/<year>/`), so no page grows with the archive.
+/// (`/timeline/…/<year>/`), a year with more entries on several
+/// (`/timeline/…/<year>/page/2/`), so no page grows with the archive.
 pub const ENTRIES_PER_PAGE: usize = 1000;
 
 /// The template of one entry of the list, rendered once per entry.
@@ -256,12 +257,20 @@ fn view_pages(
     ]);
     for (y, entries) in years {
         let n = entries.len();
-        let year_rel = paths::timeline_year(&rel, i64::from(y));
-        index.push(year_item(y, n, vec![], Some(a.urls.path(&year_rel))));
-        let page = with(
-            head.clone(),
-            vec![
-                ("title", TeraValue::from(format!("{title}, {y}"))),
+        let page_rel = |k: usize| paths::timeline_year_page(&rel, i64::from(y), k);
+        index.push(year_item(y, n, vec![], Some(a.urls.path(&page_rel(1)))));
+        let chunks: Vec<&[TeraValue]> = entries.chunks(ENTRIES_PER_PAGE).collect();
+        let total = chunks.len();
+        for (k, chunk) in (1..).zip(chunks) {
+            let mut fields = vec![
+                (
+                    "title",
+                    TeraValue::from(if k == 1 {
+                        format!("{title}, {y}")
+                    } else {
+                        format!("{title}, {y}, page {k} of {total}")
+                    }),
+                ),
                 (
                     "summary",
                     TeraValue::from(format!(
@@ -272,12 +281,38 @@ fn view_pages(
                 ("up", up.clone()),
                 (
                     "years",
-                    TeraValue::from(vec![year_item(y, n, entries, None)]),
+                    TeraValue::from(vec![year_item(y, n, chunk.to_vec(), None)]),
                 ),
                 ("chart", TeraValue::none()),
-            ],
-        );
-        out.push((year_rel, page));
+            ];
+            if total > 1 {
+                let link = |j: usize| TeraValue::from(a.urls.path(&page_rel(j)));
+                fields.push((
+                    "pagination",
+                    tera_map([
+                        ("current", TeraValue::from(k)),
+                        ("total", TeraValue::from(total)),
+                        (
+                            "prev",
+                            if k > 1 {
+                                link(k - 1)
+                            } else {
+                                TeraValue::none()
+                            },
+                        ),
+                        (
+                            "next",
+                            if k < total {
+                                link(k + 1)
+                            } else {
+                                TeraValue::none()
+                            },
+                        ),
+                    ]),
+                ));
+            }
+            out.push((page_rel(k), with(head.clone(), fields)));
+        }
     }
     let page = with(
         head,

@@ -123,3 +123,40 @@ fn timeline_chart_counts_entries_above_the_thresholds() {
     assert!(svg.contains("href=\"/timeline/us/2017/\""));
     assert!(svg.len() < 20_000, "the chart is {} bytes", svg.len());
 }
+
+#[test]
+fn a_timeline_year_with_more_entries_than_a_page_goes_on_to_more_pages() {
+    let site = TestSite::new("basic");
+    // 1,100 reports of 2017.
+    for i in 0..1100 {
+        let day = 1 + i % 28;
+        site.write(
+            &format!("content/articles/2017-05-{day:02}-busy-{i}.md"),
+            &format!("---\ntitle: Busy report {i}\ndate: 2017-05-{day:02}\nsource:\n  publisher: X\n  url: https://example.org/busy/{i}\nsummary: Busy.\n---\nWords.\n"),
+        );
+    }
+    site.build_ok(&["--no-search"]);
+    let first = site.read("timeline/2017/index.html");
+    let second = site.read("timeline/2017/page/2/index.html");
+    assert!(!site.out("timeline/2017/page/3/index.html").exists());
+    let count = |html: &str| html.matches("<li class=\"tl-entry ").count();
+    assert_eq!(count(&first), 1000, "a full page");
+    assert_eq!(count(&second), 100, "the rest of the year");
+    assert!(first.contains("<a href=\"/timeline/2017/page/2/\" rel=\"next\">Later →</a>"));
+    assert!(second.contains("<a href=\"/timeline/2017/\" rel=\"prev\">← Earlier</a>"));
+    assert!(second.contains("<h1>Timeline, 2017, page 2 of 2</h1>"));
+    // Oldest first across the pages: the last entry of the first page is no
+    // later than the first of the second.
+    let dates = |html: &str| -> Vec<String> {
+        html.split("<time datetime=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .map(str::to_string)
+            .collect()
+    };
+    assert!(dates(&first).last() <= dates(&second).first());
+    // The index of the view links the year's first page.
+    assert!(site
+        .read("timeline/index.html")
+        .contains("href=\"/timeline/2017/\""));
+}
