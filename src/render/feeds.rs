@@ -411,7 +411,10 @@ pub fn sitemap_pages(a: &Archive) -> BTreeMap<String, Option<Date>> {
             pages.insert(paths::clause(id), clause_date(family));
         }
     }
-    pages.insert("timeline/".into(), newest_content);
+    // The timeline's views, and the pages of their years when they are split.
+    for rel in super::timeline::pages(a) {
+        pages.insert(rel, newest_content);
+    }
     pages.insert(
         "annotations/".into(),
         newest_of(

@@ -94,6 +94,34 @@ pub fn render_each(tera: &Tera, ctx: &Ctx<'_>, emit: &(dyn Fn(Result<Output, Dia
 /// (`/timeline/…/<year>/page/2/`), so no page grows with the archive.
 pub const ENTRIES_PER_PAGE: usize = 1000;
 
+/// Every page the timeline writes, site-relative, as [`render_each`] makes
+/// them (for the sitemap): each view, and the pages of its years when it is
+/// split.
+pub fn pages(a: &Archive) -> Vec<String> {
+    let mut out = vec![];
+    for v in views(a) {
+        let rel = v.rel(a);
+        let (arts, agrs) = v.entries(a);
+        if arts.len() + agrs.len() > ENTRIES_PER_PAGE {
+            let mut per_year: BTreeMap<i16, usize> = BTreeMap::new();
+            let dates = arts
+                .iter()
+                .map(|&i| a.content.articles[i].meta.date)
+                .chain(agrs.iter().map(|&i| a.content.agreements[i].meta.date));
+            for d in dates {
+                *per_year.entry(d.year()).or_default() += 1;
+            }
+            for (y, n) in per_year {
+                for k in 1..=n.div_ceil(ENTRIES_PER_PAGE) {
+                    out.push(paths::timeline_year_page(&rel, i64::from(y), k));
+                }
+            }
+        }
+        out.push(rel);
+    }
+    out
+}
+
 /// The template of one entry of the list, rendered once per entry.
 const ENTRY_TEMPLATE: &str = "partials/timeline_entry.html";
 

@@ -159,4 +159,26 @@ fn a_timeline_year_with_more_entries_than_a_page_goes_on_to_more_pages() {
     assert!(site
         .read("timeline/index.html")
         .contains("href=\"/timeline/2017/\""));
+    // The sitemap lists every page of the timeline.
+    let sitemap = site.read("sitemap.xml");
+    let public = site.root().join("public");
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(public.join("timeline")) {
+        let entry = entry.unwrap();
+        if entry.file_name() == "index.html" {
+            let dir = entry
+                .path()
+                .parent()
+                .unwrap()
+                .strip_prefix(&public)
+                .unwrap();
+            let rel = dir.to_string_lossy().replace('\\', "/");
+            assert!(
+                sitemap.contains(&format!("<loc>https://example.org/{rel}/</loc>")),
+                "{rel}/ in the sitemap"
+            );
+            pages += 1;
+        }
+    }
+    assert!(pages > 10, "{pages} timeline pages");
 }
