@@ -2,11 +2,12 @@
 //! annotation kind (in the vocabulary's order), each linking to its place in its
 //! report (`#note-N`) and to the highlighted words (`#mark-N`).
 
-use serde_json::{json, Value};
+use serde::Serialize;
 use tera::Tera;
 
-use super::context::Ctx;
+use super::context::{Ctx, PageContext, Pagination};
 use super::{fill_links, render_page, Output};
+use crate::content::model::SourceRef;
 use crate::diagnostics::Diagnostic;
 use crate::resolve::{Key, Kind};
 use crate::urls::paths;
@@ -18,10 +19,99 @@ pub const PATH: &str = "annotations/";
 /// no page grows with the archive (about 1 kB of HTML per note).
 pub const NOTES_PER_PAGE: usize = 500;
 
+/// `page` of `annotations.html`: one page of the notes index.
+#[derive(Serialize)]
+pub struct AnnotationsPage<'n> {
+    /// "Editors’ notes", or "Editors’ notes, page n of m".
+    pub title: String,
+    /// How many notes across how many reports.
+    pub summary: &'n str,
+    /// How many notes there are in all.
+    pub total: usize,
+    /// Every kind, in the vocabulary's order, with this page's notes of it.
+    pub groups: Vec<KindGroup<'n>>,
+    /// Where this page is among the others.
+    pub pagination: Pagination,
+}
+
+/// One annotation kind on a page of the notes index.
+#[derive(Serialize)]
+pub struct KindGroup<'n> {
+    /// The kind's key.
+    pub key: &'n str,
+    /// Its label.
+    pub label: &'n str,
+    /// Its description, or none.
+    pub description: Option<&'n str>,
+    /// How many notes of this kind there are in all.
+    pub count: usize,
+    /// Its first note's place: `<page>#kind-<key>`.
+    pub url: String,
+    /// Whether this page shows it (it has notes here, or none at all and this
+    /// is the first page).
+    pub on_page: bool,
+    /// Its notes on this page, report date, report and note number order.
+    pub notes: &'n [IndexedNote<'n>],
+}
+
+/// One note on the notes index.
+#[derive(Serialize)]
+pub struct IndexedNote<'a> {
+    /// Its id on the page: `<report slug>-note-<n>`.
+    pub id: String,
+    /// Its number in its report.
+    pub number: usize,
+    /// The words it marks.
+    pub exact: &'a str,
+    /// Whether those words bring their own quotation marks.
+    pub quoted: bool,
+    /// The note, links filled in.
+    pub html: String,
+    /// Its sources, each `{url, archived?}`.
+    pub sources: &'a [SourceRef],
+    /// How sure it is, or none.
+    pub confidence: Option<&'a str>,
+    /// The note in its report.
+    pub note_url: String,
+    /// The marked words in its report.
+    pub mark_url: String,
+    /// Its report.
+    pub report: ReportRef<'a>,
+}
+
+/// The report a note is in.
+#[derive(Serialize)]
+pub struct ReportRef<'a> {
+    /// Its title.
+    pub title: &'a str,
+    /// Its page.
+    pub url: String,
+    /// Its date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Who published the original.
+    pub publisher: &'a str,
+}
+
+impl PageContext for AnnotationsPage<'_> {
+    fn title(&self) -> &str {
+        &self.title
+    }
+}
+
+/// Every note of the archive by kind, in the vocabulary's order.
+pub struct Notes<'a> {
+    /// (key, label, description, notes), kinds in the vocabulary's order; a
+    /// kind the vocabulary lacks comes last, its key as label.
+    kinds: Vec<(&'a str, &'a str, Option<&'a str>, Vec<IndexedNote<'a>>)>,
+    /// The index's summary sentence.
+    summary: String,
+}
+
 /// Renders this module's output files: `/annotations/` and, on a large
 /// archive, its further pages.
 pub fn render(tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
-    pages(ctx, NOTES_PER_PAGE)
+    let notes = notes(ctx);
+    pages(ctx, &notes, NOTES_PER_PAGE)
         .into_iter()
         .map(|(rel, page)| render_page(tera, ctx, "annotations.html", &rel, &page))
         .collect()
@@ -29,68 +119,69 @@ pub fn render(tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
 
 /// Every page of the notes index as (site-relative path, `page`), each with
 /// at most `per_page` notes, kinds in the vocabulary's order.
-pub fn pages(ctx: &Ctx<'_>, per_page: usize) -> Vec<(String, Value)> {
-    let mut whole = page(ctx);
-    let all_groups = std::mem::take(&mut whole["groups"]);
-    let total = whole["total"].as_u64().unwrap_or(0) as usize;
-    let n_pages = total.div_ceil(per_page.max(1)).max(1);
+pub fn pages<'n>(
+    ctx: &Ctx<'_>,
+    notes: &'n Notes<'n>,
+    per_page: usize,
+) -> Vec<(String, AnnotationsPage<'n>)> {
+    let per_page = per_page.max(1);
+    let total: usize = notes.kinds.iter().map(|k| k.3.len()).sum();
+    let n_pages = total.div_ceil(per_page).max(1);
     let a = ctx.archive;
     let url = |n: usize| a.urls.path(&paths::annotations_page(n));
     // Each kind's first note's page, for the kinds' links.
     let mut seen = 0;
     let mut first_page = vec![];
-    for g in all_groups.as_array().into_iter().flatten() {
-        first_page.push(seen / per_page.max(1) + 1);
-        seen += g["count"].as_u64().unwrap_or(0) as usize;
+    for k in &notes.kinds {
+        first_page.push(seen / per_page + 1);
+        seen += k.3.len();
     }
     let mut out = vec![];
     for n in 1..=n_pages {
         let (from, to) = ((n - 1) * per_page, n * per_page);
         let mut start = 0;
-        let groups: Vec<Value> = all_groups
-            .as_array()
-            .into_iter()
-            .flatten()
+        let groups = notes
+            .kinds
+            .iter()
             .zip(&first_page)
-            .map(|(g, &first)| {
-                let count = g["count"].as_u64().unwrap_or(0) as usize;
+            .map(|((key, label, description, all), &first)| {
+                let count = all.len();
                 let (lo, hi) = (
-                    from.saturating_sub(start),
+                    from.saturating_sub(start).min(count),
                     to.saturating_sub(start).min(count),
                 );
                 start += count;
-                let notes: Vec<Value> = g["notes"]
-                    .as_array()
-                    .map(|v| v[lo.min(v.len())..hi.max(lo).min(v.len())].to_vec())
-                    .unwrap_or_default();
-                let mut g = json!({
-                    "key": g["key"],
-                    "label": g["label"],
-                    "description": g["description"],
-                    "count": g["count"],
-                });
-                g["url"] = json!(format!(
-                    "{}#kind-{}",
-                    url(first),
-                    g["key"].as_str().unwrap_or("")
-                ));
-                g["on_page"] = json!(!notes.is_empty() || (count == 0 && n == 1));
-                g["notes"] = json!(notes);
-                g
+                let on_page = &all[lo..hi.max(lo)];
+                KindGroup {
+                    key,
+                    label,
+                    description: *description,
+                    count,
+                    url: format!("{}#kind-{key}", url(first)),
+                    on_page: !on_page.is_empty() || (count == 0 && n == 1),
+                    notes: on_page,
+                }
             })
             .collect();
-        let mut p = whole.clone();
-        p["groups"] = json!(groups);
-        if n > 1 {
-            p["title"] = json!(format!("Editors’ notes, page {n} of {n_pages}"));
-        }
-        p["pagination"] = json!({
-            "current": n,
-            "total": n_pages,
-            "prev": (n > 1).then(|| url(n - 1)),
-            "next": (n < n_pages).then(|| url(n + 1)),
-        });
-        out.push((paths::annotations_page(n), p));
+        out.push((
+            paths::annotations_page(n),
+            AnnotationsPage {
+                title: if n > 1 {
+                    format!("Editors’ notes, page {n} of {n_pages}")
+                } else {
+                    "Editors’ notes".to_string()
+                },
+                summary: &notes.summary,
+                total,
+                groups,
+                pagination: Pagination {
+                    current: n,
+                    total: n_pages,
+                    prev: (n > 1).then(|| url(n - 1)),
+                    next: (n < n_pages).then(|| url(n + 1)),
+                },
+            },
+        ));
     }
     out
 }
@@ -99,20 +190,20 @@ pub fn pages(ctx: &Ctx<'_>, per_page: usize) -> Vec<(String, Value)> {
 /// a curly single one is more often an apostrophe).
 const QUOTES: [char; 4] = ['"', '\'', '“', '”'];
 
-/// One note, ready for the template, with what it sorts by.
+/// One note with what it sorts by.
 struct Item<'a> {
     kind: &'a str,
     date: crate::content::date::Date,
     slug: &'a str,
     number: usize,
-    value: Value,
+    note: IndexedNote<'a>,
 }
 
-/// `page` for `/annotations/`.
-pub fn page(ctx: &Ctx<'_>) -> Value {
+/// Every note of the archive, by kind.
+pub fn notes<'a>(ctx: &Ctx<'a>) -> Notes<'a> {
     let a = ctx.archive;
     let empty = vec![];
-    let mut items: Vec<Item<'_>> = vec![];
+    let mut items: Vec<Item<'a>> = vec![];
     for (i, e) in a.content.articles.iter().enumerate() {
         let key = Key {
             kind: Kind::Article,
@@ -127,24 +218,24 @@ pub fn page(ctx: &Ctx<'_>) -> Value {
                 date: e.meta.date,
                 slug: &e.slug,
                 number: n.number,
-                value: json!({
-                    "id": format!("{}-note-{}", e.slug, n.number),
-                    "number": n.number,
-                    "exact": n.exact,
+                note: IndexedNote {
+                    id: format!("{}-note-{}", e.slug, n.number),
+                    number: n.number,
+                    exact: &n.exact,
                     // Words that bring their own quotation marks get no more.
-                    "quoted": n.exact.starts_with(QUOTES) || n.exact.ends_with(QUOTES),
-                    "html": fill_links(&n.note_html, links),
-                    "sources": decl.sources,
-                    "confidence": decl.confidence,
-                    "note_url": format!("{report_url}#note-{}", n.number),
-                    "mark_url": format!("{report_url}#mark-{}", n.number),
-                    "report": {
-                        "title": e.meta.title,
-                        "url": report_url,
-                        "date": e.meta.date.iso(),
-                        "publisher": e.meta.source.publisher,
+                    quoted: n.exact.starts_with(QUOTES) || n.exact.ends_with(QUOTES),
+                    html: fill_links(&n.note_html, links),
+                    sources: &decl.sources,
+                    confidence: decl.confidence.as_deref(),
+                    note_url: format!("{report_url}#note-{}", n.number),
+                    mark_url: format!("{report_url}#mark-{}", n.number),
+                    report: ReportRef {
+                        title: &e.meta.title,
+                        url: report_url.clone(),
+                        date: e.meta.date.iso(),
+                        publisher: &e.meta.source.publisher,
                     },
-                }),
+                },
             });
         }
     }
@@ -153,49 +244,42 @@ pub fn page(ctx: &Ctx<'_>) -> Value {
 
     // Groups in the vocabulary's order; a kind the vocabulary lacks (resolve
     // reports it) still gets a group at the end so no note is lost.
-    let mut order: Vec<(String, String, Option<String>)> = a
+    let mut kinds: Vec<(&'a str, &'a str, Option<&'a str>, Vec<IndexedNote<'a>>)> = a
         .config
         .annotation_kinds
         .iter()
-        .map(|(k, t)| (k.clone(), t.label.clone(), t.description.clone()))
-        .collect();
-    for it in &items {
-        if !order.iter().any(|(k, _, _)| k == it.kind) {
-            order.push((it.kind.to_string(), it.kind.to_string(), None));
-        }
-    }
-    let total = items.len();
-    let groups: Vec<Value> = order
-        .into_iter()
-        .map(|(key, label, description)| {
-            let notes: Vec<&Value> = items
-                .iter()
-                .filter(|it| it.kind == key)
-                .map(|it| &it.value)
-                .collect();
-            json!({
-                "key": key,
-                "label": label,
-                "description": description,
-                "count": notes.len(),
-                "notes": notes,
-            })
+        .map(|(k, t)| {
+            (
+                k.as_str(),
+                t.label.as_str(),
+                t.description.as_deref(),
+                vec![],
+            )
         })
         .collect();
+    let total = items.len();
+    for it in items {
+        match kinds.iter_mut().find(|k| k.0 == it.kind) {
+            Some(k) => k.3.push(it.note),
+            None => kinds.push((it.kind, it.kind, None, vec![it.note])),
+        }
+    }
     let reports = a
         .content
         .articles
         .iter()
         .filter(|e| !e.body.notes.is_empty())
         .count();
-    json!({
-        "title": "Editors’ notes",
-        "summary": format!(
+    Notes {
+        kinds,
+        summary: format!(
             "{total} {} across {reports} report{}, grouped by what each note does.",
-            if total == 1 { "editor’s note" } else { "editors’ notes" },
+            if total == 1 {
+                "editor’s note"
+            } else {
+                "editors’ notes"
+            },
             if reports == 1 { "" } else { "s" },
         ),
-        "total": total,
-        "groups": groups,
-    })
+    }
 }

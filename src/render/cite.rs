@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use super::Output;
 use crate::resolve::{Archive, Key, Kind};
 use crate::urls::paths;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 /// The file formats offered, as (extension, label).
 pub const FORMATS: [(&str, &str); 3] = [("bib", "BibTeX"), ("ris", "RIS"), ("json", "CSL-JSON")];
@@ -299,7 +299,8 @@ impl Citation {
     /// BibTeX (`@misc`, with `url` and `urldate`-free fields so builds repeat).
     pub fn bibtex(&self) -> String {
         let (y, m, d) = ymd(&self.date);
-        let mut s = format!("@misc{{{},\n", self.key);
+        let mut s = String::with_capacity(1024);
+        let _ = writeln!(s, "@misc{{{},", self.key);
         let mut field = |k: &str, v: &str| {
             let _ = writeln!(s, "  {k:<12} = {{{v}}},");
         };
@@ -323,7 +324,7 @@ impl Citation {
     /// RIS (`TY  - ELEC`: a web page).
     pub fn ris(&self) -> String {
         let (y, m, d) = ymd(&self.date);
-        let mut s = String::new();
+        let mut s = String::with_capacity(1024);
         let mut tag = |t: &str, v: &str| {
             let _ = write!(s, "{t}  - {}\r\n", ris_value(v));
         };
@@ -343,36 +344,32 @@ impl Citation {
         s
     }
 
-    /// CSL-JSON: an array with one item of type `webpage`.
+    /// CSL-JSON: an array with one item of type `webpage` (keys in
+    /// alphabetical order, pretty-printed with two spaces).
     pub fn csl_json(&self) -> String {
-        let parts = |date: &str| {
-            let (y, m, d) = ymd(date);
-            json!({"date-parts": [[y, m, d]]})
-        };
         let o = &self.original;
-        let mut item = json!({
-            "id": self.key,
-            "type": "webpage",
-            "title": self.title,
-            "container-title": self.site,
-            "publisher": self.site,
-            "author": [{"literal": self.site}],
-            "issued": parts(&self.date),
-            "URL": self.url,
-            "language": self.language,
-            "abstract": self.summary,
-            "note": self.note(),
-        });
         // An actor page is about a group, not a work: no original to cite.
-        if self.kind != "actor" {
-            item["original-title"] = json!(o.title);
-            item["original-publisher"] = json!(o.publisher);
-            item["original-date"] = parts(&o.date);
-        }
-        if let Some(author) = &o.author {
-            item["original-author"] = json!([{"literal": author}]);
-        }
-        let mut s = serde_json::to_string_pretty(&json!([item])).expect("JSON");
+        let original = self.kind != "actor";
+        let item = CslItem {
+            url: &self.url,
+            abstract_: &self.summary,
+            author: [Literal {
+                literal: &self.site,
+            }],
+            container_title: &self.site,
+            id: &self.key,
+            issued: DateParts::of(&self.date),
+            language: &self.language,
+            note: self.note(),
+            original_author: o.author.as_deref().map(|literal| [Literal { literal }]),
+            original_date: original.then(|| DateParts::of(&o.date)),
+            original_publisher: original.then_some(o.publisher.as_str()),
+            original_title: original.then_some(o.title.as_str()),
+            publisher: &self.site,
+            title: &self.title,
+            type_: "webpage",
+        };
+        let mut s = serde_json::to_string_pretty(&[item]).expect("JSON");
         s.push('\n');
         s
     }
@@ -394,38 +391,128 @@ impl Citation {
     }
 
     /// What the templates see under `page.cite`.
-    pub fn context(&self, a: &Archive, rel: &str) -> Value {
-        json!({
-            "reference": self.reference(),
-            "meta": self.meta().into_iter().map(|(n, c)| json!({"name": n, "content": c})).collect::<Vec<_>>(),
-            "files": FORMATS.iter().map(|(ext, label)| json!({
-                "label": label,
-                "url": a.urls.path(&paths::citation(rel, ext)),
-                "name": format!("{}.{ext}", self.key),
-            })).collect::<Vec<_>>(),
-        })
+    pub fn context(&self, a: &Archive, rel: &str) -> CiteContext {
+        CiteContext {
+            reference: self.reference(),
+            meta: self
+                .meta()
+                .into_iter()
+                .map(|(name, content)| MetaTag { name, content })
+                .collect(),
+            files: FORMATS
+                .iter()
+                .map(|(ext, label)| CiteFile {
+                    label,
+                    url: a.urls.path(&paths::citation(rel, ext)),
+                    name: format!("{}.{ext}", self.key),
+                })
+                .collect(),
+        }
+    }
+
+    /// The citation files, `cite.bib`, `cite.ris` and `cite.json`, of the
+    /// page at site-relative path `rel`.
+    pub fn files(&self, rel: &str) -> Vec<Output> {
+        FORMATS
+            .iter()
+            .map(|(ext, _)| Output {
+                path: paths::citation(rel, ext),
+                bytes: match *ext {
+                    "bib" => self.bibtex(),
+                    "ris" => self.ris(),
+                    _ => self.csl_json(),
+                }
+                .into_bytes(),
+            })
+            .collect()
     }
 }
 
-/// `cite.bib`, `cite.ris` and `cite.json` of a report or agreement page
+/// `page.cite`: "Cite this page".
+#[derive(Debug, Serialize)]
+pub struct CiteContext {
+    /// The reference as readers copy it, in plain text.
+    pub reference: String,
+    /// The `citation_*` meta tags, each `{name, content}`.
+    pub meta: Vec<MetaTag>,
+    /// The citation files, each `{label, url, name}` (BibTeX, RIS, CSL-JSON).
+    pub files: Vec<CiteFile>,
+}
+
+/// A `<meta name=… content=…>` tag.
+#[derive(Debug, Serialize)]
+pub struct MetaTag {
+    /// `citation_title`, …
+    pub name: &'static str,
+    /// Its content.
+    pub content: String,
+}
+
+/// A citation file offered for download.
+#[derive(Debug, Serialize)]
+pub struct CiteFile {
+    /// The format's name (`BibTeX`, `RIS`, `CSL-JSON`).
+    pub label: &'static str,
+    /// The file.
+    pub url: String,
+    /// The name to save it as (`annals-<slug>.bib`).
+    pub name: String,
+}
+
+/// One CSL-JSON item, fields in alphabetical order (the order the files have
+/// always had).
+#[derive(Serialize)]
+struct CslItem<'a> {
+    #[serde(rename = "URL")]
+    url: &'a str,
+    #[serde(rename = "abstract")]
+    abstract_: &'a str,
+    author: [Literal<'a>; 1],
+    #[serde(rename = "container-title")]
+    container_title: &'a str,
+    id: &'a str,
+    issued: DateParts,
+    language: &'a str,
+    note: String,
+    #[serde(rename = "original-author", skip_serializing_if = "Option::is_none")]
+    original_author: Option<[Literal<'a>; 1]>,
+    #[serde(rename = "original-date", skip_serializing_if = "Option::is_none")]
+    original_date: Option<DateParts>,
+    #[serde(rename = "original-publisher", skip_serializing_if = "Option::is_none")]
+    original_publisher: Option<&'a str>,
+    #[serde(rename = "original-title", skip_serializing_if = "Option::is_none")]
+    original_title: Option<&'a str>,
+    publisher: &'a str,
+    title: &'a str,
+    #[serde(rename = "type")]
+    type_: &'static str,
+}
+
+/// A CSL name given as one string.
+#[derive(Serialize)]
+struct Literal<'a> {
+    literal: &'a str,
+}
+
+/// A CSL date: `{"date-parts": [[y, m, d]]}`.
+#[derive(Serialize)]
+struct DateParts {
+    #[serde(rename = "date-parts")]
+    parts: [(i32, u32, u32); 1],
+}
+
+impl DateParts {
+    fn of(date: &str) -> Self {
+        DateParts { parts: [ymd(date)] }
+    }
+}
+
+/// `cite.bib`, `cite.ris` and `cite.json` of a report, agreement or actor page
 /// (rendered with the page, so an edit to the entry renews them).
 pub fn files(a: &Archive, key: Key) -> Vec<Output> {
-    let Some(c) = citation(a, key) else {
-        return vec![];
-    };
-    let rel = a.rel_path(key);
-    FORMATS
-        .iter()
-        .map(|(ext, _)| Output {
-            path: paths::citation(&rel, ext),
-            bytes: match *ext {
-                "bib" => c.bibtex(),
-                "ris" => c.ris(),
-                _ => c.csl_json(),
-            }
-            .into_bytes(),
-        })
-        .collect()
+    citation(a, key)
+        .map(|c| c.files(&a.rel_path(key)))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

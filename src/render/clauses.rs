@@ -4,9 +4,9 @@
 
 pub mod diff;
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
-use super::context::Ctx;
+use super::context::{AgreementItem, Ctx, EntryLink, PageContext};
 use crate::markdown::escape_html;
 use crate::resolve::{Key, Kind};
 use crate::urls::paths;
@@ -14,11 +14,83 @@ use crate::urls::paths;
 /// Says why a comparison was not drawn.
 const TOO_DIFFERENT: &str = "the wordings differ too much to compare word by word";
 
+/// One agreement's wording of a clause, compared with the wording it mirrors:
+/// every field of [`AgreementItem`] too.
+#[derive(Serialize)]
+pub struct Wording<'a> {
+    /// The agreement.
+    #[serde(flatten)]
+    pub agreement: AgreementItem<'a>,
+    /// The wording.
+    pub text: &'a str,
+    /// The wording, marked phrase by phrase against the one it is compared with.
+    pub diff_html: String,
+    /// What changed, in a sentence (empty for the first wording).
+    pub summary_html: String,
+    /// Whether the comparison could be drawn word by word.
+    pub comparable: bool,
+    /// Whether the wording is marked unverified (`confidence:`).
+    pub unverified: bool,
+    /// The agreement whose wording it is compared with, or none.
+    pub compared_with: Option<EntryLink<'a>>,
+}
+
+/// `page` of `clause.html`.
+#[derive(Serialize)]
+pub struct ClausePage<'a> {
+    /// "Clause: <title>".
+    pub title: String,
+    /// The clause id.
+    pub id: &'a str,
+    /// One sentence on what the page compares.
+    pub summary: String,
+    /// Every wording, in date order.
+    pub wordings: Vec<Wording<'a>>,
+}
+
+/// `page` of `clauses.html`.
+#[derive(Serialize)]
+pub struct ClausesIndexPage<'a> {
+    /// "Clause comparisons".
+    pub title: &'static str,
+    /// One sentence on what is compared.
+    pub summary: &'static str,
+    /// Every clause with two or more wordings.
+    pub items: Vec<ClauseItem<'a>>,
+}
+
+/// A clause on the clauses index.
+#[derive(Serialize)]
+pub struct ClauseItem<'a> {
+    /// The clause id.
+    pub id: &'a str,
+    /// Its readable title.
+    pub title: String,
+    /// Its comparison page.
+    pub url: String,
+    /// How many wordings it has.
+    pub count: usize,
+    /// Every wording, in date order.
+    pub wordings: Vec<Wording<'a>>,
+}
+
+impl PageContext for ClausePage<'_> {
+    fn title(&self) -> &str {
+        &self.title
+    }
+}
+
+impl PageContext for ClausesIndexPage<'_> {
+    fn title(&self) -> &str {
+        self.title
+    }
+}
+
 /// Every wording of clause `id`, in date order, each with its comparison.
-fn wordings(ctx: &Ctx<'_>, id: &str) -> Vec<Value> {
+fn wordings<'a>(ctx: &Ctx<'a>, id: &str) -> Vec<Wording<'a>> {
     let a = ctx.archive;
     let family = &a.clauses[id];
-    let texts: Vec<(usize, &str)> = family
+    let texts: Vec<(usize, &'a str)> = family
         .iter()
         .map(|&(g, c)| (g, a.content.agreements[g].meta.clauses[c].text.as_str()))
         .collect();
@@ -45,8 +117,6 @@ fn wordings(ctx: &Ctx<'_>, id: &str) -> Vec<Value> {
                 })
                 .find_map(|r| texts.iter().find(|(o, _)| *o == r.to.idx).copied())
                 .or_else(|| if g == earliest { None } else { Some(texts[0]) });
-            let mut item = ctx.agreement_summary(g).clone();
-            let m = item.as_object_mut().unwrap();
             let (diff_html, summary_html, comparable) = match base {
                 Some((_, btext)) => match diff::compare(btext, text).segments {
                     Some(segs) => (diff::to_html(&segs), diff::summary_html(&segs), true),
@@ -54,52 +124,55 @@ fn wordings(ctx: &Ctx<'_>, id: &str) -> Vec<Value> {
                 },
                 None => (escape_html(text), String::new(), true),
             };
-            m.insert("text".into(), json!(text));
-            m.insert("diff_html".into(), json!(diff_html));
-            m.insert("summary_html".into(), json!(summary_html));
-            m.insert("comparable".into(), json!(comparable));
-            m.insert("unverified".into(), json!(unverified));
-            m.insert(
-                "compared_with".into(),
-                json!(base.map(|(bg, _)| ctx.entry_ref(Key {
-                    kind: Kind::Agreement,
-                    idx: bg,
-                }))),
-            );
-            item
+            Wording {
+                agreement: ctx.agreement_item(g),
+                text,
+                diff_html,
+                summary_html,
+                comparable,
+                unverified,
+                compared_with: base.map(|(bg, _)| {
+                    ctx.entry_ref(Key {
+                        kind: Kind::Agreement,
+                        idx: bg,
+                    })
+                }),
+            }
         })
         .collect()
 }
 
 /// `page` for `/clauses/<id>/`.
-pub fn clause_page(ctx: &Ctx<'_>, id: &str) -> Value {
+pub fn clause_page<'a>(ctx: &Ctx<'a>, id: &'a str) -> ClausePage<'a> {
     let wordings = wordings(ctx, id);
-    json!({
-        "title": format!("Clause: {}", clause_title(id)),
-        "id": id,
-        "summary": format!("{} wordings of the {} clause, in date order, each compared with the wording it mirrors.", wordings.len(), clause_title(id)),
-        "wordings": wordings,
-    })
+    ClausePage {
+        title: format!("Clause: {}", clause_title(id)),
+        id,
+        summary: format!("{} wordings of the {} clause, in date order, each compared with the wording it mirrors.", wordings.len(), clause_title(id)),
+        wordings,
+    }
 }
 
 /// `page` for `/clauses/`: each clause compared in one line per wording.
-pub fn clauses_index(ctx: &Ctx<'_>) -> Value {
+pub fn clauses_index<'a>(ctx: &Ctx<'a>) -> ClausesIndexPage<'a> {
     let a = ctx.archive;
-    let items: Vec<Value> = a
+    let items = a
         .clauses
         .iter()
         .filter(|(_, v)| v.len() >= 2)
-        .map(|(id, v)| {
-            json!({
-                "id": id,
-                "title": clause_title(id),
-                "url": a.urls.path(&paths::clause(id)),
-                "count": v.len(),
-                "wordings": wordings(ctx, id),
-            })
+        .map(|(id, v)| ClauseItem {
+            id,
+            title: clause_title(id),
+            url: a.urls.path(&paths::clause(id)),
+            count: v.len(),
+            wordings: wordings(ctx, id),
         })
         .collect();
-    json!({"title": "Clause comparisons", "summary": "The same commitment in the words of each agreement: what each wording drops, adds or changes against the one it mirrors.", "items": items})
+    ClausesIndexPage {
+        title: "Clause comparisons",
+        summary: "The same commitment in the words of each agreement: what each wording drops, adds or changes against the one it mirrors.",
+        items,
+    }
 }
 
 /// `ip-theft` → `IP theft`.

@@ -5,10 +5,11 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{json, Value};
+use serde::Serialize;
 use tera::Tera;
 
-use super::context::Ctx;
+use super::annotations::ReportRef;
+use super::context::{Corrected, Ctx, PageContext};
 use super::feeds::xml_escape;
 use super::{fill_links, render_page, Output};
 use crate::content::date::Date;
@@ -56,7 +57,7 @@ pub fn logged(a: &Archive) -> Vec<Logged> {
 }
 
 /// The logged notes of one report, oldest first: what "Corrected on" shows.
-pub fn of_article(a: &Archive, i: usize) -> Vec<Value> {
+pub fn of_article(a: &Archive, i: usize) -> Vec<Corrected<'_>> {
     let e = &a.content.articles[i];
     let mut v: Vec<(Date, usize, &str)> = e
         .body
@@ -73,8 +74,11 @@ pub fn of_article(a: &Archive, i: usize) -> Vec<Value> {
         .collect();
     v.sort();
     v.into_iter()
-        .map(|(date, number, kind)| {
-            json!({"date": date.iso(), "kind": kind, "number": number, "url": format!("#note-{number}")})
+        .map(|(date, number, kind)| Corrected {
+            date: date.iso(),
+            kind,
+            number,
+            url: format!("#note-{number}"),
         })
         .collect()
 }
@@ -111,33 +115,88 @@ fn note_html(a: &Archive, l: &Logged) -> String {
     )
 }
 
-fn page(a: &Archive, list: &[Logged]) -> Value {
+/// `page` of `corrections.html`: the corrections log, newest first.
+#[derive(Serialize)]
+pub struct CorrectionsPage<'a> {
+    /// "Corrections and updates".
+    pub title: &'static str,
+    /// How many there are.
+    pub summary: String,
+    /// Every logged note, newest first.
+    pub items: Vec<LoggedNote<'a>>,
+    /// The log's Atom feed.
+    pub feed_url: String,
+}
+
+/// One correction or update in the log.
+#[derive(Serialize)]
+pub struct LoggedNote<'a> {
+    /// When, `YYYY-MM-DD`.
+    pub date: String,
+    /// `correction` or `update`.
+    pub kind: &'a str,
+    /// The kind's label.
+    pub label: &'a str,
+    /// The note's number in its report.
+    pub number: usize,
+    /// The note in its report.
+    pub url: String,
+    /// The report.
+    pub article: ReportRef<'a>,
+    /// The words it marks.
+    pub exact: &'a str,
+    /// The note, links filled in.
+    pub html: String,
+    /// Its sources, each `{url, archived?}`.
+    pub sources: &'a [crate::content::model::SourceRef],
+}
+
+impl PageContext for CorrectionsPage<'_> {
+    fn title(&self) -> &str {
+        self.title
+    }
+}
+
+fn page<'a>(a: &'a Archive, list: &[Logged]) -> CorrectionsPage<'a> {
     let c = &a.content;
-    let items: Vec<Value> = list
+    let items: Vec<LoggedNote<'a>> = list
         .iter()
         .map(|l| {
             let e = &c.articles[l.article];
             let n = &e.body.notes[l.note];
             let decl = &e.meta.annotations[n.index];
-            json!({
-                "date": l.date.iso(),
-                "kind": decl.kind,
-                "label": a.config.annotation_kinds.get(&decl.kind).map(|t| t.label.as_str()).unwrap_or(&decl.kind),
-                "number": n.number,
-                "url": a.urls.path(&paths::note(&e.slug, n.number)),
-                "article": {"title": e.meta.title, "url": a.urls.path(&paths::article(&e.slug)), "date": e.meta.date.iso(), "publisher": e.meta.source.publisher},
-                "exact": n.exact,
-                "html": note_html(a, l),
-                "sources": decl.sources,
-            })
+            LoggedNote {
+                date: l.date.iso(),
+                kind: &decl.kind,
+                label: a
+                    .config
+                    .annotation_kinds
+                    .get(&decl.kind)
+                    .map(|t| t.label.as_str())
+                    .unwrap_or(&decl.kind),
+                number: n.number,
+                url: a.urls.path(&paths::note(&e.slug, n.number)),
+                article: ReportRef {
+                    title: &e.meta.title,
+                    url: a.urls.path(&paths::article(&e.slug)),
+                    date: e.meta.date.iso(),
+                    publisher: &e.meta.source.publisher,
+                },
+                exact: &n.exact,
+                html: note_html(a, l),
+                sources: &decl.sources,
+            }
         })
         .collect();
-    json!({
-        "title": "Corrections and updates",
-        "summary": format!("{} corrections and updates to the archive’s reports, newest first.", items.len()),
-        "items": items,
-        "feed_url": a.urls.path(&paths::corrections_feed()),
-    })
+    CorrectionsPage {
+        title: "Corrections and updates",
+        summary: format!(
+            "{} corrections and updates to the archive’s reports, newest first.",
+            items.len()
+        ),
+        items,
+        feed_url: a.urls.path(&paths::corrections_feed()),
+    }
 }
 
 fn feed(a: &Archive, list: &[Logged]) -> String {

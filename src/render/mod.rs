@@ -16,13 +16,13 @@ pub mod timeline;
 use std::path::Path;
 
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::diagnostics::Diagnostic;
 use crate::resolve::{Archive, Key, Kind};
 use crate::urls::{paths, Route};
-use context::Ctx;
+use context::{Ctx, PageContext};
 
 /// One output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +92,8 @@ pub fn render_routes(
         Err(d) => diags.lock().unwrap().push(d),
     };
     let timings = std::env::var_os("ANNALS_TIMINGS").is_some_and(|v| v != "0");
+    // Time spent per page template (pages, time), when timings are asked for.
+    let by_template = std::sync::Mutex::new(std::collections::BTreeMap::new());
     routes
         .par_iter()
         .filter(|r| **r != Route::SearchIndex)
@@ -115,23 +117,13 @@ pub fn render_routes(
                     let (template, rel, page) = route_page(&ctx, route);
                     out(render_page(tera, &ctx, template, &rel, &page));
                     // Reports, agreements and actors have their citation files beside them.
-                    let entry = match route {
-                        Route::Actor(idx) => Some(Key {
-                            kind: Kind::Actor,
-                            idx: *idx,
-                        }),
-                        Route::Article(idx) => Some(Key {
-                            kind: Kind::Article,
-                            idx: *idx,
-                        }),
-                        Route::Agreement(idx) => Some(Key {
-                            kind: Kind::Agreement,
-                            idx: *idx,
-                        }),
-                        _ => None,
-                    };
-                    if let Some(key) = entry {
-                        cite::files(archive, key).into_iter().map(Ok).for_each(out);
+                    if let Some(c) = page.citation() {
+                        c.files(&rel).into_iter().map(Ok).for_each(out);
+                    }
+                    if timings {
+                        let mut m = by_template.lock().unwrap();
+                        let e = m.entry(template).or_insert((0, 0.0));
+                        *e = (e.0 + 1, e.1 + t.elapsed().as_secs_f64());
                     }
                 }
             }
@@ -143,6 +135,12 @@ pub fn render_routes(
             }
         });
     if timings {
+        for (template, (n, secs)) in by_template.into_inner().unwrap() {
+            eprintln!(
+                "timing:   {template:<16} {:>6.0} ms for {n} pages (both cores)",
+                secs * 1000.0
+            );
+        }
         eprintln!(
             "timing:   pages              {:>6.0} ms",
             t0.elapsed().as_secs_f64() * 1000.0
@@ -154,9 +152,61 @@ pub fn render_routes(
             diags.lock().unwrap().push(d);
         }
     }
-    let mut diags = diags.into_inner().unwrap();
+    let mut diags = group_template_errors(diags.into_inner().unwrap());
     diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
     (count.into_inner(), attach_sources(root, diags))
+}
+
+/// What [`templates::template_error`] appends to say which page was rendering.
+const WHILE_RENDERING: &str = " (while rendering ";
+
+/// A template mistake shows on every page the template renders (a field
+/// missing from its context fails all 10,000 report pages alike): reports each
+/// one once, naming the first page in path order and how many others failed.
+fn group_template_errors(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut groups: Vec<(Diagnostic, Vec<String>)> = vec![];
+    let mut index = std::collections::HashMap::new();
+    for d in diags {
+        let Some(at) = d.message.rfind(WHILE_RENDERING) else {
+            groups.push((d, vec![]));
+            continue;
+        };
+        let page = d.message[at + WHILE_RENDERING.len()..]
+            .trim_end_matches(')')
+            .to_string();
+        let base = d.message[..at].to_string();
+        let key = (d.file.clone(), d.line, d.col, base.clone());
+        match index.get(&key) {
+            Some(&i) => {
+                let g: &mut (Diagnostic, Vec<String>) = &mut groups[i];
+                g.1.push(page);
+            }
+            None => {
+                index.insert(key, groups.len());
+                groups.push((Diagnostic { message: base, ..d }, vec![page]));
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(mut d, mut pages)| {
+            pages.sort();
+            match pages.len() {
+                0 => {}
+                1 => d.message = format!("{}{WHILE_RENDERING}{})", d.message, pages[0]),
+                n => {
+                    d.message = format!(
+                        "{}{WHILE_RENDERING}{} and {} other page{})",
+                        d.message,
+                        pages[0],
+                        n - 1,
+                        if n == 2 { "" } else { "s" }
+                    )
+                }
+            }
+            d
+        })
+        .collect()
 }
 
 /// Adds the offending template line to template diagnostics.
@@ -182,66 +232,173 @@ pub fn attach_sources(root: &Path, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// The output file of a page at site-relative path `rel`.
 pub use crate::urls::out_path;
 
+/// The typed `page` context of a page route, whichever it is.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum RoutePage<'a> {
+    /// `home.html`.
+    Home(context::HomePage<'a>),
+    /// `article.html`.
+    Article(context::ArticlePage<'a>),
+    /// `agreement.html`.
+    Agreement(context::AgreementPage<'a>),
+    /// `party.html`.
+    Party(context::PartyPage<'a>),
+    /// `actor.html`.
+    Actor(context::ActorPage<'a>),
+    /// `actors.html`.
+    ActorsIndex(context::ActorsIndexPage<'a>),
+    /// `page.html`.
+    Page(context::EntryPage<'a>),
+    /// `articles.html`.
+    ArticlesList(context::ArticlesListPage),
+    /// `agreements.html`.
+    AgreementsIndex(context::AgreementsIndexPage),
+    /// `parties.html`.
+    PartiesIndex(context::PartiesIndexPage<'a>),
+    /// `tags.html`.
+    TagsIndex(context::TagsIndexPage<'a>),
+    /// `tag.html`.
+    Tag(context::TagPage<'a>),
+    /// `years.html`.
+    YearsIndex(context::YearsIndexPage),
+    /// `year.html`.
+    Year(context::YearPage),
+    /// `clause.html`.
+    Clause(clauses::ClausePage<'a>),
+    /// `clauses.html`.
+    ClausesIndex(clauses::ClausesIndexPage<'a>),
+    /// `404.html`.
+    NotFound(context::NotFoundPage),
+}
+
+macro_rules! each_page {
+    ($page:expr, $p:ident => $e:expr) => {
+        match $page {
+            RoutePage::Home($p) => $e,
+            RoutePage::Article($p) => $e,
+            RoutePage::Agreement($p) => $e,
+            RoutePage::Party($p) => $e,
+            RoutePage::Actor($p) => $e,
+            RoutePage::ActorsIndex($p) => $e,
+            RoutePage::Page($p) => $e,
+            RoutePage::ArticlesList($p) => $e,
+            RoutePage::AgreementsIndex($p) => $e,
+            RoutePage::PartiesIndex($p) => $e,
+            RoutePage::TagsIndex($p) => $e,
+            RoutePage::Tag($p) => $e,
+            RoutePage::YearsIndex($p) => $e,
+            RoutePage::Year($p) => $e,
+            RoutePage::Clause($p) => $e,
+            RoutePage::ClausesIndex($p) => $e,
+            RoutePage::NotFound($p) => $e,
+        }
+    };
+}
+
+impl PageContext for RoutePage<'_> {
+    fn title(&self) -> &str {
+        each_page!(self, p => p.title())
+    }
+}
+
+impl RoutePage<'_> {
+    /// The citation of a report, agreement or actor page (its citation files
+    /// are written beside it).
+    pub fn citation(&self) -> Option<&cite::Citation> {
+        match self {
+            RoutePage::Article(p) => p.citation.as_ref(),
+            RoutePage::Agreement(p) => p.citation.as_ref(),
+            RoutePage::Actor(p) => p.citation.as_ref(),
+            _ => None,
+        }
+    }
+}
+
 /// The template, site-relative path and `page` context of a page route.
-pub fn route_page(ctx: &Ctx<'_>, route: &Route) -> (&'static str, String, Value) {
+pub fn route_page<'a>(ctx: &Ctx<'a>, route: &'a Route) -> (&'static str, String, RoutePage<'a>) {
     let a = ctx.archive;
-    let (template, rel, page): (&'static str, String, Value) = match route {
-        Route::Home => ("home.html", String::new(), ctx.home()),
+    match route {
+        Route::Home => ("home.html", String::new(), RoutePage::Home(ctx.home())),
         Route::Article(i) => (
             "article.html",
             paths::article(&a.content.articles[*i].slug),
-            ctx.article(*i),
+            RoutePage::Article(ctx.article(*i)),
         ),
         Route::Agreement(i) => (
             "agreement.html",
             paths::agreement(&a.content.agreements[*i].slug),
-            ctx.agreement(*i),
+            RoutePage::Agreement(ctx.agreement(*i)),
         ),
         Route::Party(i, n) => (
             "party.html",
             paths::party_page(&a.content.parties[*i].slug, *n),
-            ctx.party(*i, *n),
+            RoutePage::Party(ctx.party(*i, *n)),
         ),
         Route::Actor(i) => (
             "actor.html",
             paths::actor(&a.content.actors[*i].slug),
-            ctx.actor(*i),
+            RoutePage::Actor(ctx.actor(*i)),
         ),
-        Route::ActorsIndex => ("actors.html", "actors/".into(), ctx.actors_index()),
+        Route::ActorsIndex => (
+            "actors.html",
+            "actors/".into(),
+            RoutePage::ActorsIndex(ctx.actors_index()),
+        ),
         Route::Page(i) => (
             "page.html",
             paths::page(&a.content.pages[*i].slug),
-            ctx.page(*i),
+            RoutePage::Page(ctx.page(*i)),
         ),
         Route::ArticlesList(n) => (
             "articles.html",
             paths::articles_page(*n),
-            ctx.articles_list(*n),
+            RoutePage::ArticlesList(ctx.articles_list(*n)),
         ),
         Route::AgreementsIndex => (
             "agreements.html",
             "agreements/".into(),
-            ctx.agreements_index(),
+            RoutePage::AgreementsIndex(ctx.agreements_index()),
         ),
-        Route::PartiesIndex => ("parties.html", "parties/".into(), ctx.parties_index()),
-        Route::TagsIndex => ("tags.html", "tags/".into(), ctx.tags_index()),
-        Route::Tag(t, n) => ("tag.html", paths::tag_page(t, *n), ctx.tag(t, *n)),
-        Route::YearsIndex => ("years.html", "years/".into(), ctx.years_index()),
-        Route::Year(y, n) => ("year.html", paths::year_page(*y, *n), ctx.year(*y, *n)),
+        Route::PartiesIndex => (
+            "parties.html",
+            "parties/".into(),
+            RoutePage::PartiesIndex(ctx.parties_index()),
+        ),
+        Route::TagsIndex => (
+            "tags.html",
+            "tags/".into(),
+            RoutePage::TagsIndex(ctx.tags_index()),
+        ),
+        Route::Tag(t, n) => (
+            "tag.html",
+            paths::tag_page(t, *n),
+            RoutePage::Tag(ctx.tag(t, *n)),
+        ),
+        Route::YearsIndex => (
+            "years.html",
+            "years/".into(),
+            RoutePage::YearsIndex(ctx.years_index()),
+        ),
+        Route::Year(y, n) => (
+            "year.html",
+            paths::year_page(*y, *n),
+            RoutePage::Year(ctx.year(*y, *n)),
+        ),
         Route::Clause(id) => (
             "clause.html",
             paths::clause(id),
-            clauses::clause_page(ctx, id),
+            RoutePage::Clause(clauses::clause_page(ctx, id)),
         ),
         Route::ClausesIndex => (
             "clauses.html",
             "clauses/".into(),
-            clauses::clauses_index(ctx),
+            RoutePage::ClausesIndex(clauses::clauses_index(ctx)),
         ),
         Route::NotFound => (
             "404.html",
             "404.html".into(),
-            json!({"title": "Page not found", "summary": "There is no page at this address."}),
+            RoutePage::NotFound(ctx.not_found()),
         ),
         Route::Timeline
         | Route::Annotations
@@ -250,26 +407,22 @@ pub fn route_page(ctx: &Ctx<'_>, route: &Route) -> (&'static str, String, Value)
         | Route::Search
         | Route::Corrections
         | Route::SearchIndex => unreachable!("modules render their own files"),
-    };
-    (template, rel, page)
+    }
 }
 
-/// Renders `template` with the standard `site`, `page`, `current_path` and
-/// `canonical` variables to the output file for the site-relative path `rel`.
-pub fn render_page(
+/// Renders `template` with the standard `site`, `page`, `current_path`,
+/// `canonical` and `correction_url` variables to the output file for the
+/// site-relative path `rel`. `page` is serialised once, straight into Tera's
+/// value; `site` is shared.
+pub fn render_page<P: PageContext + ?Sized>(
     tera: &Tera,
     ctx: &Ctx<'_>,
     template: &str,
     rel: &str,
-    page: &Value,
+    page: &P,
 ) -> Result<Output, Diagnostic> {
-    render_page_value(
-        tera,
-        ctx,
-        template,
-        rel,
-        tera::Value::from_serializable(page),
-    )
+    let value = tera::Value::from_serializable(page);
+    render_with(tera, ctx, template, rel, value, page.title())
 }
 
 /// [`render_page`] for a `page` already made as a Tera value: a module that
@@ -282,26 +435,40 @@ pub fn render_page_value(
     rel: &str,
     page: tera::Value,
 ) -> Result<Output, Diagnostic> {
-    let out_path = out_path(rel);
-    let mut context = Context::new();
-    context.insert("site", &ctx.site);
     let title = page
         .get_from_path("title")
         .and_then(tera::Value::as_str)
         .unwrap_or("")
         .to_string();
+    render_with(tera, ctx, template, rel, page, &title)
+}
+
+fn render_with(
+    tera: &Tera,
+    ctx: &Ctx<'_>,
+    template: &str,
+    rel: &str,
+    page: tera::Value,
+    title: &str,
+) -> Result<Output, Diagnostic> {
+    let out_path = out_path(rel);
+    let mut context = Context::new();
+    context.insert_value("site", ctx.site.clone());
     context.insert_value("page", page);
     context.insert("current_path", rel);
     context.insert("canonical", &ctx.archive.urls.absolute(rel));
-    context.insert("correction_url", &ctx.correction_url(&title, rel));
-    let html = tera
-        .render(template, &context)
+    context.insert("correction_url", &ctx.correction_url(title, rel));
+    let mut bytes = Vec::with_capacity(OUTPUT_CAPACITY);
+    tera.render_to(template, &context, &mut bytes)
         .map_err(|e| templates::template_error(&e, Some(&format!("/{rel}"))))?;
     Ok(Output {
         path: out_path,
-        bytes: html.into_bytes(),
+        bytes,
     })
 }
+
+/// What a page's output buffer starts with: most pages fit without growing.
+const OUTPUT_CAPACITY: usize = 32 * 1024;
 
 /// Fills the link placeholders of a rendered body.
 pub fn fill_links(html: &str, links: &[crate::resolve::ResolvedLink]) -> String {

@@ -138,6 +138,42 @@ fn template_error_names_the_template_line_and_column() {
     );
 }
 
+/// Regression: a template asking for a field its typed context lacks failed
+/// every page it renders with the same error (10,000 lines at 10,000 reports).
+#[test]
+fn a_field_missing_from_the_page_context_is_one_error_naming_the_field_and_the_pages() {
+    let template = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/article.html"),
+    )
+    .unwrap();
+    let line = 1 + template
+        .lines()
+        .position(|l| l.contains("{{ page.word_count }} words"))
+        .expect("article.html shows the word count");
+    let stderr = assert_rejected(
+        |s| {
+            s.edit(
+                "templates/article.html",
+                "{{ page.word_count }} words",
+                "{{ page.word_counts }} words",
+            )
+        },
+        &[
+            &format!("templates/article.html:{line}:"),
+            "error: Field `word_counts` is not defined. Available fields: ",
+            "word_count",
+            "(while rendering /articles/",
+            " and 2 other pages)",
+            "{{ page.word_counts }}",
+        ],
+    );
+    assert_eq!(
+        stderr.matches("is not defined").count(),
+        1,
+        "one error for the three report pages:\n{stderr}"
+    );
+}
+
 #[test]
 fn raw_html_is_rejected() {
     assert_rejected(
