@@ -71,6 +71,14 @@ pub struct Site {
     history: std::sync::Arc<crate::history::History>,
     /// Why there is no history, when it was asked for.
     history_missing: Option<crate::history::Missing>,
+    /// The diagnostics of the last resolve and lint, to reuse when an edit
+    /// changes one entry's body alone.
+    resolve_diags: resolve::ResolveDiags,
+    lint_diags: Vec<Diagnostic>,
+    /// How many entries the last resolve resolved (all of them, or the
+    /// entries of a body-only edit).
+    resolved_entries: usize,
+    facts_unchanged: bool,
     timer: StageTimer,
 }
 
@@ -91,6 +99,10 @@ impl Site {
             slugs_before: None,
             history: Default::default(),
             history_missing: None,
+            resolve_diags: Default::default(),
+            lint_diags: vec![],
+            resolved_entries: 0,
+            facts_unchanged: false,
             timer: StageTimer::new(),
         };
         if s.opts.history {
@@ -191,15 +203,94 @@ impl Site {
             Some(a) => a.content,
             None => std::mem::take(&mut self.content),
         };
-        let (mut archive, d) = resolve::resolve(config, content);
+        let (mut archive, d) = resolve::resolve_parts(config, content);
         archive.history = self.history.clone();
-        diags.extend(d);
+        self.resolved_entries = archive.content.keys().count();
+        self.facts_unchanged = false;
+        self.resolve_diags = d;
         self.timer.lap("resolve");
-        diags.extend(crate::lint::lint(&archive));
+        self.lint_diags = crate::lint::lint(&archive);
         self.timer.lap("lint");
-        diags.extend(self.template_diags.iter().cloned());
         self.archive = Some(archive);
+        self.diagnostics_so_far(diags)
+    }
+
+    /// `diags` (configuration, statics, loading) with those of the last
+    /// resolve, lint and template load.
+    fn diagnostics_so_far(&self, mut diags: Diagnostics) -> Diagnostics {
+        if let Some(a) = &self.archive {
+            diags.extend(self.resolve_diags.all(&a.content.failed));
+            diags.extend(self.lint_diags.iter().cloned());
+        }
+        diags.extend(self.template_diags.iter().cloned());
         diags
+    }
+
+    /// Whether the last resolve kept every archive-wide fact (the same
+    /// entries, lists and taxonomies: see [`plan::light_edit`]).
+    pub fn facts_unchanged(&self) -> bool {
+        self.facts_unchanged
+    }
+
+    /// How many entries the last resolve resolved: every entry, or after an
+    /// edit of bodies alone only the edited ones (see [`Archive::relink`]).
+    pub fn resolved_entries(&self) -> usize {
+        self.resolved_entries
+    }
+
+    /// After an edit that changes no archive-wide fact (see
+    /// [`plan::light_edit`]: a body whose links point where they did, a
+    /// title, a summary), resolves only the edited entries' links again —
+    /// and, after a new title, the links of the entries that refer to them;
+    /// every index stays as it is, and the lint runs again only if the front
+    /// matter's text changed. Returns the diagnostics and what changed beyond
+    /// the edited entries themselves, or `None` (having changed nothing that
+    /// a whole resolve would not redo) when the edit needs a whole resolve.
+    fn resolve_light(&mut self, ch: &Changes) -> Option<(Diagnostics, Vec<Dep<'static>>)> {
+        if ch.config || ch.layout || ch.statics || ch.entries.is_empty() {
+            return None;
+        }
+        let archive = self.archive.as_mut()?;
+        let mut edits = vec![];
+        for b in &ch.entries {
+            let light = plan::light_edit(&archive.content, b)?;
+            if Archive::has_reference_diagnostics(&self.resolve_diags, &b.file) {
+                return None;
+            }
+            edits.push((light, b.body.as_ref()?));
+        }
+        let mut diags = self.resolve_diags.clone();
+        let mut resolved = 0;
+        let mut more = vec![];
+        for (light, old_body) in &edits {
+            if !archive.relink(light.key, old_body, &mut diags) {
+                return None;
+            }
+            resolved += 1;
+        }
+        for (light, _) in &edits {
+            if light.retitled {
+                let (relinked, reordered) = archive.retitle(light.key, &mut diags);
+                resolved += archive.backlinks.get(&light.key).map_or(0, Vec::len);
+                for j in relinked {
+                    more.extend([Dep::Entry(j), Dep::AnyNotes, Dep::AnyContent]);
+                }
+                more.extend(reordered.into_iter().map(Dep::Backlinks));
+            }
+        }
+        self.resolve_diags = diags;
+        self.resolved_entries = resolved;
+        self.facts_unchanged = true;
+        self.timer.lap("resolve");
+        if edits.iter().any(|(l, _)| !l.same_front_text) {
+            self.lint_diags = crate::lint::lint(archive);
+            self.timer.lap("lint");
+        }
+        let mut d = Diagnostics::new();
+        d.extend(self.config_diags.iter().cloned());
+        d.extend(self.static_diags.iter().cloned());
+        d.extend(self.load_diags.values().flatten().cloned());
+        Some((self.diagnostics_so_far(d), more))
     }
 
     /// Why pages have no revision history, when it was asked for and git could
@@ -237,6 +328,18 @@ impl Site {
         let r = render::render_routes(tera, archive, &self.opts.root, routes, self.indexed(), sink);
         self.timer.lap("render+write");
         r
+    }
+
+    /// A copy of the resolved archive and the templates, to render routes on
+    /// another thread while this site takes the next edit (`None` before the
+    /// archive resolves or while the templates do not load).
+    pub fn snapshot(&self) -> Option<Snapshot> {
+        Some(Snapshot {
+            archive: self.archive.clone()?,
+            tera: self.tera.clone()?,
+            root: self.opts.root.clone(),
+            indexed: self.indexed(),
+        })
     }
 
     /// Applies changed files (absolute, or relative to the root): re-reads
@@ -306,6 +409,24 @@ impl Site {
         ch: &Changes,
         all: bool,
     ) -> (Diagnostics, Vec<Route>, Vec<bool>) {
+        if !all {
+            if let Some((diags, more)) = self.resolve_light(ch) {
+                // No archive-wide fact changed: the edited entries are all
+                // that did, with the links to a new title.
+                self.slugs_before = None;
+                let routes = self.plan();
+                let a = self.archive.as_ref().expect("resolved");
+                let mut changed = plan::diff_entries(a, &ch.entries);
+                changed.extend(more);
+                let mut dirty = plan::affected(a, &routes, &changed);
+                for (i, r) in routes.iter().enumerate() {
+                    if r.template().is_some_and(|t| ch.templates.contains(t)) {
+                        dirty[i] = true;
+                    }
+                }
+                return (diags, routes, dirty);
+            }
+        }
         // Keep the facts of the archive as it was, without its content.
         let slugs = self.slugs_before.take();
         let old = self.archive.as_mut().map(|a| {
@@ -343,6 +464,34 @@ impl Site {
     /// The site root.
     pub fn root(&self) -> &Path {
         &self.opts.root
+    }
+}
+
+/// The resolved archive and templates of a [`Site`] at one moment
+/// ([`Site::snapshot`]): renders routes exactly as the site did then.
+pub struct Snapshot {
+    archive: Archive,
+    tera: Tera,
+    root: PathBuf,
+    indexed: bool,
+}
+
+impl Snapshot {
+    /// The archive of the snapshot.
+    pub fn archive(&self) -> &Archive {
+        &self.archive
+    }
+
+    /// Renders `routes` as [`Site::render`] does.
+    pub fn render(&self, routes: &[Route], sink: RouteSink<'_>) -> (usize, Vec<Diagnostic>) {
+        render::render_routes(
+            &self.tera,
+            &self.archive,
+            &self.root,
+            routes,
+            self.indexed,
+            sink,
+        )
     }
 }
 

@@ -141,10 +141,17 @@ impl Staging {
     /// Writes one rendered file (safe to call from several threads).
     pub fn write(&self, output: &Output) -> io::Result<()> {
         let path = self.dir.join(&output.path);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+        // Most files go into a folder that already exists (a report's page
+        // and its citation files): try first, make the folder only if missing.
+        match fs::write(&path, &output.bytes) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::write(path, &output.bytes)
+            }
+            r => r,
         }
-        fs::write(path, &output.bytes)
     }
 
     /// Adds the marker and swaps the staging folder in place of the output.

@@ -7,6 +7,7 @@ pub mod frontmatter;
 pub mod model;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -47,21 +48,23 @@ impl<M> Entry<M> {
     }
 }
 
-/// Everything under `content/`.
+/// Everything under `content/`. Entries are shared (`Arc`): a copy of the
+/// content (as the live server renders from) copies no entry, and an edit
+/// replaces its entry alone.
 #[derive(Debug, Default, Clone)]
 pub struct Content {
     /// `content/_index.md`.
     pub home: Option<Entry<PageMeta>>,
     /// `content/pages/*.md`.
-    pub pages: Vec<Entry<PageMeta>>,
+    pub pages: Vec<Arc<Entry<PageMeta>>>,
     /// `content/articles/*.md`.
-    pub articles: Vec<Entry<ArticleMeta>>,
+    pub articles: Vec<Arc<Entry<ArticleMeta>>>,
     /// `content/agreements/*.md`.
-    pub agreements: Vec<Entry<AgreementMeta>>,
+    pub agreements: Vec<Arc<Entry<AgreementMeta>>>,
     /// `content/parties/*.md`.
-    pub parties: Vec<Entry<PartyMeta>>,
+    pub parties: Vec<Arc<Entry<PartyMeta>>>,
     /// `content/actors/*.md`.
-    pub actors: Vec<Entry<ActorMeta>>,
+    pub actors: Vec<Arc<Entry<ActorMeta>>>,
     /// Files whose front matter could not be split or parsed (their errors lead
     /// the output; links to them are not reported as unknown).
     pub failed: Vec<Failed>,
@@ -167,7 +170,8 @@ pub fn is_valid_slug(s: &str) -> bool {
 impl Content {
     /// Adds (or replaces) one loaded file, keeping each section sorted by slug.
     pub fn insert(&mut self, loaded: Loaded) {
-        fn put<M>(v: &mut Vec<Entry<M>>, e: Entry<M>) {
+        fn put<M>(v: &mut Vec<Arc<Entry<M>>>, e: Entry<M>) {
+            let e = Arc::new(e);
             match v.binary_search_by(|x| x.slug.cmp(&e.slug)) {
                 Ok(i) => v[i] = e,
                 Err(i) => v.insert(i, e),
@@ -201,13 +205,13 @@ impl Content {
     /// (after resolve and lint), keeping paths for edit links. A one-shot build
     /// then holds only the rendered bodies, not the files as well.
     pub fn release_sources(&mut self) {
-        fn release<M>(v: &mut [Entry<M>]) {
+        fn release<M: Clone>(v: &mut [Arc<Entry<M>>]) {
             for e in v {
-                e.file.text = String::new();
+                Arc::make_mut(e).file.release();
             }
         }
         if let Some(h) = &mut self.home {
-            h.file.text = String::new();
+            h.file.release();
         }
         release(&mut self.pages);
         release(&mut self.articles);
@@ -218,7 +222,7 @@ impl Content {
 
     /// Removes whatever entry `file` (relative to the site root) produced.
     pub fn remove(&mut self, file: &Path) {
-        fn drop_from<M>(v: &mut Vec<Entry<M>>, file: &Path) {
+        fn drop_from<M>(v: &mut Vec<Arc<Entry<M>>>, file: &Path) {
             v.retain(|e| e.file.path != file);
         }
         if self.home.as_ref().is_some_and(|h| h.file.path == file) {
@@ -368,6 +372,18 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
                     diags.push(file.error_at(l.offset, message).with_hint(hint));
                 }
             }
+            // Later stages point at the front matter and at links only: let
+            // go of the rest of the text now (a build of 100,000 reports would
+            // otherwise hold every file until rendering).
+            let keep = body
+                .links
+                .iter()
+                .map(|l| l.offset)
+                .max()
+                .unwrap_or(0)
+                .max(body_offset);
+            let mut file = file;
+            file.keep_until(keep, path.to_path_buf());
             Entry {
                 slug: stem.clone(),
                 file,

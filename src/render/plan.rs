@@ -424,13 +424,27 @@ pub struct Before {
     pub file: std::path::PathBuf,
     /// Its summary, front matter, notes and body, if it existed.
     pub entry: Option<(Value, Value, Value, String)>,
+    /// Its rendered body, if it existed (to tell whether its links moved).
+    pub body: Option<crate::markdown::RenderedBody>,
+    /// Its front matter as written, if it existed.
+    pub front_text: Option<String>,
+}
+
+/// The front matter of a content file as written (up to the closing `---`).
+fn front_text(text: &str) -> &str {
+    let end = text
+        .get(3..)
+        .and_then(|t| t.find("\n---"))
+        .map_or(text.len(), |i| i + 7);
+    &text[..end.min(text.len())]
 }
 
 /// Records an entry before an edit replaces it.
 pub fn before(c: &Content, file: &std::path::Path) -> Before {
+    let key = entry_of(c, file);
     Before {
         file: file.to_path_buf(),
-        entry: entry_of(c, file).map(|k| {
+        entry: key.map(|k| {
             (
                 summary_of(c, k),
                 front_of(c, k),
@@ -438,7 +452,69 @@ pub fn before(c: &Content, file: &std::path::Path) -> Before {
                 body_of(c, k).unwrap_or("").to_string(),
             )
         }),
+        body: key.and_then(|k| c.entry(k)).map(|e| e.body.clone()),
+        front_text: key
+            .and_then(|k| c.entry(k))
+            .map(|e| front_text(&e.file.text).to_string()),
     }
+}
+
+/// An edit that changes no archive-wide fact (see [`light_edit`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Light {
+    /// The entry.
+    pub key: Key,
+    /// Its title or short title changed (links to it show them).
+    pub retitled: bool,
+    /// Its front matter is the same, as written: every diagnostic about it
+    /// stands where it stood.
+    pub same_front_text: bool,
+}
+
+/// Front-matter fields that only pages and lists show: no archive-wide fact
+/// (an order, a taxonomy, a reference) reads them, except link texts and the
+/// order of backlinks among entries of one date, which read the title.
+const SHOWN_ONLY: [&str; 4] = ["title", "short_title", "summary", "date_note"];
+
+/// The entry an edit changed without changing a fact of the archive: a
+/// report, agreement or page that existed before and exists now under the
+/// same file, with the same notes and the same front matter but for
+/// [`SHOWN_ONLY`] fields. Whether its links moved is for
+/// [`crate::resolve::Archive::relink`] to tell.
+pub fn light_edit(c: &Content, b: &Before) -> Option<Light> {
+    let (_, front, notes, _) = b.entry.as_ref()?;
+    let k = entry_of(c, &b.file)?;
+    if !matches!(k.kind, Kind::Article | Kind::Agreement | Kind::Page) {
+        return None;
+    }
+    // The notes as declared are front matter too (not where they anchor).
+    let declared = |n: &Value| n.get(0).cloned();
+    if declared(notes) != declared(&notes_of(c, k)) {
+        return None;
+    }
+    let now = front_of(c, k);
+    let facts = |v: &Value| -> Value {
+        let mut v = v.clone();
+        if let Some(m) = v.as_object_mut() {
+            for f in SHOWN_ONLY {
+                m.remove(f);
+            }
+        }
+        v
+    };
+    if facts(front) != facts(&now) {
+        return None;
+    }
+    let field = |v: &Value, f: &str| v.get(f).cloned();
+    let retitled = ["title", "short_title"]
+        .iter()
+        .any(|f| field(front, f) != field(&now, f));
+    let same_front_text = b.front_text.as_deref() == c.entry(k).map(|e| front_text(&e.file.text));
+    Some(Light {
+        key: k,
+        retitled,
+        same_front_text,
+    })
 }
 
 /// The slugs of each collection, to compare facts across an edit.
@@ -498,11 +574,18 @@ pub fn diff<'a>(
     new: &'a Archive,
     edits: &[Before],
 ) -> HashSet<Dep<'a>> {
+    let mut d = diff_entries(new, edits);
+    let new_slugs = Slugs::of(&new.content);
+    diff_facts(&mut d, old, old_slugs, &new_slugs, new, edits);
+    d
+}
+
+/// The `Dep`s of the edited entries themselves, compared field by field: all
+/// an edit changed when it changed no archive-wide fact (see [`light_edit`]).
+pub fn diff_entries<'a>(new: &'a Archive, edits: &[Before]) -> HashSet<Dep<'a>> {
     use Dep::*;
     let mut d: HashSet<Dep<'a>> = HashSet::new();
     let c = &new.content;
-    let new_slugs = Slugs::of(c);
-    // The edited entries themselves.
     for b in edits {
         let now = entry_of(c, &b.file);
         match (&b.entry, now) {
@@ -536,6 +619,21 @@ pub fn diff<'a>(
             }
         }
     }
+    d
+}
+
+/// Adds to `d` the archive-wide facts an edit changed, compared as slugs
+/// before and after.
+fn diff_facts<'a>(
+    d: &mut HashSet<Dep<'a>>,
+    old: &Facts,
+    old_slugs: &Slugs,
+    new_slugs: &Slugs,
+    new: &'a Archive,
+    edits: &[Before],
+) {
+    use Dep::*;
+    let c = &new.content;
     // Slug lists of the facts, old and new.
     let same = |kind: Kind, o: &[usize], n: &[usize]| -> bool {
         let (os, ns) = (old_slugs.list(kind), new_slugs.list(kind));
@@ -653,7 +751,7 @@ pub fn diff<'a>(
         let key_slugs = |s: &Slugs, v: &[Key]| -> Vec<(Kind, String)> {
             v.iter().map(|k| (k.kind, s.get(*k).to_string())).collect()
         };
-        if key_slugs(old_slugs, before) != key_slugs(&new_slugs, v) {
+        if key_slugs(old_slugs, before) != key_slugs(new_slugs, v) {
             d.insert(Backlinks(*k));
         }
     }
@@ -709,7 +807,7 @@ pub fn diff<'a>(
                 })
                 .collect()
         };
-    if rel(old_slugs, old) != rel(&new_slugs, new) {
+    if rel(old_slugs, old) != rel(new_slugs, new) {
         d.insert(Relations);
     }
     let clauses = |s: &Slugs, a: &Archive| -> Vec<(String, Vec<(String, usize)>)> {
@@ -725,7 +823,7 @@ pub fn diff<'a>(
             })
             .collect()
     };
-    if clauses(old_slugs, old) != clauses(&new_slugs, new) {
+    if clauses(old_slugs, old) != clauses(new_slugs, new) {
         d.insert(Clauses);
     }
     let count = |a: &Archive, notes: usize| {
@@ -753,7 +851,6 @@ pub fn diff<'a>(
         d.extend(arts.iter().map(|&i| Summary(key(Kind::Article, i))));
         d.extend(agrs.iter().map(|&i| Summary(key(Kind::Agreement, i))));
     }
-    d
 }
 
 /// The archive's note count before the edits (the facts keep no content).

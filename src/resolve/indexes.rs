@@ -82,16 +82,7 @@ pub(super) fn build_indexes(a: &mut Archive, backlinks: HashMap<Key, BTreeSet<Ke
     let mut bl = HashMap::new();
     for (k, set) in backlinks {
         let mut v: Vec<Key> = set.into_iter().collect();
-        v.sort_by(|x, y| {
-            let (dx, dy) = (a.date_of(*x), a.date_of(*y));
-            match (dx, dy) {
-                (Some(p), Some(q)) => p.cmp(&q),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            }
-            .then_with(|| a.short_title(*x).cmp(a.short_title(*y)))
-        });
+        v.sort_by(|x, y| backlink_order(a, *x, *y));
         bl.insert(k, v);
     }
     a.articles_by_date = by_date;
@@ -101,6 +92,17 @@ pub(super) fn build_indexes(a: &mut Archive, backlinks: HashMap<Key, BTreeSet<Ke
     a.related = related;
     a.clauses = clauses;
     a.backlinks = bl;
+}
+
+/// The order of a backlink list: by date, undated entries last, ties by title.
+pub(super) fn backlink_order(a: &Archive, x: Key, y: Key) -> std::cmp::Ordering {
+    match (a.date_of(x), a.date_of(y)) {
+        (Some(p), Some(q)) => p.cmp(&q),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    }
+    .then_with(|| a.short_title(x).cmp(a.short_title(y)))
 }
 
 /// How many related reports a report lists.

@@ -3,119 +3,133 @@
 
 use super::*;
 
-/// Resolves the wiki links and path links of every body and note.
+/// Resolves the wiki links and path links of every body and note; each
+/// entry's diagnostics go to `diags` under its key (in key order).
 pub(super) fn resolve_all_links(
     a: &mut Archive,
     backlinks: &mut HashMap<Key, BTreeSet<Key>>,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Vec<(Key, Vec<Diagnostic>)>,
 ) {
     let keys: Vec<Key> = a.content.keys().collect();
     let mut all = HashMap::new();
     for key in keys {
-        let Some(EntryRef { body, file, .. }) = a.content.entry(key) else {
-            continue;
-        };
-        let mut resolved = Vec::with_capacity(body.links.len());
-        for l in &body.links {
-            let result = match l.kind {
-                LinkKind::Wiki { .. } => resolve_wiki(a, &l.target),
-                LinkKind::Path => resolve_path(a, &l.target),
-                // Checked against static/ at load time.
-                LinkKind::Asset => Ok(Target::Path(l.target.trim_start_matches('/').to_string())),
-            };
-            match result {
-                Ok(Target::Entry(target)) => {
-                    if let Some(frag) = &l.fragment {
-                        if !has_anchor(a, target, frag) {
-                            let known: Vec<String> = a
-                                .body(target)
-                                .map(|b| b.headings.iter().map(|h| h.id.clone()).collect())
-                                .unwrap_or_default();
-                            let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
-                            let mut d = file.error_at(
-                                l.offset,
-                                format!("`{}` has no heading `#{frag}`", l.target),
-                            );
-                            d.hint = Some(match closest(frag, &known_refs) {
-                                Some(c) => format!("did you mean `#{c}`?"),
-                                None if known.is_empty() => "that page has no headings".into(),
-                                None => format!(
-                                    "its headings are: {}",
-                                    known
-                                        .iter()
-                                        .map(|k| format!("#{k}"))
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                ),
-                            });
-                            diags.push(d);
-                        }
-                    }
-                    if target != key {
-                        backlinks.entry(target).or_default().insert(key);
-                    }
-                    let mut href = a.urls.path(&a.rel_path(target));
-                    if let Some(f) = &l.fragment {
-                        href.push('#');
-                        href.push_str(f);
-                    }
-                    // An actor named by an alias is shown by that alias.
-                    let title = match target.kind {
-                        Kind::Actor => {
-                            let written = l.target.rsplit('/').next().unwrap_or("");
-                            let k = name_key(written);
-                            match a.actor_names.get(&k) {
-                                Some((_, name))
-                                    if k != name_key(&a.content.actors[target.idx].slug) =>
-                                {
-                                    name.as_str()
-                                }
-                                _ => a.short_title(target),
-                            }
-                        }
-                        _ => a.short_title(target),
-                    };
-                    resolved.push(ResolvedLink {
-                        href,
-                        text: escape_html(title),
-                        title: title.to_string(),
-                    });
-                }
-                Ok(Target::Path(p)) => {
-                    let mut href = a.urls.path(&p);
-                    if let Some(f) = &l.fragment {
-                        href.push('#');
-                        href.push_str(f);
-                    }
-                    resolved.push(ResolvedLink {
-                        href,
-                        ..Default::default()
-                    });
-                }
-                Ok(Target::Clause(id)) => {
-                    let mut href = a.urls.path(&paths::clause(&id));
-                    if let Some(f) = &l.fragment {
-                        href.push('#');
-                        href.push_str(f);
-                    }
-                    let title = clause_link_title(&id);
-                    resolved.push(ResolvedLink {
-                        href,
-                        text: escape_html(&title),
-                        title,
-                    });
-                }
-                Err((msg, hint)) => {
-                    let mut d = file.error_at(l.offset, msg);
-                    d.hint = hint;
-                    diags.push(d);
-                    resolved.push(ResolvedLink::default());
-                }
-            }
+        let mut d = vec![];
+        if let Some(resolved) = resolve_links_of(a, key, backlinks, &mut d) {
+            all.insert(key, resolved);
         }
-        all.insert(key, resolved);
+        if !d.is_empty() {
+            diags.push((key, d));
+        }
     }
     a.links = all;
+}
+
+/// Resolves the links of one entry's body and notes (`None` if there is no
+/// such entry), recording what it links to in `backlinks`.
+pub(super) fn resolve_links_of(
+    a: &Archive,
+    key: Key,
+    backlinks: &mut HashMap<Key, BTreeSet<Key>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<ResolvedLink>> {
+    let EntryRef { body, file, .. } = a.content.entry(key)?;
+    let mut resolved = Vec::with_capacity(body.links.len());
+    for l in &body.links {
+        let result = match l.kind {
+            LinkKind::Wiki { .. } => resolve_wiki(a, &l.target),
+            LinkKind::Path => resolve_path(a, &l.target),
+            // Checked against static/ at load time.
+            LinkKind::Asset => Ok(Target::Path(l.target.trim_start_matches('/').to_string())),
+        };
+        match result {
+            Ok(Target::Entry(target)) => {
+                if let Some(frag) = &l.fragment {
+                    if !has_anchor(a, target, frag) {
+                        let known: Vec<String> = a
+                            .body(target)
+                            .map(|b| b.headings.iter().map(|h| h.id.clone()).collect())
+                            .unwrap_or_default();
+                        let known_refs: Vec<&str> = known.iter().map(String::as_str).collect();
+                        let mut d = file
+                            .error_at(l.offset, format!("`{}` has no heading `#{frag}`", l.target));
+                        d.hint = Some(match closest(frag, &known_refs) {
+                            Some(c) => format!("did you mean `#{c}`?"),
+                            None if known.is_empty() => "that page has no headings".into(),
+                            None => format!(
+                                "its headings are: {}",
+                                known
+                                    .iter()
+                                    .map(|k| format!("#{k}"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        });
+                        diags.push(d);
+                    }
+                }
+                if target != key {
+                    backlinks.entry(target).or_default().insert(key);
+                }
+                let mut href = a.urls.path(&a.rel_path(target));
+                if let Some(f) = &l.fragment {
+                    href.push('#');
+                    href.push_str(f);
+                }
+                // An actor named by an alias is shown by that alias.
+                let title = match target.kind {
+                    Kind::Actor => {
+                        let written = l.target.rsplit('/').next().unwrap_or("");
+                        let k = name_key(written);
+                        match a.actor_names.get(&k) {
+                            Some((_, name))
+                                if k != name_key(&a.content.actors[target.idx].slug) =>
+                            {
+                                name.as_str()
+                            }
+                            _ => a.short_title(target),
+                        }
+                    }
+                    _ => a.short_title(target),
+                };
+                resolved.push(ResolvedLink {
+                    href,
+                    text: escape_html(title),
+                    title: title.to_string(),
+                });
+            }
+            Ok(Target::Path(p)) => {
+                let mut href = a.urls.path(&p);
+                if let Some(f) = &l.fragment {
+                    href.push('#');
+                    href.push_str(f);
+                }
+                resolved.push(ResolvedLink {
+                    href,
+                    ..Default::default()
+                });
+            }
+            Ok(Target::Clause(id)) => {
+                let mut href = a.urls.path(&paths::clause(&id));
+                if let Some(f) = &l.fragment {
+                    href.push('#');
+                    href.push_str(f);
+                }
+                let title = clause_link_title(&id);
+                resolved.push(ResolvedLink {
+                    href,
+                    text: escape_html(&title),
+                    title,
+                });
+            }
+            Err((msg, hint)) => {
+                let mut d = file.error_at(l.offset, msg);
+                d.hint = hint;
+                diags.push(d);
+                resolved.push(ResolvedLink::default());
+            }
+        }
+    }
+    Some(resolved)
 }
 
 pub(super) enum Target {
@@ -310,50 +324,58 @@ pub(super) fn resolve_path(a: &Archive, target: &str) -> Result<Target, LinkErro
 /// Puts the titles of `[[slug]]` links (unknown at load time) into the
 /// annotation selectors: their texts and character positions.
 pub(super) fn complete_note_selectors(a: &mut Archive) {
+    for i in 0..a.content.articles.len() {
+        complete_note_selectors_of(a, i);
+    }
+}
+
+/// [`complete_note_selectors`] for report `i` alone.
+pub(super) fn complete_note_selectors_of(a: &mut Archive, i: usize) {
     use crate::anchor::OPAQUE;
     let Archive { content, links, .. } = a;
-    for (i, e) in content.articles.iter_mut().enumerate() {
-        let Some(resolved) = links.get(&Key::new(Kind::Article, i)) else {
-            continue;
-        };
-        let titles: Vec<&str> = e
-            .body
-            .links
-            .iter()
-            .zip(resolved)
-            .filter(|(l, _)| l.kind == LinkKind::Wiki { has_text: false })
-            .map(|(_, r)| r.title.as_str())
-            .collect();
-        let width =
-            |upto: usize| -> usize { titles.iter().take(upto).map(|t| t.chars().count()).sum() };
-        let fill = |s: &str, first: usize| -> String {
-            let mut k = first;
-            let mut out = String::with_capacity(s.len());
-            for c in s.chars() {
-                if c == OPAQUE {
-                    out.push_str(titles.get(k).copied().unwrap_or(""));
-                    k += 1;
-                } else {
-                    out.push(c);
-                }
+    let Some(e) = content.articles.get_mut(i).map(std::sync::Arc::make_mut) else {
+        return;
+    };
+    let Some(resolved) = links.get(&Key::new(Kind::Article, i)) else {
+        return;
+    };
+    let titles: Vec<&str> = e
+        .body
+        .links
+        .iter()
+        .zip(resolved)
+        .filter(|(l, _)| l.kind == LinkKind::Wiki { has_text: false })
+        .map(|(_, r)| r.title.as_str())
+        .collect();
+    let width =
+        |upto: usize| -> usize { titles.iter().take(upto).map(|t| t.chars().count()).sum() };
+    let fill = |s: &str, first: usize| -> String {
+        let mut k = first;
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            if c == OPAQUE {
+                out.push_str(titles.get(k).copied().unwrap_or(""));
+                k += 1;
+            } else {
+                out.push(c);
             }
-            out
-        };
-        // Always from the load-time selector, so resolving again (as the
-        // live server does) gives the same result as the first time.
-        for n in &mut e.body.notes {
-            let l = &n.loaded;
-            let in_prefix = l.prefix.chars().filter(|&c| c == OPAQUE).count();
-            n.exact = fill(&l.exact, n.opaque_before_start);
-            let prefix = fill(&l.prefix, n.opaque_before_start - in_prefix);
-            let skip = prefix.chars().count().saturating_sub(32);
-            n.prefix = prefix.chars().skip(skip).collect();
-            n.suffix = fill(&l.suffix, n.opaque_before_end)
-                .chars()
-                .take(32)
-                .collect();
-            n.start = l.start + width(n.opaque_before_start);
-            n.end = l.end + width(n.opaque_before_end);
         }
+        out
+    };
+    // Always from the load-time selector, so resolving again (as the
+    // live server does) gives the same result as the first time.
+    for n in &mut e.body.notes {
+        let l = &n.loaded;
+        let in_prefix = l.prefix.chars().filter(|&c| c == OPAQUE).count();
+        n.exact = fill(&l.exact, n.opaque_before_start);
+        let prefix = fill(&l.prefix, n.opaque_before_start - in_prefix);
+        let skip = prefix.chars().count().saturating_sub(32);
+        n.prefix = prefix.chars().skip(skip).collect();
+        n.suffix = fill(&l.suffix, n.opaque_before_end)
+            .chars()
+            .take(32)
+            .collect();
+        n.start = l.start + width(n.opaque_before_start);
+        n.end = l.end + width(n.opaque_before_end);
     }
 }

@@ -210,7 +210,7 @@ pub struct Relation {
 }
 
 /// The resolved archive: content plus every cross-file fact render needs.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Archive {
     /// Site settings.
     pub config: SiteConfig,
@@ -328,6 +328,118 @@ impl EntryRef<'_> {
 
 /// Builds the archive and reports every broken cross-file reference.
 pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic>) {
+    let (archive, diags) = resolve_parts(config, content);
+    let all = diags.all(&archive.content.failed);
+    (archive, all)
+}
+
+/// The diagnostics of a resolve, kept apart so that the live server can
+/// resolve one entry's links again ([`Archive::relink`]) and get exactly the
+/// diagnostics a whole resolve would give.
+#[derive(Debug, Clone, Default)]
+pub struct ResolveDiags {
+    /// Everything but the links: vocabularies, names, references, relations.
+    before_links: Vec<Diagnostic>,
+    /// Each entry's broken links, in key order.
+    links: Vec<(Key, Vec<Diagnostic>)>,
+}
+
+impl ResolveDiags {
+    /// Every diagnostic, as [`resolve`] returns them.
+    pub fn all(&self, failed: &[crate::content::Failed]) -> Vec<Diagnostic> {
+        let mut diags = self.before_links.clone();
+        diags.extend(self.links.iter().flat_map(|(_, d)| d.iter().cloned()));
+        suppress_links_to_failed(failed, &mut diags);
+        diags
+    }
+}
+
+impl Archive {
+    /// Resolves the links of entry `key` again after its body changed (its
+    /// front matter did not), keeping `diags` what a whole resolve would give.
+    /// Returns false, changing nothing, when the edit can reach beyond the
+    /// entry — its links point elsewhere than before (backlinks change), or
+    /// another entry could link to a heading it gained or lost — and only a
+    /// whole [`resolve`] will do; `old` is the body before the edit.
+    pub fn relink(&mut self, key: Key, old: &RenderedBody, diags: &mut ResolveDiags) -> bool {
+        let Some(body) = self.body(key) else {
+            return false;
+        };
+        let shape = |b: &RenderedBody| -> Vec<(LinkKind, String, Option<String>)> {
+            b.links
+                .iter()
+                .map(|l| (l.kind, l.target.clone(), l.fragment.clone()))
+                .collect()
+        };
+        let ids =
+            |b: &RenderedBody| -> Vec<String> { b.headings.iter().map(|h| h.id.clone()).collect() };
+        if shape(body) != shape(old) || ids(body) != ids(old) || !self.content.failed.is_empty() {
+            return false;
+        }
+        self.relink_one(key, diags)
+    }
+
+    /// Resolves the links of entry `key` again, as they stand.
+    fn relink_one(&mut self, key: Key, diags: &mut ResolveDiags) -> bool {
+        let mut unused = HashMap::new();
+        let mut d = vec![];
+        let Some(resolved) = resolve_links_of(self, key, &mut unused, &mut d) else {
+            return false;
+        };
+        self.links.insert(key, resolved);
+        if key.kind == Kind::Article {
+            complete_note_selectors_of(self, key.idx);
+        }
+        diags.links.retain(|(k, _)| *k != key);
+        if !d.is_empty() {
+            let order = |k: Key| (Kind::ALL.iter().position(|x| *x == k.kind), k.idx);
+            let at = diags.links.partition_point(|(k, _)| order(*k) < order(key));
+            diags.links.insert(at, (key, d));
+        }
+        true
+    }
+}
+
+impl Archive {
+    /// After the title of entry `key` changed (nothing else that a fact reads
+    /// did): resolves again the links of the entries that refer to it (a
+    /// link's text is its target's title) and re-sorts the backlink lists it
+    /// is in (ties go by title). Returns the entries whose resolved links
+    /// changed and the entries whose backlinks changed order.
+    pub fn retitle(&mut self, key: Key, diags: &mut ResolveDiags) -> (Vec<Key>, Vec<Key>) {
+        let mut relinked = vec![];
+        for j in self.backlinks.get(&key).cloned().unwrap_or_default() {
+            let before = self.links.get(&j).cloned();
+            self.relink_one(j, diags);
+            if self.links.get(&j) != before.as_ref() {
+                relinked.push(j);
+            }
+        }
+        let mut backlinks = std::mem::take(&mut self.backlinks);
+        let mut reordered = vec![];
+        for (t, list) in backlinks.iter_mut() {
+            if list.contains(&key) {
+                let before = list.clone();
+                list.sort_by(|x, y| backlink_order(self, *x, *y));
+                if *list != before {
+                    reordered.push(*t);
+                }
+            }
+        }
+        self.backlinks = backlinks;
+        (relinked, reordered)
+    }
+
+    /// Whether the diagnostics of the resolve before links (vocabularies,
+    /// references, relations) say anything about `file`: their positions
+    /// could have moved with an edit, so only a whole resolve will do.
+    pub fn has_reference_diagnostics(diags: &ResolveDiags, file: &std::path::Path) -> bool {
+        diags.before_links.iter().any(|d| d.file == file)
+    }
+}
+
+/// [`resolve`], with the diagnostics kept by stage.
+pub fn resolve_parts(config: SiteConfig, content: Content) -> (Archive, ResolveDiags) {
     let mut diags = vec![];
     let urls = Urls::new(&config.base_url);
     let mut slug_index = HashMap::new();
@@ -397,11 +509,17 @@ pub fn resolve(config: SiteConfig, content: Content) -> (Archive, Vec<Diagnostic
     let mut backlinks: HashMap<Key, BTreeSet<Key>> = HashMap::new();
     resolve_references(&mut archive, &mut backlinks, &mut diags);
     resolve_relations(&mut archive, &mut backlinks, &mut diags);
-    resolve_all_links(&mut archive, &mut backlinks, &mut diags);
+    let mut link_diags = vec![];
+    resolve_all_links(&mut archive, &mut backlinks, &mut link_diags);
     complete_note_selectors(&mut archive);
     build_indexes(&mut archive, backlinks);
-    suppress_links_to_failed(&archive.content.failed, &mut diags);
-    (archive, diags)
+    (
+        archive,
+        ResolveDiags {
+            before_links: diags,
+            links: link_diags,
+        },
+    )
 }
 
 /// Drops "unknown …" errors about entries whose file failed to parse (they

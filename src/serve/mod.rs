@@ -93,10 +93,11 @@ fn bind(first: u16) -> Option<(tiny_http::Server, u16)> {
     None
 }
 
-/// Prints a rebuild's outcome and its diagnostics.
+/// Prints a rebuild's outcome and its diagnostics (when they changed: a
+/// large archive has thousands of warnings, printed once).
 fn report(session: &Session, rebuild: Option<&session::Rebuild>) {
     let d = session.diagnostics();
-    if !d.is_empty() {
+    if !d.is_empty() && rebuild.is_none_or(|r| r.diagnostics_changed) {
         let _ = write!(
             std::io::stderr(),
             "{}",
@@ -121,13 +122,65 @@ fn report(session: &Session, rebuild: Option<&session::Rebuild>) {
     }
 }
 
-/// Watches content/, templates/, static/ and site.yaml; rebuilds on change.
+/// How long file events settle before a rebuild: an editor's save is a burst
+/// of events within a millisecond or two (write, or write a temporary file
+/// and rename it over the old one), so this only joins a burst.
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
+
+/// How long a changed content file may be missing before it counts as
+/// deleted: editors that save by renaming the old file away and writing a
+/// new one leave a moment without it.
+const GONE_AFTER: Duration = Duration::from_millis(100);
+
+/// Renders module routes (timeline, feeds, data, search index) on a thread
+/// of its own, from a copy of the site, so that the next edit's pages never
+/// wait for them; the newest copy takes over the routes of queued jobs.
+fn spawn_module_worker(shared: Arc<Shared>) -> std::sync::mpsc::Sender<session::ModuleJob> {
+    let (tx, rx) = std::sync::mpsc::channel::<session::ModuleJob>();
+    let _ = std::thread::Builder::new()
+        .name("annals-modules".into())
+        .spawn(move || {
+            // A pool of its own, a core short of the machine: the pages of
+            // the next edit render on the global pool meanwhile, and always
+            // find a core.
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(cores.saturating_sub(1).max(1))
+                .thread_name(|i| format!("annals-modules-{i}"))
+                .build()
+                .ok();
+            while let Ok(mut job) = rx.recv() {
+                while let Ok(mut newer) = rx.try_recv() {
+                    newer.absorb(job);
+                    job = newer;
+                }
+                let start = std::time::Instant::now();
+                let done = match &pool {
+                    Some(p) => p.install(|| job.run()),
+                    None => job.run(),
+                };
+                let mut session = shared.session.lock().unwrap();
+                let mut r = session::Rebuild::default();
+                session.publish_modules(done, &mut r, start);
+                if r.changed > 0 || r.diagnostics_changed {
+                    report(&session, None);
+                }
+                drop(session);
+                shared.changed.notify_all();
+            }
+        });
+    tx
+}
+
+/// Watches content/, templates/, static/ and site.yaml; rebuilds on change:
+/// the pages first, then (on another thread) the modules.
 fn watch(root: &Path, shared: Arc<Shared>) -> notify_debouncer_full::notify::Result<impl Drop> {
     let root_abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let root_for_events = root_abs.clone();
+    let modules = std::sync::Mutex::new(spawn_module_worker(shared.clone()));
     let mut debouncer = new_debouncer(
-        Duration::from_millis(30),
-        None,
+        DEBOUNCE,
+        Some(Duration::from_millis(2)),
         move |res: DebounceEventResult| {
             let Ok(events) = res else { return };
             // Only changes to files count: reading them (as a rebuild does)
@@ -152,11 +205,21 @@ fn watch(root: &Path, shared: Arc<Shared>) -> notify_debouncer_full::notify::Res
             if paths.is_empty() {
                 return;
             }
+            wait_for_renamed_files(&root_for_events, &paths);
             let mut session = shared.session.lock().unwrap();
-            let r = session.apply(&paths);
+            let (r, routes) = session.apply_pages(&paths);
             report(&session, Some(&r));
             drop(session);
             shared.changed.notify_all();
+            if routes.is_empty() {
+                return;
+            }
+            // Let the requests that waited for the pages take them first.
+            std::thread::yield_now();
+            let job = shared.session.lock().unwrap().module_job(routes);
+            if let Some(job) = job {
+                let _ = modules.lock().unwrap().send(job);
+            }
         },
     )?;
     for dir in ["content", "templates", "static"] {
@@ -167,6 +230,17 @@ fn watch(root: &Path, shared: Arc<Shared>) -> notify_debouncer_full::notify::Res
     }
     debouncer.watch(&root_abs, RecursiveMode::NonRecursive)?;
     Ok(debouncer)
+}
+
+/// Waits (at most [`GONE_AFTER`]) for changed content files that are missing
+/// to come back, as they do when an editor saves by renaming: a save is then
+/// one rebuild of the new file, not a deletion and a re-creation.
+fn wait_for_renamed_files(root: &Path, paths: &[PathBuf]) {
+    let start = std::time::Instant::now();
+    let missing = |p: &PathBuf| p.starts_with(root.join("content")) && !p.exists();
+    while paths.iter().any(missing) && start.elapsed() < GONE_AFTER {
+        std::thread::sleep(Duration::from_millis(2));
+    }
 }
 
 /// Whether a changed path can affect the site (editors' temp and swap files cannot).

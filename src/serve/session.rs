@@ -41,13 +41,98 @@ pub struct Rebuild {
     pub rendered_files: Vec<String>,
     /// Wall time.
     pub millis: f64,
+    /// The diagnostics differ from the previous rebuild's.
+    pub diagnostics_changed: bool,
     /// Search index shards indexed anew (the others came from the shard cache).
     pub search_shards: Vec<String>,
+    /// Entries whose links were resolved: every entry, or after an edit of
+    /// bodies alone only the edited ones.
+    pub resolved_entries: usize,
+}
+
+/// Module routes to render on another thread from a copy of the site
+/// ([`Session::module_job`]), while the session serves the pages and takes
+/// the next edits.
+pub struct ModuleJob {
+    snapshot: crate::site::Snapshot,
+    routes: Vec<Route>,
+    /// The routes' ids (stable across edits, unlike entry indices).
+    ids: Vec<String>,
+}
+
+impl ModuleJob {
+    /// Renders the modules from the copy.
+    pub fn run(self) -> ModulesDone {
+        let rendered = Mutex::new(Vec::<(String, Output)>::new());
+        let a = self.snapshot.archive();
+        let (_, diagnostics) = self
+            .snapshot
+            .render(&self.routes, &|route: &Route, o: Output| {
+                rendered.lock().unwrap().push((plan::route_id(a, route), o));
+                Ok(())
+            });
+        ModulesDone {
+            rendered: rendered.into_inner().unwrap(),
+            ids: self.ids,
+            diagnostics,
+        }
+    }
+
+    /// The routes to render.
+    pub fn routes(&self) -> &[Route] {
+        &self.routes
+    }
+
+    /// Adds the routes of an older job not yet run: this job's copy is newer
+    /// (entry routes are found again by id: the indices may have moved; a
+    /// route the newer archive no longer has is dropped).
+    pub fn absorb(&mut self, older: ModuleJob) {
+        let have: HashSet<&String> = self.ids.iter().collect();
+        let wanted: HashSet<String> = older
+            .ids
+            .into_iter()
+            .filter(|id| !have.contains(id))
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let a = self.snapshot.archive();
+        for r in plan::plan(a, true) {
+            let id = plan::route_id(a, &r);
+            if wanted.contains(&id) {
+                self.routes.push(r);
+                self.ids.push(id);
+            }
+        }
+    }
+}
+
+/// What a [`ModuleJob`] rendered, for [`Session::publish_modules`].
+pub struct ModulesDone {
+    ids: Vec<String>,
+    rendered: Vec<(String, Output)>,
+    diagnostics: Vec<crate::diagnostics::Diagnostic>,
+}
+
+/// Whether a route renders after the pages of an edit are served, on the
+/// modules' thread: the modules (timeline, notes index, feeds, data, search
+/// index), and the pages that list a share of the archive that grows with it
+/// (a party's, a tag's, a year's or an actor's reports: thousands at 10,000
+/// reports, where each takes longer than the rest of an edit's pages).
+pub fn deferred(r: &Route) -> bool {
+    r.is_module()
+        || matches!(
+            r,
+            Route::Party(..) | Route::Tag(..) | Route::Year(..) | Route::Actor(..)
+        )
 }
 
 /// The in-memory site of `annals serve`.
 pub struct Session {
     site: Site,
+    /// The routes of the last rebuild, and their ids.
+    routes: Vec<Route>,
+    ids: Vec<String>,
     /// Output files of each route, by route id.
     route_files: HashMap<String, Vec<String>>,
     pages: BTreeMap<String, Bytes>,
@@ -78,6 +163,8 @@ impl Session {
         });
         let mut s = Session {
             site,
+            routes: vec![],
+            ids: vec![],
             route_files: HashMap::new(),
             pages: BTreeMap::new(),
             statics: BTreeMap::new(),
@@ -88,7 +175,8 @@ impl Session {
             force_index: false,
         };
         s.reload_statics();
-        s.rebuild(Changes::default());
+        let (mut r, modules) = s.rebuild(Changes::default());
+        s.render_modules(&modules, &mut r);
         s
     }
 
@@ -113,8 +201,20 @@ impl Session {
         }
     }
 
-    /// Applies changed paths (absolute, or relative to the root) and rebuilds.
+    /// Applies changed paths (absolute, or relative to the root) and rebuilds
+    /// everything they affect, pages and modules, before returning.
     pub fn apply(&mut self, changed: &[PathBuf]) -> Rebuild {
+        let (mut r, modules) = self.apply_pages(changed);
+        self.render_modules(&modules, &mut r);
+        r
+    }
+
+    /// Applies changed paths and rebuilds the pages they affect; returns the
+    /// module routes (timeline, feeds, data, search index …: the outputs
+    /// that read the whole archive) that must be rendered again as well, for
+    /// [`Session::render_modules`] now, or [`Session::module_job`] to render
+    /// them on another thread while the pages are already served.
+    pub fn apply_pages(&mut self, changed: &[PathBuf]) -> (Rebuild, Vec<Route>) {
         let ch = self.site.apply(changed);
         if ch.config {
             // Everything renders again, the search index too (the files of
@@ -128,28 +228,152 @@ impl Session {
         self.rebuild(ch)
     }
 
-    /// Resolves and re-renders what changed. On errors the previous pages stay.
-    fn rebuild(&mut self, ch: Changes) -> Rebuild {
+    /// Renders module routes (from [`Session::apply_pages`]) here and now.
+    pub fn render_modules(&mut self, modules: &[Route], r: &mut Rebuild) {
+        if modules.is_empty() {
+            return;
+        }
+        let start = Instant::now();
+        let rendered = Mutex::new(Vec::<(String, Output)>::new());
+        let Some(a) = self.site.archive() else {
+            return;
+        };
+        let ids = modules
+            .iter()
+            .map(|route| plan::route_id(a, route))
+            .collect();
+        let (_, d) = self.site.render(modules, &|route: &Route, o: Output| {
+            rendered.lock().unwrap().push((plan::route_id(a, route), o));
+            Ok(())
+        });
+        r.rendered += modules.iter().filter(|m| !m.is_module()).count();
+        let done = ModulesDone {
+            ids,
+            rendered: rendered.into_inner().unwrap(),
+            diagnostics: d,
+        };
+        self.publish_modules(done, r, start);
+    }
+
+    /// A copy of the site to render `modules` on another thread
+    /// ([`ModuleJob::run`]); hand the result to [`Session::publish_modules`].
+    pub fn module_job(&self, modules: Vec<Route>) -> Option<ModuleJob> {
+        if modules.is_empty() {
+            return None;
+        }
+        let start = Instant::now();
+        let snapshot = self.site.snapshot()?;
+        let ids = modules
+            .iter()
+            .map(|route| plan::route_id(snapshot.archive(), route))
+            .collect();
+        lap("snapshot", start);
+        Some(ModuleJob {
+            snapshot,
+            routes: modules,
+            ids,
+        })
+    }
+
+    /// Puts the files of rendered modules in place of their old ones. On
+    /// errors the old files stay and the next rebuild renders every route.
+    pub fn publish_modules(&mut self, done: ModulesDone, r: &mut Rebuild, start: Instant) {
+        if !done.diagnostics.is_empty() {
+            r.diagnostics_changed = true;
+            let mut diags = self.diagnostics.clone();
+            diags.extend(done.diagnostics);
+            if diags.has_errors() {
+                self.last_ok = false;
+                let _ = self.finish(diags, None, start);
+                return;
+            }
+            self.diagnostics = diags;
+        }
+        // A route an edit since has removed stays removed.
+        let ids: HashSet<String> = done
+            .ids
+            .into_iter()
+            .filter(|id| self.route_files.contains_key(id))
+            .collect();
+        let rendered = done
+            .rendered
+            .into_iter()
+            .filter(|(id, _)| ids.contains(id))
+            .collect();
+        let changed = self.publish(&ids, rendered, r);
+        if changed > 0 {
+            self.generation += 1;
+        }
+        r.changed += changed;
+        r.millis += start.elapsed().as_secs_f64() * 1000.0;
+        lap("modules", start);
+        // The search index re-indexes only the shards whose records changed.
+        r.search_shards = crate::search::take_built(self.site.root());
+    }
+
+    /// Replaces the files of the routes `ids` by `rendered`; returns how many
+    /// files changed, were added or were removed.
+    fn publish(
+        &mut self,
+        ids: &HashSet<String>,
+        mut rendered: Vec<(String, Output)>,
+        r: &mut Rebuild,
+    ) -> usize {
+        let mut old_files: HashMap<String, Bytes> = HashMap::new();
+        for id in ids {
+            for f in self.route_files.remove(id).unwrap_or_default() {
+                if let Some(b) = self.pages.remove(&f) {
+                    old_files.insert(f, b);
+                }
+            }
+            self.route_files.insert(id.clone(), vec![]);
+        }
+        rendered.sort_by(|x, y| x.1.path.cmp(&y.1.path));
+        let mut changed = 0;
+        for (id, o) in rendered {
+            r.rendered_files.push(o.path.clone());
+            self.route_files.entry(id).or_default().push(o.path.clone());
+            if old_files.remove(&o.path).is_none_or(|b| *b != o.bytes) {
+                changed += 1;
+            }
+            self.pages.insert(o.path, Arc::new(o.bytes));
+        }
+        r.rendered_files.sort();
+        changed + old_files.len()
+    }
+
+    /// Resolves and re-renders the pages that changed; returns the module
+    /// routes to render too. On errors the previous pages stay.
+    fn rebuild(&mut self, ch: Changes) -> (Rebuild, Vec<Route>) {
         let start = Instant::now();
         let (mut diags, routes, dirty) = self.site.resolve_changes(&ch, !self.last_ok);
         lap("resolve", start);
         diags.extend(self.static_read_diags.iter().cloned());
         if diags.has_errors() || self.site.archive().is_none() {
             self.last_ok = false;
-            return self.finish(diags, None, start);
+            return (self.finish(diags, None, start), vec![]);
         }
         let a = self.site.archive().expect("resolved");
-        let ids: Vec<String> = routes.iter().map(|r| plan::route_id(a, r)).collect();
-        let todo: Vec<Route> = routes
+        // The same routes of the same entries as last time: the same ids.
+        let same_routes = self.site.facts_unchanged() && self.routes == routes;
+        if !same_routes {
+            self.ids = routes.iter().map(|r| plan::route_id(a, r)).collect();
+        }
+        let ids = &self.ids;
+        type Todo = Vec<(Route, String)>;
+        let (modules, todo): (Todo, Todo) = routes
             .iter()
-            .zip(&ids)
+            .zip(ids)
             .zip(&dirty)
-            .filter(|((_, id), d)| {
-                let known = self.route_files.contains_key(*id);
-                **d || !known
-            })
-            .map(|((r, _), _)| r.clone())
-            .collect();
+            .filter(|((_, id), d)| **d || !self.route_files.contains_key(*id))
+            .map(|((r, id), _)| (r.clone(), id.clone()))
+            .partition(|(r, _)| deferred(r));
+        // Deferred routes are planned: a later edit must not take them for new.
+        for (_, id) in &modules {
+            self.route_files.entry(id.clone()).or_default();
+        }
+        let modules: Vec<Route> = modules.into_iter().map(|(r, _)| r).collect();
+        let (todo, todo_ids): (Vec<Route>, HashSet<String>) = todo.into_iter().unzip();
         lap("plan", start);
         let rendered = Mutex::new(Vec::<(String, Output)>::new());
         let (_, d) = self.site.render(&todo, &|r: &Route, o: Output| {
@@ -160,52 +384,45 @@ impl Session {
         lap("render", start);
         if diags.has_errors() {
             self.last_ok = false;
-            return self.finish(diags, None, start);
+            return (self.finish(diags, None, start), vec![]);
         }
-        // Drop the files of routes that are gone or were rendered again; keep
-        // every other route's files as they are.
-        let todo_ids: HashSet<String> = todo.iter().map(|r| plan::route_id(a, r)).collect();
-        let planned: HashSet<&String> = ids.iter().collect();
+        // Drop the files of routes that are gone; those rendered again are
+        // replaced; keep every other route's files as they are.
+        let gone: Vec<String> = if same_routes {
+            vec![]
+        } else {
+            let planned: HashSet<&String> = self.ids.iter().collect();
+            self.route_files
+                .keys()
+                .filter(|id| !planned.contains(id))
+                .cloned()
+                .collect()
+        };
+        let n_pages = routes.iter().filter(|r| !r.is_module()).count();
+        self.routes = routes;
+        let mut r = Rebuild::default();
         let mut changed = 0;
-        let mut old_files: HashMap<String, Bytes> = HashMap::new();
-        self.route_files.retain(|id, files| {
-            let keep = planned.contains(id) && !todo_ids.contains(id);
-            if !keep {
-                for f in files.iter() {
-                    if let Some(b) = self.pages.remove(f) {
-                        old_files.insert(f.clone(), b);
-                    }
+        for id in gone {
+            for f in self.route_files.remove(&id).unwrap_or_default() {
+                if self.pages.remove(&f).is_some() {
+                    changed += 1;
                 }
             }
-            keep
-        });
-        let mut rendered = rendered.into_inner().unwrap();
-        rendered.sort_by(|x, y| x.1.path.cmp(&y.1.path));
-        let mut rendered_files = vec![];
-        for id in &todo_ids {
-            self.route_files.insert(id.clone(), vec![]);
         }
-        for (id, o) in rendered {
-            rendered_files.push(o.path.clone());
-            self.route_files.entry(id).or_default().push(o.path.clone());
-            if old_files.remove(&o.path).is_none_or(|b| *b != o.bytes) {
-                changed += 1;
-            }
-            self.pages.insert(o.path, Arc::new(o.bytes));
-        }
-        changed += old_files.len();
-        let n_pages = routes.iter().filter(|r| !r.is_module()).count();
+        changed += self.publish(&todo_ids, rendered.into_inner().unwrap(), &mut r);
         let n_rendered = todo.iter().filter(|r| !r.is_module()).count();
         self.last_ok = true;
         self.force_index = false;
-        let mut r = self.finish(diags, Some(changed), start);
-        r.rendered = n_rendered;
-        r.planned = n_pages;
-        r.rendered_files = rendered_files;
+        let files = std::mem::take(&mut r.rendered_files);
+        r = Rebuild {
+            rendered: n_rendered,
+            planned: n_pages,
+            rendered_files: files,
+            resolved_entries: self.site.resolved_entries(),
+            ..self.finish(diags, Some(changed), start)
+        };
         lap("bookkeeping", start);
-        // The search index re-indexes only the shards whose records changed.
-        r.search_shards = crate::search::take_built(self.site.root());
-        r
+        (r, modules)
     }
 
     fn finish(&mut self, diags: Diagnostics, changed: Option<usize>, start: Instant) -> Rebuild {
@@ -218,6 +435,7 @@ impl Session {
         Rebuild {
             changed,
             millis: start.elapsed().as_secs_f64() * 1000.0,
+            diagnostics_changed: errors_changed,
             ..Rebuild::default()
         }
     }

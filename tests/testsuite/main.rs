@@ -13,6 +13,7 @@ mod citations;
 mod clauses;
 mod corrections;
 mod cross_links;
+mod data_schema;
 mod diagnostics;
 mod editorial;
 mod feeds_and_data;

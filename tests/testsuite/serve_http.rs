@@ -24,6 +24,11 @@ impl Drop for Server {
 }
 
 fn start(site: &TestSite) -> Server {
+    start_logged(site, None)
+}
+
+/// Starts the server; with `log`, sends it every line the server prints.
+fn start_logged(site: &TestSite, log: Option<std::sync::mpsc::Sender<String>>) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_annals"))
         .args(["serve", "--port", "0", "--root"])
         .arg(site.root())
@@ -35,7 +40,14 @@ fn start(site: &TestSite) -> Server {
     let mut out = BufReader::new(child.stdout.take().unwrap());
     out.read_line(&mut line).unwrap();
     // Keep draining the server's log so it never writes into a closed pipe.
-    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    std::thread::spawn(move || {
+        for line in out.lines() {
+            let Ok(line) = line else { return };
+            if let Some(log) = &log {
+                let _ = log.send(line);
+            }
+        }
+    });
     // "Serving at http://127.0.0.1:PORT/ (Ctrl-C to stop)"
     let url = line
         .split_whitespace()
@@ -137,14 +149,17 @@ fn serves_pages_and_reloads_after_an_edit() {
         "status: active",
         "status: bogus",
     );
-    loop {
+    // (The modules of the previous edit may land first: an event each.)
+    let (status, body) = loop {
         line.clear();
         assert!(reader.read_line(&mut line).unwrap() > 0);
         if line.starts_with("data: ") {
-            break;
+            let (status, _, body) = get(h, &format!("{b}agreements/first-pact/"));
+            if body.contains("id=\"annals-errors\"") {
+                break (status, body);
+            }
         }
-    }
-    let (status, _, body) = get(h, &format!("{b}agreements/first-pact/"));
+    };
     assert_eq!(status, 200);
     assert!(body.contains("id=\"annals-errors\""));
     assert!(body
@@ -153,6 +168,55 @@ fn serves_pages_and_reloads_after_an_edit() {
     // the character itself (so wrapping cannot misalign it).
     assert!(body.contains("<template shadowrootmode=\"open\">"));
     assert!(body.contains("status: <mark>b</mark>ogus"), "{body}");
+}
+
+/// Editors save by writing a temporary file and renaming it over the old one,
+/// or by renaming the old one away (`file~`) and writing a new one. Either is
+/// one rebuild of the new text: never a deletion (which would break every
+/// link to the report) followed by a re-creation.
+#[test]
+fn a_save_by_rename_is_one_rebuild() {
+    let site = TestSite::new("basic");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let server = start_logged(&site, Some(tx));
+    let (h, b) = (&server.host, &server.base);
+    let file = "content/agreements/first-pact.md";
+    let path = site.root().join(file);
+    let page = format!("{b}agreements/first-pact/");
+    let wait_for = |needle: &str| {
+        for _ in 0..2000 {
+            if get(h, &page).2.contains(needle) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        panic!("{needle} never served");
+    };
+    let text = std::fs::read_to_string(&path).unwrap();
+    // Temporary file renamed over the old one.
+    let tmp = site.root().join("content/agreements/first-pact.md.tmp");
+    std::fs::write(&tmp, text.replace("The first pact.", "Saved by rename.")).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+    wait_for("Saved by rename.");
+    // The old file renamed away, a new one written in its place.
+    let backup = site.root().join("content/agreements/first-pact.md~");
+    std::fs::rename(&path, &backup).unwrap();
+    std::fs::write(&path, text.replace("The first pact.", "Saved by backup.")).unwrap();
+    wait_for("Saved by backup.");
+    // A plain write, to know every earlier rebuild has been reported.
+    site.edit(file, "Saved by backup.", "Written in place.");
+    wait_for("Written in place.");
+    let rebuilds: Vec<String> = rx
+        .try_iter()
+        .filter(|l| l.starts_with("rebuilt in"))
+        .collect();
+    assert_eq!(rebuilds.len(), 3, "one rebuild per save: {rebuilds:#?}");
+    assert!(
+        rebuilds
+            .iter()
+            .all(|l| l.contains(" 1 files changed") || !l.contains(" 0 files changed")),
+        "{rebuilds:#?}"
+    );
 }
 
 /// Sends raw bytes and reads the whole answer: (status, lowercased head, body).

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::support::TestSite;
-use annals::serve::session::Session;
+use annals::serve::session::{Rebuild, Session};
 
 fn as_map(outputs: BTreeMap<String, std::sync::Arc<Vec<u8>>>) -> BTreeMap<String, Vec<u8>> {
     outputs
@@ -97,6 +97,15 @@ fn incremental_rebuilds_equal_a_clean_build_after_each_edit() {
     s.apply(&[PathBuf::from(report)]);
     assert_same_as_full_build(&site, &s, "body edit moving the notes");
 
+    // A new title: the links to it, in bodies and notes, show it.
+    site.edit(
+        "content/agreements/first-pact.md",
+        "short_title: First pact",
+        "short_title: The First Pact",
+    );
+    s.apply(&[PathBuf::from("content/agreements/first-pact.md")]);
+    assert_same_as_full_build(&site, &s, "title of a linked agreement");
+
     // Move the report to another year and swap one of its tags: both years,
     // both tags and the indexes follow.
     site.edit(report, "date: 2015-10-22", "date: 2014-06-01");
@@ -171,4 +180,76 @@ fn incremental_rebuilds_equal_a_clean_build_after_each_edit() {
     );
     s.apply(&[PathBuf::from("site.yaml")]);
     assert_same_as_full_build(&site, &s, "site.yaml");
+}
+
+/// `annals serve` serves an edit's pages at once and renders the modules
+/// (timeline, feeds, data, search index) on another thread from a copy of the
+/// site, while the next edit comes in: whatever order the copies finish in,
+/// the end state is the clean build's.
+#[test]
+fn modules_rendered_later_from_copies_equal_a_clean_build() {
+    let site = TestSite::new("basic");
+    let mut s = Session::new(site.root(), false, None);
+    let report = "content/articles/2015-10-22-uk-china-deal.md";
+    let data_before = s.get("data/archive.json").unwrap();
+
+    site.edit(report, "sign a deal", "sign a new deal");
+    let (_, first) = s.apply_pages(&[PathBuf::from(report)]);
+    let page = s
+        .get("articles/2015-10-22-uk-china-deal/index.html")
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&page).contains("sign a new deal"),
+        "the page is served before the modules render"
+    );
+    assert!(
+        s.get("data/archive.json").unwrap() == data_before,
+        "the modules wait for their job"
+    );
+    let first = s.module_job(first).expect("a job for the modules");
+
+    // A second edit comes in before the first edit's modules are done.
+    site.edit(report, "date: 2015-10-22", "date: 2014-06-01");
+    let (_, second) = s.apply_pages(&[PathBuf::from(report)]);
+    let mut second = s.module_job(second).expect("a job for the modules");
+
+    let mut r = Rebuild::default();
+    let t = std::time::Instant::now();
+    s.publish_modules(first.run(), &mut r, t);
+    assert!(r.changed > 0);
+    s.publish_modules(second.run(), &mut r, t);
+    assert_same_as_full_build(&site, &s, "modules from two copies in turn");
+
+    // Jobs queued behind a running one merge: the newest copy renders the
+    // routes of both.
+    site.edit(report, "sign a new deal", "sign a deal");
+    let (_, third) = s.apply_pages(&[PathBuf::from(report)]);
+    let third = s.module_job(third).expect("a job for the modules");
+    site.edit(report, "date: 2014-06-01", "date: 2015-10-22");
+    let (_, fourth) = s.apply_pages(&[PathBuf::from(report)]);
+    second = s.module_job(fourth).expect("a job for the modules");
+    second.absorb(third);
+    s.publish_modules(second.run(), &mut r, t);
+    assert_same_as_full_build(&site, &s, "merged jobs");
+
+    // A page a job renders that a later edit removed stays removed.
+    let tags = "tags: [economic-espionage, attribution]";
+    site.edit(
+        report,
+        tags,
+        "tags: [economic-espionage, attribution, brand-new]",
+    );
+    let (_, added) = s.apply_pages(&[PathBuf::from(report)]);
+    let added = s.module_job(added).expect("a job for the modules");
+    site.edit(
+        report,
+        "tags: [economic-espionage, attribution, brand-new]",
+        tags,
+    );
+    let (_, removed) = s.apply_pages(&[PathBuf::from(report)]);
+    let removed = s.module_job(removed).expect("a job for the modules");
+    s.publish_modules(added.run(), &mut r, t);
+    assert!(s.get("tags/brand-new/index.html").is_none());
+    s.publish_modules(removed.run(), &mut r, t);
+    assert_same_as_full_build(&site, &s, "a removed tag's page from an older job");
 }

@@ -113,6 +113,74 @@ fn a_body_edit_re_renders_only_its_page() {
         r.rendered_files.iter().any(|f| f.starts_with("pagefind/")),
         "the search index follows the body"
     );
+    assert_eq!(
+        r.resolved_entries, 1,
+        "a body edit resolves its own links, no other entry's"
+    );
+}
+
+#[test]
+fn a_body_edit_that_links_elsewhere_resolves_the_archive_again() {
+    let site = TestSite::new("basic");
+    let mut s = Session::new(site.root(), false, None);
+    let all = s.apply(&[]).resolved_entries;
+    let r = edit(
+        &site,
+        &mut s,
+        REPORT,
+        "[^1]: As reported.",
+        "[^1]: As reported; see [[parties/no]].",
+    );
+    assert_eq!(
+        r.resolved_entries, all,
+        "a new link changes the backlinks of its target"
+    );
+    assert!(
+        rendered(&r).contains(&"parties/no/index.html"),
+        "the target lists the report among what links to it"
+    );
+}
+
+#[test]
+fn the_pages_of_an_edit_render_before_its_modules() {
+    let site = TestSite::new("basic");
+    let mut s = Session::new(site.root(), false, None);
+    site.edit(
+        REPORT,
+        "summary: The UK copies the US deal.",
+        "summary: The UK copies the American deal.",
+    );
+    let (r, later) = s.apply_pages(&[PathBuf::from(REPORT)]);
+    assert_eq!(
+        rendered(&r),
+        [
+            "agreements/first-pact/index.html",
+            "agreements/second-pact/index.html",
+            "articles/2015-10-19-firm-says-hacking-continues/index.html",
+            "articles/2015-10-22-uk-china-deal/index.html",
+            "articles/index.html",
+            "index.html",
+            "search/index.html",
+        ],
+        "the pages first, without the modules and the archive-sized lists"
+    );
+    use annals::urls::Route;
+    for m in [
+        Route::Timeline,
+        Route::Feeds,
+        Route::Data,
+        Route::SearchIndex,
+        Route::Tag("attribution".into()),
+        Route::Year(2015),
+    ] {
+        assert!(later.contains(&m), "{m:?} left to render: {later:?}");
+    }
+    assert!(later.iter().all(annals::serve::session::deferred));
+    // Then the rest: together, what a one-step rebuild renders.
+    let mut r = r;
+    s.render_modules(&later, &mut r);
+    assert!(rendered(&r).contains(&"parties/uk/index.html"));
+    assert!(rendered(&r).contains(&"data/archive.json"));
 }
 
 #[test]
@@ -200,6 +268,12 @@ fn a_title_edit_also_re_renders_the_pages_that_link_to_it() {
             "parties/cn/index.html",
             "parties/us/index.html",
         ])
+    );
+    let all = s.apply(&[]).resolved_entries;
+    assert!(
+        r.resolved_entries < all,
+        "a new title resolves the links of what refers to it, not the archive ({} of {all})",
+        r.resolved_entries
     );
 }
 
