@@ -71,15 +71,8 @@ pub fn render(tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
             bytes: csv::actors_csv(a).into_bytes(),
         }),
         Ok(jsonld::write(a)),
-        // Typed, then a JSON value for `render_page` (as every page's context is
-        // until page contexts are typed throughout).
-        render_page(tera, ctx, "data.html", PAGE, &page_value(a, &schema)),
+        render_page(tera, ctx, "data.html", PAGE, &page::page(a, &schema)),
     ]
-}
-
-/// The data page's typed context as the JSON value `render_page` takes.
-fn page_value(a: &Archive, schema: &serde_json::Value) -> serde_json::Value {
-    serde_json::to_value(page::page(a, schema)).unwrap_or_default()
 }
 
 /// `v` as pretty-printed JSON (two-space indent) with a final newline, written

@@ -11,6 +11,7 @@ use super::jsonld::{motivation, BODY_SELECTOR};
 use super::{
     ACTORS_CSV, AGREEMENTS_CSV, ANNOTATIONS_JSONLD, ARCHIVE_JSON, ARCHIVE_SCHEMA, RELATIONS_CSV,
 };
+use crate::render::context::PageContext;
 use crate::resolve::Archive;
 
 /// `page` of `data.html`.
@@ -54,6 +55,12 @@ pub struct DataPage<'a> {
     pub motivations: Vec<Motivation<'a>>,
     /// The oldest agreement's feed, as an example of the per-agreement feeds.
     pub example_agreement_feed: Option<FeedLink<'a>>,
+}
+
+impl PageContext for DataPage<'_> {
+    fn title(&self) -> &str {
+        self.title
+    }
 }
 
 /// How many reports, agreements, parties, actors, relations and notes there are.
