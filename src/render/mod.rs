@@ -458,17 +458,16 @@ fn render_with(
     context.insert("current_path", rel);
     context.insert("canonical", &ctx.archive.urls.absolute(rel));
     context.insert("correction_url", &ctx.correction_url(title, rel));
-    let mut bytes = Vec::with_capacity(OUTPUT_CAPACITY);
-    tera.render_to(template, &context, &mut bytes)
+    // (Tera sizes the buffer from the template; `serve` keeps the bytes, so
+    // no larger buffer than that.)
+    let html = tera
+        .render(template, &context)
         .map_err(|e| templates::template_error(&e, Some(&format!("/{rel}"))))?;
     Ok(Output {
         path: out_path,
-        bytes,
+        bytes: html.into_bytes(),
     })
 }
-
-/// What a page's output buffer starts with: most pages fit without growing.
-const OUTPUT_CAPACITY: usize = 32 * 1024;
 
 /// Fills the link placeholders of a rendered body.
 pub fn fill_links(html: &str, links: &[crate::resolve::ResolvedLink]) -> String {
