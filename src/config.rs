@@ -31,6 +31,10 @@ pub struct SiteConfig {
     /// Reports per list page.
     #[serde(default = "default_per_page")]
     pub per_page: usize,
+    /// How many of the newest reports the archive's feed and each
+    /// agreement's feed carry.
+    #[serde(default = "default_feed_limit")]
+    pub feed_limit: usize,
     /// Licence statement shown in the footer and the data page.
     #[serde(default)]
     pub licence: Option<String>,
@@ -99,6 +103,9 @@ fn default_branch() -> String {
 }
 fn default_per_page() -> usize {
     20
+}
+fn default_feed_limit() -> usize {
+    50
 }
 
 /// The starter `site.yaml` suggested when none exists.
@@ -222,6 +229,9 @@ impl SiteConfig {
         }
         if config.per_page == 0 {
             errors.push(at("per_page", "per_page must be at least 1".into()));
+        }
+        if config.feed_limit == 0 {
+            errors.push(at("feed_limit", "feed_limit must be at least 1".into()));
         }
         for (key, rt) in &config.relation_types {
             if rt.inverse.is_none() && !rt.symmetric {

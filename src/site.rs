@@ -79,6 +79,8 @@ pub struct Site {
     /// entries of a body-only edit).
     resolved_entries: usize,
     facts_unchanged: bool,
+    /// What each route reads, while the archive's facts stand.
+    readers: Option<plan::Readers>,
     timer: StageTimer,
 }
 
@@ -103,6 +105,7 @@ impl Site {
             lint_diags: vec![],
             resolved_entries: 0,
             facts_unchanged: false,
+            readers: None,
             timer: StageTimer::new(),
         };
         if s.opts.history {
@@ -207,6 +210,7 @@ impl Site {
         archive.history = self.history.clone();
         self.resolved_entries = archive.content.keys().count();
         self.facts_unchanged = false;
+        self.readers = None;
         self.resolve_diags = d;
         self.timer.lap("resolve");
         self.lint_diags = crate::lint::lint(&archive);
@@ -418,7 +422,12 @@ impl Site {
                 let a = self.archive.as_ref().expect("resolved");
                 let mut changed = plan::diff_entries(a, &ch.entries);
                 changed.extend(more);
-                let mut dirty = plan::affected(a, &routes, &changed);
+                let readers = match self.readers.take() {
+                    Some(r) if r.len() == routes.len() => r,
+                    _ => plan::Readers::of(a, &routes),
+                };
+                let mut dirty = readers.affected(&changed);
+                self.readers = Some(readers);
                 for (i, r) in routes.iter().enumerate() {
                     if r.template().is_some_and(|t| ch.templates.contains(t)) {
                         dirty[i] = true;

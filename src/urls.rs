@@ -52,7 +52,7 @@ pub mod routes {
             Route::Home,
             Route::Article(0),
             Route::Agreement(0),
-            Route::Party(0),
+            Route::Party(0, 1),
             Route::Actor(0),
             Route::ActorsIndex,
             Route::Corrections,
@@ -60,9 +60,9 @@ pub mod routes {
             Route::AgreementsIndex,
             Route::PartiesIndex,
             Route::TagsIndex,
-            Route::Tag("t".into()),
+            Route::Tag("t".into(), 1),
             Route::YearsIndex,
-            Route::Year(2000),
+            Route::Year(2000, 1),
             Route::Clause("c".into()),
             Route::ClausesIndex,
             Route::NotFound,
@@ -79,7 +79,7 @@ pub mod routes {
                 Route::Home
                 | Route::Article(_)
                 | Route::Agreement(_)
-                | Route::Party(_)
+                | Route::Party(..)
                 | Route::Actor(_)
                 | Route::ActorsIndex
                 | Route::Corrections
@@ -88,9 +88,9 @@ pub mod routes {
                 | Route::AgreementsIndex
                 | Route::PartiesIndex
                 | Route::TagsIndex
-                | Route::Tag(_)
+                | Route::Tag(..)
                 | Route::YearsIndex
-                | Route::Year(_)
+                | Route::Year(..)
                 | Route::Clause(_)
                 | Route::ClausesIndex
                 | Route::NotFound
@@ -196,6 +196,14 @@ pub mod paths {
     pub fn party(code: &str) -> String {
         format!("parties/{code}/")
     }
+    /// Page `n` (1-based) of a party: its reports go on past the first page.
+    pub fn party_page(code: &str, n: usize) -> String {
+        if n <= 1 {
+            party(code)
+        } else {
+            format!("parties/{code}/page/{n}/")
+        }
+    }
     /// A threat actor.
     pub fn actor(slug: &str) -> String {
         format!("actors/{slug}/")
@@ -238,9 +246,25 @@ pub mod paths {
     pub fn tag(tag: &str) -> String {
         format!("tags/{tag}/")
     }
+    /// Page `n` (1-based) of a tag's reports.
+    pub fn tag_page(tag: &str, n: usize) -> String {
+        if n <= 1 {
+            self::tag(tag)
+        } else {
+            format!("tags/{tag}/page/{n}/")
+        }
+    }
     /// A year's archive.
     pub fn year(year: i16) -> String {
         format!("years/{year}/")
+    }
+    /// Page `n` (1-based) of a year's reports.
+    pub fn year_page(year: i16, n: usize) -> String {
+        if n <= 1 {
+            self::year(year)
+        } else {
+            format!("years/{year}/page/{n}/")
+        }
     }
     /// A clause comparison.
     pub fn clause(id: &str) -> String {
@@ -257,6 +281,14 @@ pub mod paths {
     /// One year of a timeline view at `view` (`timeline/…/`).
     pub fn timeline_year(view: &str, year: i64) -> String {
         format!("{view}{year}/")
+    }
+    /// Page `n` (1-based) of one year of a timeline view at `view`.
+    pub fn timeline_year_page(view: &str, year: i64, n: usize) -> String {
+        if n <= 1 {
+            timeline_year(view, year)
+        } else {
+            format!("{view}{year}/page/{n}/")
+        }
     }
     /// Page `n` (1-based) of the notes index.
     pub fn annotations_page(n: usize) -> String {
@@ -287,8 +319,8 @@ pub enum Route {
     Article(usize),
     /// An agreement.
     Agreement(usize),
-    /// A party.
-    Party(usize),
+    /// Page n (1-based) of a party: its page, then its further reports.
+    Party(usize, usize),
     /// A threat actor.
     Actor(usize),
     /// A free-standing page.
@@ -305,12 +337,12 @@ pub enum Route {
     PartiesIndex,
     /// The tags index.
     TagsIndex,
-    /// One tag.
-    Tag(String),
+    /// Page n (1-based) of one tag.
+    Tag(String, usize),
     /// The years index.
     YearsIndex,
-    /// One year.
-    Year(i16),
+    /// Page n (1-based) of one year.
+    Year(i16, usize),
     /// One clause comparison.
     Clause(String),
     /// The clauses index.
@@ -339,7 +371,7 @@ impl Route {
             Route::Home => "home.html",
             Route::Article(_) => "article.html",
             Route::Agreement(_) => "agreement.html",
-            Route::Party(_) => "party.html",
+            Route::Party(..) => "party.html",
             Route::Actor(_) => "actor.html",
             Route::ActorsIndex => "actors.html",
             Route::Corrections => "corrections.html",
@@ -348,9 +380,9 @@ impl Route {
             Route::AgreementsIndex => "agreements.html",
             Route::PartiesIndex => "parties.html",
             Route::TagsIndex => "tags.html",
-            Route::Tag(_) => "tag.html",
+            Route::Tag(..) => "tag.html",
             Route::YearsIndex => "years.html",
-            Route::Year(_) => "year.html",
+            Route::Year(..) => "year.html",
             Route::Clause(_) => "clause.html",
             Route::ClausesIndex => "clauses.html",
             Route::NotFound => "404.html",
@@ -382,7 +414,7 @@ impl Route {
             Route::Home => String::new(),
             Route::Article(_) => paths::article(slug),
             Route::Agreement(_) => paths::agreement(slug),
-            Route::Party(_) => paths::party(slug),
+            Route::Party(_, n) => paths::party_page(slug, *n),
             Route::Actor(_) => paths::actor(slug),
             Route::ActorsIndex => "actors/".into(),
             Route::Corrections => paths::corrections(),
@@ -391,9 +423,9 @@ impl Route {
             Route::AgreementsIndex => "agreements/".into(),
             Route::PartiesIndex => "parties/".into(),
             Route::TagsIndex => "tags/".into(),
-            Route::Tag(t) => paths::tag(t),
+            Route::Tag(t, n) => paths::tag_page(t, *n),
             Route::YearsIndex => "years/".into(),
-            Route::Year(y) => paths::year(*y),
+            Route::Year(y, n) => paths::year_page(*y, *n),
             Route::Clause(id) => paths::clause(id),
             Route::ClausesIndex => "clauses/".into(),
             Route::NotFound => "404.html".into(),

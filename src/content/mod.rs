@@ -372,16 +372,11 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
                     diags.push(file.error_at(l.offset, message).with_hint(hint));
                 }
             }
-            // Later stages point at the front matter and at links only: let
-            // go of the rest of the text now (a build of 100,000 reports would
-            // otherwise hold every file until rendering).
-            let keep = body
-                .links
-                .iter()
-                .map(|l| l.offset)
-                .max()
-                .unwrap_or(0)
-                .max(body_offset);
+            // Later stages mostly point at the front matter: let go of the
+            // body's text now (a build of 100,000 reports would otherwise hold
+            // every file until rendering). A diagnostic about a link in the body
+            // reads the file again. Kept: through the closing `---` line.
+            let keep = body_offset.saturating_sub(1);
             let mut file = file;
             file.keep_until(keep, path.to_path_buf());
             Entry {

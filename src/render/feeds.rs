@@ -18,9 +18,6 @@ use crate::diagnostics::Diagnostic;
 use crate::resolve::{Archive, Key, Kind};
 use crate::urls::paths;
 
-/// How many reports the archive-wide feed, and each agreement's, carries.
-pub const FEED_LIMIT: usize = 50;
-
 /// The feed's `<updated>` when the archive has no dated content at all.
 const EPOCH: &str = "1970-01-01T00:00:00Z";
 
@@ -40,7 +37,7 @@ pub fn render(_tera: &Tera, ctx: &Ctx<'_>) -> Vec<Result<Output, Diagnostic>> {
         .articles_by_date
         .iter()
         .copied()
-        .take(FEED_LIMIT)
+        .take(a.config.feed_limit)
         .collect();
     out.push(Output {
         path: "feed.xml".into(),
@@ -235,7 +232,7 @@ fn archive_feed(a: &Archive, reports: &[usize]) -> String {
     feed(a, &head, reports)
 }
 
-/// One agreement's coverage: the [`FEED_LIMIT`] newest reports covering it,
+/// One agreement's coverage: the newest `feed_limit` reports covering it,
 /// newest first (a feed tells subscribers what is new; the agreement page
 /// lists the whole coverage).
 fn agreement_feed(a: &Archive, i: usize) -> String {
@@ -244,7 +241,7 @@ fn agreement_feed(a: &Archive, i: usize) -> String {
     let reports: Vec<usize> = a.coverage[i]
         .iter()
         .rev()
-        .take(FEED_LIMIT)
+        .take(a.config.feed_limit)
         .copied()
         .collect();
     let updated = reports
@@ -337,6 +334,15 @@ pub fn sitemap_pages(a: &Archive) -> BTreeMap<String, Option<Date>> {
                 .chain(agrs.iter().map(|&g| Some(c.agreements[g].meta.date))),
         );
         pages.insert(paths::party(&e.slug), newest_of([own, linked(key)]));
+        // Its further pages of reports (newest first), dated by their newest.
+        for n in 2..=super::plan::list_pages(a, arts.len()) {
+            pages.insert(
+                paths::party_page(&e.slug, n),
+                super::plan::page_of(a, arts, n)
+                    .first()
+                    .map(|&r| c.articles[r].meta.date),
+            );
+        }
     }
     for (i, e) in c.actors.iter().enumerate() {
         let (arts, agrs) = &a.actor_entries[i];
@@ -373,17 +379,25 @@ pub fn sitemap_pages(a: &Archive) -> BTreeMap<String, Option<Date>> {
     pages.insert("parties/".into(), newest_content);
     pages.insert("tags/".into(), newest_report(a));
     for (t, reports) in &a.tags {
-        pages.insert(
-            paths::tag(t),
-            reports.first().map(|&i| c.articles[i].meta.date),
-        );
+        for n in 1..=super::plan::list_pages(a, reports.len()) {
+            pages.insert(
+                paths::tag_page(t, n),
+                super::plan::page_of(a, reports, n)
+                    .first()
+                    .map(|&i| c.articles[i].meta.date),
+            );
+        }
     }
     pages.insert("years/".into(), newest_report(a));
     for (y, reports) in &a.years {
-        pages.insert(
-            paths::year(*y),
-            reports.first().map(|&i| c.articles[i].meta.date),
-        );
+        for n in 1..=super::plan::list_pages(a, reports.len()) {
+            pages.insert(
+                paths::year_page(*y, n),
+                super::plan::page_of(a, reports, n)
+                    .first()
+                    .map(|&i| c.articles[i].meta.date),
+            );
+        }
     }
     let clause_date = |family: &[(usize, usize)]| {
         newest_of(family.iter().map(|&(g, _)| Some(c.agreements[g].meta.date)))
@@ -397,7 +411,10 @@ pub fn sitemap_pages(a: &Archive) -> BTreeMap<String, Option<Date>> {
             pages.insert(paths::clause(id), clause_date(family));
         }
     }
-    pages.insert("timeline/".into(), newest_content);
+    // The timeline's views, and the pages of their years when they are split.
+    for rel in super::timeline::pages(a) {
+        pages.insert(rel, newest_content);
+    }
     pages.insert(
         "annotations/".into(),
         newest_of(

@@ -330,10 +330,10 @@ pub fn route_page<'a>(ctx: &Ctx<'a>, route: &'a Route) -> (&'static str, String,
             paths::agreement(&a.content.agreements[*i].slug),
             RoutePage::Agreement(ctx.agreement(*i)),
         ),
-        Route::Party(i) => (
+        Route::Party(i, n) => (
             "party.html",
-            paths::party(&a.content.parties[*i].slug),
-            RoutePage::Party(ctx.party(*i)),
+            paths::party_page(&a.content.parties[*i].slug, *n),
+            RoutePage::Party(ctx.party(*i, *n)),
         ),
         Route::Actor(i) => (
             "actor.html",
@@ -370,13 +370,21 @@ pub fn route_page<'a>(ctx: &Ctx<'a>, route: &'a Route) -> (&'static str, String,
             "tags/".into(),
             RoutePage::TagsIndex(ctx.tags_index()),
         ),
-        Route::Tag(t) => ("tag.html", paths::tag(t), RoutePage::Tag(ctx.tag(t))),
+        Route::Tag(t, n) => (
+            "tag.html",
+            paths::tag_page(t, *n),
+            RoutePage::Tag(ctx.tag(t, *n)),
+        ),
         Route::YearsIndex => (
             "years.html",
             "years/".into(),
             RoutePage::YearsIndex(ctx.years_index()),
         ),
-        Route::Year(y) => ("year.html", paths::year(*y), RoutePage::Year(ctx.year(*y))),
+        Route::Year(y, n) => (
+            "year.html",
+            paths::year_page(*y, *n),
+            RoutePage::Year(ctx.year(*y, *n)),
+        ),
         Route::Clause(id) => (
             "clause.html",
             paths::clause(id),
@@ -413,24 +421,53 @@ pub fn render_page<P: PageContext + ?Sized>(
     rel: &str,
     page: &P,
 ) -> Result<Output, Diagnostic> {
+    let value = tera::Value::from_serializable(page);
+    render_with(tera, ctx, template, rel, value, page.title())
+}
+
+/// [`render_page`] for a `page` already made as a Tera value: a module that
+/// shares parts between many pages (the timeline's list items) makes them
+/// once, and Tera values share their contents.
+pub fn render_page_value(
+    tera: &Tera,
+    ctx: &Ctx<'_>,
+    template: &str,
+    rel: &str,
+    page: tera::Value,
+) -> Result<Output, Diagnostic> {
+    let title = page
+        .get_from_path("title")
+        .and_then(tera::Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    render_with(tera, ctx, template, rel, page, &title)
+}
+
+fn render_with(
+    tera: &Tera,
+    ctx: &Ctx<'_>,
+    template: &str,
+    rel: &str,
+    page: tera::Value,
+    title: &str,
+) -> Result<Output, Diagnostic> {
     let out_path = out_path(rel);
     let mut context = Context::new();
     context.insert_value("site", ctx.site.clone());
-    context.insert("page", page);
+    context.insert_value("page", page);
     context.insert("current_path", rel);
     context.insert("canonical", &ctx.archive.urls.absolute(rel));
-    context.insert("correction_url", &ctx.correction_url(page.title(), rel));
-    let mut bytes = Vec::with_capacity(OUTPUT_CAPACITY);
-    tera.render_to(template, &context, &mut bytes)
+    context.insert("correction_url", &ctx.correction_url(title, rel));
+    // (Tera sizes the buffer from the template; `serve` keeps the bytes, so
+    // no larger buffer than that.)
+    let html = tera
+        .render(template, &context)
         .map_err(|e| templates::template_error(&e, Some(&format!("/{rel}"))))?;
     Ok(Output {
         path: out_path,
-        bytes,
+        bytes: html.into_bytes(),
     })
 }
-
-/// What a page's output buffer starts with: most pages fit without growing.
-const OUTPUT_CAPACITY: usize = 32 * 1024;
 
 /// Fills the link placeholders of a rendered body.
 pub fn fill_links(html: &str, links: &[crate::resolve::ResolvedLink]) -> String {

@@ -85,12 +85,18 @@ pub fn plan(a: &Archive, search: bool) -> Vec<Route> {
     let c = &a.content;
     routes.extend((0..c.articles.len()).map(Route::Article));
     routes.extend((0..c.agreements.len()).map(Route::Agreement));
-    routes.extend((0..c.parties.len()).map(Route::Party));
+    for (i, (arts, _)) in a.party_entries.iter().enumerate() {
+        routes.extend((1..=list_pages(a, arts.len())).map(|n| Route::Party(i, n)));
+    }
     routes.extend((0..c.actors.len()).map(Route::Actor));
     routes.extend((0..c.pages.len()).map(Route::Page));
     routes.extend((1..=articles_pages(a)).map(Route::ArticlesList));
-    routes.extend(a.tags.keys().cloned().map(Route::Tag));
-    routes.extend(a.years.keys().copied().map(Route::Year));
+    for (t, reports) in &a.tags {
+        routes.extend((1..=list_pages(a, reports.len())).map(|n| Route::Tag(t.clone(), n)));
+    }
+    for (&y, reports) in &a.years {
+        routes.extend((1..=list_pages(a, reports.len())).map(|n| Route::Year(y, n)));
+    }
     routes.extend(
         a.clauses
             .iter()
@@ -105,10 +111,19 @@ pub fn plan(a: &Archive, search: bool) -> Vec<Route> {
 
 /// How many pages the reports list has.
 pub fn articles_pages(a: &Archive) -> usize {
-    a.articles_by_date
-        .len()
-        .div_ceil(a.config.per_page.max(1))
-        .max(1)
+    list_pages(a, a.articles_by_date.len())
+}
+
+/// How many pages a list of `items` reports takes at `per_page` (at least one).
+pub fn list_pages(a: &Archive, items: usize) -> usize {
+    items.div_ceil(a.config.per_page.max(1)).max(1)
+}
+
+/// The items of page `n` (1-based) of a paginated list.
+pub fn page_of<'i, T>(a: &Archive, items: &'i [T], n: usize) -> &'i [T] {
+    let per = a.config.per_page.max(1);
+    let start = (n.max(1) - 1).saturating_mul(per).min(items.len());
+    &items[start..(start + per).min(items.len())]
 }
 
 /// A stable name for a route across edits (entry routes by slug).
@@ -117,7 +132,7 @@ pub fn route_id(a: &Archive, r: &Route) -> String {
     match r {
         Route::Article(i) => r.rel(&c.articles[*i].slug),
         Route::Agreement(i) => r.rel(&c.agreements[*i].slug),
-        Route::Party(i) => r.rel(&c.parties[*i].slug),
+        Route::Party(i, _) => r.rel(&c.parties[*i].slug),
         Route::Actor(i) => r.rel(&c.actors[*i].slug),
         Route::Corrections => "#corrections".into(),
         Route::Page(i) => r.rel(&c.pages[*i].slug),
@@ -218,13 +233,21 @@ pub fn reads<'a>(a: &'a Archive, r: &'a Route) -> Vec<Dep<'a>> {
             v.extend(backlinks(k));
             v
         }
-        Route::Party(i) => {
+        // The first page shows the party and its agreements; every page a
+        // page of its reports.
+        Route::Party(i, n) => {
             let k = key(Kind::Party, *i);
-            let mut v = vec![Entry(k), Summary(k), PartyEntries(*i)];
+            let mut v = vec![Summary(k), PartyEntries(*i)];
             let (arts, agrs) = &a.party_entries[*i];
-            v.extend(summaries(Kind::Article, &mut arts.iter().copied()));
-            v.extend(summaries(Kind::Agreement, &mut agrs.iter().copied()));
-            v.extend(backlinks(k));
+            v.extend(summaries(
+                Kind::Article,
+                &mut page_of(a, arts, *n).iter().copied(),
+            ));
+            if *n == 1 {
+                v.push(Entry(k));
+                v.extend(summaries(Kind::Agreement, &mut agrs.iter().copied()));
+                v.extend(backlinks(k));
+            }
             v
         }
         Route::Actor(i) => {
@@ -282,15 +305,21 @@ pub fn reads<'a>(a: &'a Archive, r: &'a Route) -> Vec<Dep<'a>> {
             v
         }
         Route::TagsIndex => vec![TagsIndex],
-        Route::Tag(t) => {
+        Route::Tag(t, n) => {
             let mut v = vec![Tag(t)];
-            v.extend(summaries(Kind::Article, &mut a.tags[t].iter().copied()));
+            v.extend(summaries(
+                Kind::Article,
+                &mut page_of(a, &a.tags[t], *n).iter().copied(),
+            ));
             v
         }
         Route::YearsIndex => vec![YearsIndex],
-        Route::Year(y) => {
+        Route::Year(y, n) => {
             let mut v = vec![Year(*y)];
-            v.extend(summaries(Kind::Article, &mut a.years[y].iter().copied()));
+            v.extend(summaries(
+                Kind::Article,
+                &mut page_of(a, &a.years[y], *n).iter().copied(),
+            ));
             v
         }
         Route::Clause(id) => {
@@ -885,6 +914,70 @@ pub fn affected<'a>(a: &'a Archive, routes: &'a [Route], changed: &HashSet<Dep<'
         .par_iter()
         .map(|r| reads(a, r).iter().any(|d| changed.contains(d)))
         .collect()
+}
+
+/// Which routes read each [`Dep`], found by the dep's hash (a collision can
+/// only make a route render once more, never skip one). What a route reads
+/// changes only with the archive's facts, so the live server builds this once
+/// after a whole resolve and answers every edit that changes no fact (see
+/// [`light_edit`]) without asking each of the archive's routes what it reads.
+#[derive(Debug, Default)]
+pub struct Readers {
+    by_dep: HashMap<u64, Vec<u32>>,
+    routes: usize,
+}
+
+fn dep_hash(d: &Dep<'_>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // Fixed keys: the same dep hashes alike in every call.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    d.hash(&mut h);
+    h.finish()
+}
+
+impl Readers {
+    /// The readers of every dep of `routes`.
+    pub fn of(a: &Archive, routes: &[Route]) -> Readers {
+        use rayon::prelude::*;
+        let pairs: Vec<Vec<u64>> = routes
+            .par_iter()
+            .map(|r| reads(a, r).iter().map(dep_hash).collect())
+            .collect();
+        let mut by_dep: HashMap<u64, Vec<u32>> = HashMap::new();
+        for (i, deps) in pairs.into_iter().enumerate() {
+            for h in deps {
+                let v = by_dep.entry(h).or_default();
+                if v.last() != Some(&(i as u32)) {
+                    v.push(i as u32);
+                }
+            }
+        }
+        Readers {
+            by_dep,
+            routes: routes.len(),
+        }
+    }
+
+    /// How many routes it was built for.
+    pub fn len(&self) -> usize {
+        self.routes
+    }
+
+    /// Whether it was built for no route.
+    pub fn is_empty(&self) -> bool {
+        self.routes == 0
+    }
+
+    /// The routes that read something in `changed`, as [`affected`] finds them.
+    pub fn affected(&self, changed: &HashSet<Dep<'_>>) -> Vec<bool> {
+        let mut dirty = vec![false; self.routes];
+        for d in changed {
+            for &i in self.by_dep.get(&dep_hash(d)).into_iter().flatten() {
+                dirty[i as usize] = true;
+            }
+        }
+        dirty
+    }
 }
 
 /// Which routes use each template, to re-render only those when it changes.

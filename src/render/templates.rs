@@ -53,24 +53,51 @@ pub fn load(dir: &Path, urls: &Urls) -> Result<Tera, Vec<Diagnostic>> {
 
 /// Autoescaping: the same five entities as Tera's own escaper (`&`, `<`, `>`,
 /// `"`, `'`), but written a run of plain bytes at a time rather than byte by
-/// byte (Tera's writes each byte through `dyn Write`).
+/// byte (Tera's writes each byte through `dyn Write`), finding the next
+/// special byte eight bytes at a time.
 pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let bytes = input.as_bytes();
     let mut start = 0;
-    for (i, b) in bytes.iter().enumerate() {
+    loop {
+        let i = next_special(bytes, start);
+        let Some(b) = bytes.get(i) else {
+            return out.write_all(&bytes[start..]);
+        };
         let entity: &[u8] = match b {
             b'&' => b"&amp;",
             b'<' => b"&lt;",
             b'>' => b"&gt;",
             b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
+            _ => b"&#39;",
         };
         out.write_all(&bytes[start..i])?;
         out.write_all(entity)?;
         start = i + 1;
     }
-    out.write_all(&bytes[start..])
+}
+
+/// The index of the first of `& < > " '` in `b` at or after `from`, or `b.len()`.
+fn next_special(b: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Non-zero when a byte of `x` equals `c` (the classic zero-byte test on `x ^ c…c`).
+    let has = |x: u64, c: u8| {
+        let y = x ^ (ONES * u64::from(c));
+        y.wrapping_sub(ONES) & !y & HIGH
+    };
+    let special = |c: &u8| matches!(c, b'&' | b'<' | b'>' | b'"' | b'\'');
+    let mut i = from;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        if has(x, b'&') | has(x, b'<') | has(x, b'>') | has(x, b'"') | has(x, b'\'') != 0 {
+            break;
+        }
+        i += 8;
+    }
+    b[i.min(b.len())..]
+        .iter()
+        .position(special)
+        .map_or(b.len(), |p| i + p)
 }
 
 /// Registers the `date` filter and the `url`/`abs_url` functions.
@@ -142,6 +169,21 @@ mod tests {
             escape_html(s, &mut ours).unwrap();
             tera::escape_html(s, &mut teras).unwrap();
             assert_eq!(ours, teras, "{s}");
+        }
+    }
+
+    #[test]
+    fn autoescape_finds_a_special_character_at_every_position() {
+        for c in ['&', '<', '>', '"', '\'', 'é'] {
+            for before in 0..20 {
+                for after in [0, 1, 7, 8, 9] {
+                    let s = format!("{}{c}{}", "x".repeat(before), "y".repeat(after));
+                    let (mut ours, mut teras) = (vec![], vec![]);
+                    escape_html(&s, &mut ours).unwrap();
+                    tera::escape_html(&s, &mut teras).unwrap();
+                    assert_eq!(ours, teras, "{s}");
+                }
+            }
         }
     }
 }

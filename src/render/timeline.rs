@@ -9,10 +9,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use serde_json::{json, Value};
-use tera::Tera;
+use tera::{Map as TeraMap, Tera, Value as TeraValue};
 
 use super::context::Ctx;
-use super::{render_page, Output};
+use super::{render_page_value, Output};
 use crate::content::date::Date;
 use crate::diagnostics::Diagnostic;
 use crate::resolve::{Archive, Key, Kind, Relation};
@@ -73,58 +73,280 @@ fn views(a: &Archive) -> Vec<View> {
 }
 
 /// Renders every view, handing each page to `emit` as soon as it is ready.
+/// The list items are made once for the whole archive and shared by the
+/// views; the views, and the year pages of each, render in parallel.
 pub fn render_each(tera: &Tera, ctx: &Ctx<'_>, emit: &(dyn Fn(Result<Output, Diagnostic>) + Sync)) {
     let a = ctx.archive;
     let views = views(a);
-    views.par_iter().for_each(|&v| {
-        for (rel, page) in split_by_year(ctx, &v.rel(a), view_page(ctx, v, &views)) {
-            emit(render_page(tera, ctx, "timeline.html", &rel, &page));
-        }
-    });
+    let items = match Items::new(tera, ctx) {
+        Ok(items) => items,
+        Err(d) => return emit(Err(d)),
+    };
+    views
+        .par_iter()
+        .flat_map_iter(|&v| view_pages(ctx, &items, v, &views))
+        .for_each(|(rel, page)| emit(render_page_value(tera, ctx, "timeline.html", &rel, page)));
 }
 
 /// Entries a view lists on its own page; a larger view lists its years with
 /// links, and each year's entries on a page of its own
-/// (`/timeline/…/<year>/`), so no page grows with the archive.
-pub const ENTRIES_PER_PAGE: usize = 1500;
+/// (`/timeline/…/<year>/`), a year with more entries on several
+/// (`/timeline/…/<year>/page/2/`), so no page grows with the archive.
+pub const ENTRIES_PER_PAGE: usize = 1000;
 
-/// A view's page, and when it has more than [`ENTRIES_PER_PAGE`] entries, its
-/// per-year pages (each with the filters, without the chart).
-fn split_by_year(ctx: &Ctx<'_>, rel: &str, mut page: Value) -> Vec<(String, Value)> {
-    let count = page["count"].as_u64().unwrap_or(0) as usize;
-    if count <= ENTRIES_PER_PAGE {
-        return vec![(rel.to_string(), page)];
-    }
-    let a = ctx.archive;
+/// Every page the timeline writes, site-relative, as [`render_each`] makes
+/// them (for the sitemap): each view, and the pages of its years when it is
+/// split.
+pub fn pages(a: &Archive) -> Vec<String> {
     let mut out = vec![];
-    let title = page["title"].as_str().unwrap_or("").to_string();
-    let years = std::mem::take(&mut page["years"]);
-    // The year pages have no chart: keep it out of their copies.
-    let chart = std::mem::take(&mut page["chart"]);
-    let mut index = vec![];
-    for mut y in years.as_array().cloned().unwrap_or_default() {
-        let year = y["year"].as_i64().unwrap_or(0);
-        let year_rel = paths::timeline_year(rel, year);
-        let mut yp = page.clone();
-        yp["title"] = json!(format!("{title}, {year}"));
-        yp["summary"] = json!(format!(
-            "{} in {year}, oldest first.",
-            plural(
-                y["count"].as_u64().unwrap_or(0) as usize,
-                "entry",
-                "entries"
-            )
-        ));
-        yp["up"] = json!({"title": title, "url": a.urls.path(rel)});
-        yp["years"] = json!([y.clone()]);
-        out.push((year_rel.clone(), yp));
-        y["entries"] = json!([]);
-        y["url"] = json!(a.urls.path(&year_rel));
-        index.push(y);
+    for v in views(a) {
+        let rel = v.rel(a);
+        let (arts, agrs) = v.entries(a);
+        if arts.len() + agrs.len() > ENTRIES_PER_PAGE {
+            let mut per_year: BTreeMap<i16, usize> = BTreeMap::new();
+            let dates = arts
+                .iter()
+                .map(|&i| a.content.articles[i].meta.date)
+                .chain(agrs.iter().map(|&i| a.content.agreements[i].meta.date));
+            for d in dates {
+                *per_year.entry(d.year()).or_default() += 1;
+            }
+            for (y, n) in per_year {
+                for k in 1..=n.div_ceil(ENTRIES_PER_PAGE) {
+                    out.push(paths::timeline_year_page(&rel, i64::from(y), k));
+                }
+            }
+        }
+        out.push(rel);
     }
-    page["years"] = json!(index);
-    page["chart"] = chart;
-    out.insert(0, (rel.to_string(), page));
+    out
+}
+
+/// The template of one entry of the list, rendered once per entry.
+const ENTRY_TEMPLATE: &str = "partials/timeline_entry.html";
+
+/// Every entry's list item, rendered once (with [`ENTRY_TEMPLATE`]) and
+/// shared by every view that lists it (a report is in the whole timeline,
+/// the reports view and the view of each of its parties). Tera values share
+/// their contents, so a view's copy costs a pointer.
+struct Items {
+    /// Every entry, oldest first; agreements before reports on the same day.
+    order: Vec<Key>,
+    /// The rendered list item of each report, by index.
+    articles: Vec<TeraValue>,
+    /// The rendered list item of each agreement, by index.
+    agreements: Vec<TeraValue>,
+}
+
+impl Items {
+    fn new(tera: &Tera, ctx: &Ctx<'_>) -> Result<Items, Diagnostic> {
+        let a = ctx.archive;
+        let key = |kind, idx| Key { kind, idx };
+        let mut order: Vec<Key> = (0..a.content.agreements.len())
+            .map(|i| key(Kind::Agreement, i))
+            .chain((0..a.content.articles.len()).map(|i| key(Kind::Article, i)))
+            .collect();
+        let slug = |k: &Key| match k.kind {
+            Kind::Article => a.content.articles[k.idx].slug.as_str(),
+            _ => a.content.agreements[k.idx].slug.as_str(),
+        };
+        order.par_sort_by(|x, y| {
+            date_of(a, *x)
+                .cmp(&date_of(a, *y))
+                .then(x.kind.cmp(&y.kind).reverse())
+                .then_with(|| slug(x).cmp(slug(y)))
+        });
+        let item = |k: Key| -> Result<TeraValue, Diagnostic> {
+            let mut c = tera::Context::new();
+            c.insert("e", &entry(ctx, k));
+            tera.render(ENTRY_TEMPLATE, &c)
+                .map(|html| TeraValue::safe_string(&html))
+                .map_err(|e| super::templates::template_error(&e, Some("/timeline/")))
+        };
+        Ok(Items {
+            order,
+            articles: (0..a.content.articles.len())
+                .into_par_iter()
+                .map(|i| item(key(Kind::Article, i)))
+                .collect::<Result<_, _>>()?,
+            agreements: (0..a.content.agreements.len())
+                .into_par_iter()
+                .map(|i| item(key(Kind::Agreement, i)))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    fn get(&self, k: Key) -> TeraValue {
+        match k.kind {
+            Kind::Article => self.articles[k.idx].clone(),
+            _ => self.agreements[k.idx].clone(),
+        }
+    }
+}
+
+/// A Tera map from `(key, value)` pairs.
+fn tera_map(pairs: impl IntoIterator<Item = (&'static str, TeraValue)>) -> TeraValue {
+    let mut m = TeraMap::new();
+    for (k, v) in pairs {
+        m.insert(k.into(), v);
+    }
+    TeraValue::from(m)
+}
+
+/// A view's pages: its own page and, when it has more than
+/// [`ENTRIES_PER_PAGE`] entries, one page per year (each with the filters,
+/// without the chart), its own page then listing the years with links.
+fn view_pages(
+    ctx: &Ctx<'_>,
+    items: &Items,
+    view: View,
+    views: &[View],
+) -> Vec<(String, TeraValue)> {
+    let a = ctx.archive;
+    let rel = view.rel(a);
+    let (arts, agrs) = view.entries(a);
+    // The view's entries, oldest first, by year.
+    let mut in_view = [
+        vec![false; a.content.articles.len()],
+        vec![false; a.content.agreements.len()],
+    ];
+    for &i in &arts {
+        in_view[0][i] = true;
+    }
+    for &i in &agrs {
+        in_view[1][i] = true;
+    }
+    let listed = |k: &Key| match k.kind {
+        Kind::Article => in_view[0][k.idx],
+        _ => in_view[1][k.idx],
+    };
+    let mut years: Vec<(i16, Vec<TeraValue>)> = vec![];
+    let mut reports_by_date = vec![];
+    for k in items.order.iter().filter(|k| listed(k)) {
+        if k.kind == Kind::Article {
+            reports_by_date.push(k.idx);
+        }
+        let y = date_of(a, *k).year();
+        match years.last_mut() {
+            Some((last, v)) if *last == y => v.push(items.get(*k)),
+            _ => years.push((y, vec![items.get(*k)])),
+        }
+    }
+    let count = arts.len() + agrs.len();
+    let split = count > ENTRIES_PER_PAGE;
+    let year_href = |y: i16| {
+        if split {
+            a.urls.path(&paths::timeline_year(&rel, i64::from(y)))
+        } else {
+            format!("#y{y}")
+        }
+    };
+    let head = view_head(ctx, view, views, &arts, &agrs);
+    let title = head["title"].as_str().unwrap_or("").to_string();
+    let head = TeraValue::from_serializable(&head)
+        .into_map()
+        .unwrap_or_default();
+    let chart = chart(ctx, view, &reports_by_date, &agrs, &year_href);
+    let year_item = |y: i16, n: usize, entries: Vec<TeraValue>, url: Option<String>| {
+        let mut v = vec![
+            ("year", TeraValue::from(y)),
+            ("id", TeraValue::from(format!("y{y}"))),
+            ("count", TeraValue::from(n)),
+            ("entries", TeraValue::from(entries)),
+        ];
+        if let Some(u) = url {
+            v.push(("url", TeraValue::from(u)));
+        }
+        tera_map(v)
+    };
+    let with = |mut m: TeraMap, pairs: Vec<(&'static str, TeraValue)>| {
+        for (k, v) in pairs {
+            m.insert(k.into(), v);
+        }
+        TeraValue::from(m)
+    };
+    let chart = TeraValue::from_serializable(&chart);
+    if !split {
+        let years: Vec<TeraValue> = years
+            .into_iter()
+            .map(|(y, entries)| year_item(y, entries.len(), entries, None))
+            .collect();
+        let page = with(
+            head,
+            vec![("years", TeraValue::from(years)), ("chart", chart)],
+        );
+        return vec![(rel, page)];
+    }
+    let mut out = vec![];
+    let mut index = vec![];
+    let up = tera_map([
+        ("title", TeraValue::from(title.as_str())),
+        ("url", TeraValue::from(a.urls.path(&rel))),
+    ]);
+    for (y, entries) in years {
+        let n = entries.len();
+        let page_rel = |k: usize| paths::timeline_year_page(&rel, i64::from(y), k);
+        index.push(year_item(y, n, vec![], Some(a.urls.path(&page_rel(1)))));
+        let chunks: Vec<&[TeraValue]> = entries.chunks(ENTRIES_PER_PAGE).collect();
+        let total = chunks.len();
+        for (k, chunk) in (1..).zip(chunks) {
+            let mut fields = vec![
+                (
+                    "title",
+                    TeraValue::from(if k == 1 {
+                        format!("{title}, {y}")
+                    } else {
+                        format!("{title}, {y}, page {k} of {total}")
+                    }),
+                ),
+                (
+                    "summary",
+                    TeraValue::from(format!(
+                        "{} in {y}, oldest first.",
+                        plural(n, "entry", "entries")
+                    )),
+                ),
+                ("up", up.clone()),
+                (
+                    "years",
+                    TeraValue::from(vec![year_item(y, n, chunk.to_vec(), None)]),
+                ),
+                ("chart", TeraValue::none()),
+            ];
+            if total > 1 {
+                let link = |j: usize| TeraValue::from(a.urls.path(&page_rel(j)));
+                fields.push((
+                    "pagination",
+                    tera_map([
+                        ("current", TeraValue::from(k)),
+                        ("total", TeraValue::from(total)),
+                        (
+                            "prev",
+                            if k > 1 {
+                                link(k - 1)
+                            } else {
+                                TeraValue::none()
+                            },
+                        ),
+                        (
+                            "next",
+                            if k < total {
+                                link(k + 1)
+                            } else {
+                                TeraValue::none()
+                            },
+                        ),
+                    ]),
+                ));
+            }
+            out.push((page_rel(k), with(head.clone(), fields)));
+        }
+    }
+    let page = with(
+        head,
+        vec![("years", TeraValue::from(index)), ("chart", chart)],
+    );
+    out.insert(0, (rel, page));
     out
 }
 
@@ -132,10 +354,10 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// `page` for one view.
-fn view_page(ctx: &Ctx<'_>, view: View, views: &[View]) -> Value {
+/// What every page of a view shows above the list: title, summary, the
+/// filters, the view's party and its number of entries.
+fn view_head(ctx: &Ctx<'_>, view: View, views: &[View], arts: &[usize], agrs: &[usize]) -> Value {
     let a = ctx.archive;
-    let (arts, agrs) = view.entries(a);
     let (title, summary) = match view {
         View::All => (
             "Timeline".to_string(),
@@ -175,40 +397,6 @@ fn view_page(ctx: &Ctx<'_>, view: View, views: &[View]) -> Value {
             )
         }
     };
-
-    // Entries oldest first; agreements before reports on the same day.
-    let mut keys: Vec<Key> = agrs
-        .iter()
-        .map(|&i| Key {
-            kind: Kind::Agreement,
-            idx: i,
-        })
-        .chain(arts.iter().map(|&i| Key {
-            kind: Kind::Article,
-            idx: i,
-        }))
-        .collect();
-    let slug = |k: &Key| match k.kind {
-        Kind::Article => a.content.articles[k.idx].slug.as_str(),
-        _ => a.content.agreements[k.idx].slug.as_str(),
-    };
-    keys.sort_by(|x, y| {
-        date_of(a, *x)
-            .cmp(&date_of(a, *y))
-            .then(x.kind.cmp(&y.kind).reverse())
-            .then_with(|| slug(x).cmp(slug(y)))
-    });
-    let mut years: BTreeMap<i16, Vec<Value>> = BTreeMap::new();
-    for k in &keys {
-        years
-            .entry(date_of(a, *k).year())
-            .or_default()
-            .push(entry(ctx, *k));
-    }
-    let years: Vec<Value> = years
-        .into_iter()
-        .map(|(y, entries)| json!({"year": y, "id": format!("y{y}"), "count": entries.len(), "entries": entries}))
-        .collect();
 
     let filter = |v: View, label: String, count: usize| json!({"label": label, "url": a.urls.path(&v.rel(a)), "current": v == view, "count": count});
     let kinds = vec![
@@ -252,9 +440,7 @@ fn view_page(ctx: &Ctx<'_>, view: View, views: &[View]) -> Value {
         "view": match view { View::All => "all", View::Agreements => "agreements", View::Reports => "reports", View::Party(_) => "party" },
         "party": party,
         "filters": {"kinds": kinds, "parties": parties},
-        "count": keys.len(),
-        "years": years,
-        "chart": chart(ctx, view, &arts, &agrs),
+        "count": arts.len() + agrs.len(),
     })
 }
 
@@ -320,8 +506,16 @@ fn is_agreement_relation(r: &Relation) -> bool {
     r.from.kind == Kind::Agreement && r.to.kind == Kind::Agreement
 }
 
-/// The chart and its accessible list, or null when the view has no agreements.
-fn chart(ctx: &Ctx<'_>, view: View, arts: &[usize], agrs: &[usize]) -> Value {
+/// The chart and its accessible list, or null when the view has no
+/// agreements. `reports` are the view's reports, oldest first; `year_href`
+/// is where the list of a year is (the counts of a large chart link there).
+fn chart(
+    ctx: &Ctx<'_>,
+    view: View,
+    reports: &[usize],
+    agrs: &[usize],
+    year_href: &dyn Fn(i16) -> String,
+) -> Value {
     let a = ctx.archive;
     if agrs.is_empty() {
         return Value::Null;
@@ -338,7 +532,14 @@ fn chart(ctx: &Ctx<'_>, view: View, arts: &[usize], agrs: &[usize]) -> Value {
             _ => own.contains(&r.from.idx) && own.contains(&r.to.idx),
         })
         .collect();
-    let mut shown = own.clone();
+    // Too many agreements for a row each: rows only for those a relation
+    // leads to or from, and every agreement counted in a strip of its own.
+    let counted = own.len() > svg::AGREEMENT_ROWS_MAX;
+    let mut shown: BTreeSet<usize> = if counted {
+        BTreeSet::new()
+    } else {
+        own.clone()
+    };
     for r in &rels {
         shown.insert(r.from.idx);
         shown.insert(r.to.idx);
@@ -353,21 +554,32 @@ fn chart(ctx: &Ctx<'_>, view: View, arts: &[usize], agrs: &[usize]) -> Value {
     let row_of: BTreeMap<usize, usize> = rows.iter().enumerate().map(|(r, &g)| (g, r)).collect();
     let mut rels = rels;
     rels.sort_by_key(|r| (row_of[&r.from.idx], row_of[&r.to.idx]));
-    // The reports strip: only where reports are listed too.
-    let reports: Vec<usize> = if view == View::Agreements {
-        vec![]
+    let agreement_strip: Vec<usize> = if counted {
+        a.agreements_by_date
+            .iter()
+            .copied()
+            .filter(|g| own.contains(g))
+            .collect()
     } else {
-        let mut v = arts.to_vec();
-        v.sort_by(|&x, &y| {
-            a.content.articles[x]
-                .meta
-                .date
-                .cmp(&a.content.articles[y].meta.date)
-                .then_with(|| a.content.articles[x].slug.cmp(&a.content.articles[y].slug))
-        });
-        v
+        vec![]
     };
-    let drawing = svg::draw(a, &rows, &own, &rels, &reports);
+    // The reports strip: only where reports are listed too.
+    let reports: &[usize] = if view == View::Agreements {
+        &[]
+    } else {
+        reports
+    };
+    let drawing = svg::draw(
+        a,
+        &svg::Lanes {
+            rows: &rows,
+            own: &own,
+            rels: &rels,
+            reports,
+            agreements: &agreement_strip,
+            year_href,
+        },
+    );
     // The key to the arcs: each relation type drawn, in `relation_types` order.
     let kinds: BTreeSet<usize> = rels
         .iter()
@@ -399,8 +611,9 @@ fn chart(ctx: &Ctx<'_>, view: View, arts: &[usize], agrs: &[usize]) -> Value {
         "svg": drawing.svg,
         "relations": relations,
         "rows": rows.len(),
-        "context_rows": rows.len() - own.len(),
+        "context_rows": rows.iter().filter(|g| !own.contains(g)).count(),
         "reports": reports.len(),
+        "counts": drawing.counts,
         "compressed": drawing.compressed,
         "stretched": drawing.stretched,
         "legend": legend,

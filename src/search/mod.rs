@@ -712,7 +712,7 @@ fn records_with(a: &Archive, reuse: &Reuse<'_>) -> Vec<Arc<Record>> {
 
     for (i, e) in c.parties.iter().enumerate() {
         let url = a.urls.path(&paths::party(&e.slug));
-        if let Some(r) = reuse(&Route::Party(i), &url) {
+        if let Some(r) = reuse(&Route::Party(i, 1), &url) {
             out.push(r);
             continue;
         }

@@ -260,6 +260,35 @@ fn sitemap_lists_existing_pages_and_robots_points_at_it() {
 }
 
 #[test]
+fn feeds_carry_the_newest_feed_limit_reports() {
+    let site = TestSite::new("feeds");
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{yaml}\nfeed_limit: 2\n"));
+    site.build_ok(&["--base-url", BASE]);
+    let newest_two = [
+        format!("{BASE}articles/2015-10-22-mirror-deal/"),
+        format!("{BASE}articles/2015-10-19-intrusions-continue/"),
+    ];
+    assert_eq!(check_atom(&site, "feed.xml"), newest_two);
+    // first-pact is covered by three reports: its feed has the newest two.
+    assert_eq!(
+        check_atom(&site, "agreements/first-pact/feed.xml"),
+        newest_two
+    );
+    let f = site.read("agreements/first-pact/feed.xml");
+    assert!(f.contains("<updated>2015-10-22T00:00:00Z</updated>"));
+    // Zero is an error, as is any key site.yaml does not know.
+    site.write("site.yaml", &format!("{yaml}\nfeed_limit: 0\n"));
+    let r = site.run(&["build", "--no-search"]);
+    assert_eq!(r.code, 1, "feed_limit: 0 fails the build");
+    assert!(
+        r.stderr.contains("feed_limit must be at least 1"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn cname_is_written_when_configured() {
     let site = TestSite::new("feeds");
     let yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();

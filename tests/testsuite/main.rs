@@ -23,6 +23,7 @@ mod html_valid;
 mod large_archive;
 mod limits;
 mod link_check;
+mod list_pages;
 mod new_command;
 mod pipeline;
 mod reading;

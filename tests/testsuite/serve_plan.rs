@@ -170,8 +170,8 @@ fn the_pages_of_an_edit_render_before_its_modules() {
         Route::Feeds,
         Route::Data,
         Route::SearchIndex,
-        Route::Tag("attribution".into()),
-        Route::Year(2015),
+        Route::Tag("attribution".into(), 1),
+        Route::Year(2015, 1),
     ] {
         assert!(later.contains(&m), "{m:?} left to render: {later:?}");
     }
@@ -299,8 +299,11 @@ fn a_date_and_tag_move_re_renders_both_years_and_both_tags() {
             "articles/index.html",
             "index.html",
             "parties/cn/index.html",
+            // The move reorders the parties' reports: every page of them.
+            "parties/cn/page/2/index.html",
             "parties/uk/index.html",
             "parties/us/index.html",
+            "parties/us/page/2/index.html",
             "tags/attribution/index.html",
             "tags/economic-espionage/index.html",
             "tags/index.html",
@@ -327,9 +330,11 @@ fn a_page_template_edit_re_renders_only_its_pages() {
         r.rendered_files,
         [
             "parties/cn/index.html",
+            "parties/cn/page/2/index.html",
             "parties/no/index.html",
             "parties/uk/index.html",
             "parties/us/index.html",
+            "parties/us/page/2/index.html",
         ]
     );
 }

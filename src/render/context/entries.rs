@@ -1,11 +1,12 @@
 //! The contexts of the pages of single entries: a report, an agreement, a
 //! party, a threat actor, a free-standing page, and the 404 page.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
-use super::lists::{ActorLink, AgreementItem, ArticleItem, EntryLink, Term};
+use super::lists::{ActorLink, AgreementItem, ArticleItem, EntryLink, Pagination, Term};
 use super::{text_fragment_url, Ctx, History, PageContext};
 use crate::content::model::{Source, SourceRef};
 use crate::render::cite::{Citation, CiteContext};
@@ -205,22 +206,33 @@ pub struct Clause<'a> {
     pub family: usize,
 }
 
-/// `page` of `party.html`.
+/// `page` of `party.html`: page `n` of a party. The first shows the party,
+/// its agreements, the first `per_page` of its reports and what links to it;
+/// the next ones only its further reports.
 #[derive(Serialize)]
 pub struct PartyPage<'a> {
+    /// Its name, or "Name, reports page n of m" past the first page.
+    pub title: Cow<'a, str>,
     /// Its name.
-    pub title: &'a str,
+    pub party_title: &'a str,
+    /// Its (first) page.
+    pub url: String,
     /// Its code (slug).
     pub code: &'a str,
     /// State, organisation, company, …
     pub kind: &'a str,
-    /// One-sentence summary.
-    pub summary: &'a str,
-    /// The body, links filled in.
+    /// One-sentence summary (past the first page, what the page lists).
+    pub summary: Cow<'a, str>,
+    /// The body, links filled in (empty past the first page).
     pub body: String,
-    /// Reports listing it, as [`ArticleItem`]s.
+    /// This page's reports listing it (`per_page` of them, newest first), as
+    /// [`ArticleItem`]s.
     pub articles: Vec<tera::Value>,
-    /// Agreements listing it, as [`AgreementItem`]s.
+    /// How many reports list it.
+    pub article_count: usize,
+    /// Where this page is among the others.
+    pub pagination: Pagination,
+    /// Agreements listing it, as [`AgreementItem`]s (first page only).
     pub agreements: Vec<tera::Value>,
     /// What links to it.
     pub backlinks: Vec<EntryLink<'a>>,
@@ -630,8 +642,8 @@ impl<'a> Ctx<'a> {
         (out, reports.len())
     }
 
-    /// `page` for a party.
-    pub fn party(&self, i: usize) -> PartyPage<'a> {
+    /// `page` for page `n` of a party.
+    pub fn party(&self, i: usize, n: usize) -> PartyPage<'a> {
         let a = self.archive;
         let e = &a.content.parties[i];
         let key = Key {
@@ -639,18 +651,35 @@ impl<'a> Ctx<'a> {
             idx: i,
         };
         let (arts, agrs) = &a.party_entries[i];
-        PartyPage {
-            title: &e.meta.title,
+        let total = crate::render::plan::list_pages(a, arts.len());
+        let mut page = PartyPage {
+            title: Cow::Borrowed(&e.meta.title),
+            party_title: &e.meta.title,
+            url: a.urls.path(&paths::party(&e.slug)),
             code: &e.slug,
             kind: &e.meta.kind,
-            summary: &e.meta.summary,
-            body: self.body_html(key),
-            articles: self.article_summaries(arts.iter().copied()),
-            agreements: self.agreement_summaries(agrs.iter().copied()),
-            backlinks: self.backlinks(key),
-            edit_url: self.edit_url(&e.file.path),
-            history: self.history(&e.file.path),
+            summary: Cow::Borrowed(&e.meta.summary),
+            body: String::new(),
+            articles: self
+                .article_summaries(crate::render::plan::page_of(a, arts, n).iter().copied()),
+            article_count: arts.len(),
+            pagination: Pagination::of(a, n, total, |k| paths::party_page(&e.slug, k)),
+            agreements: vec![],
+            backlinks: vec![],
+            edit_url: None,
+            history: None,
+        };
+        if n > 1 {
+            page.title = Cow::Owned(format!("{}, reports page {n} of {total}", e.meta.title));
+            page.summary = Cow::Owned(format!("Reports involving {}, newest first.", e.meta.title));
+            return page;
         }
+        page.body = self.body_html(key);
+        page.agreements = self.agreement_summaries(agrs.iter().copied());
+        page.backlinks = self.backlinks(key);
+        page.edit_url = self.edit_url(&e.file.path);
+        page.history = self.history(&e.file.path);
+        page
     }
 
     /// `page` for a threat actor: its names, attributions with their sources,

@@ -8,7 +8,8 @@
 use serde::Serialize;
 
 use super::{Ctx, PageContext};
-use crate::resolve::{Key, Kind};
+use crate::render::plan;
+use crate::resolve::{Archive, Key, Kind};
 use crate::urls::paths;
 
 /// What a list shows of a report (`page.items[]`, `page.latest[]`, …).
@@ -126,6 +127,18 @@ pub struct Pagination {
     pub next: Option<String>,
 }
 
+impl Pagination {
+    /// Page `n` of `total` of a list whose page `k` is at `rel(k)`.
+    pub fn of(a: &Archive, n: usize, total: usize, rel: impl Fn(usize) -> String) -> Pagination {
+        Pagination {
+            current: n,
+            total,
+            prev: (n > 1).then(|| a.urls.path(&rel(n - 1))),
+            next: (n < total).then(|| a.urls.path(&rel(n + 1))),
+        }
+    }
+}
+
 /// `page` of `home.html`.
 #[derive(Serialize)]
 pub struct HomePage<'a> {
@@ -234,17 +247,19 @@ pub struct TagCount<'a> {
     pub count: usize,
 }
 
-/// `page` of `tag.html`.
+/// `page` of `tag.html`: one page of a tag's reports, newest first.
 #[derive(Serialize)]
 pub struct TagPage<'a> {
-    /// "Tagged “name”".
+    /// "Tagged “name”", or "Tagged “name”, page n of m".
     pub title: String,
     /// The tag.
     pub name: &'a str,
     /// How many reports have it.
     pub summary: String,
-    /// Its reports, as [`ArticleItem`]s.
+    /// This page's reports (`per_page` of them), as [`ArticleItem`]s.
     pub items: Vec<tera::Value>,
+    /// Where this page is among the others.
+    pub pagination: Pagination,
 }
 
 /// `page` of `years.html`.
@@ -269,17 +284,19 @@ pub struct YearCount {
     pub count: usize,
 }
 
-/// `page` of `year.html`.
+/// `page` of `year.html`: one page of a year's reports, newest first.
 #[derive(Serialize)]
 pub struct YearPage {
-    /// "Reports from YYYY".
+    /// "Reports from YYYY", or "Reports from YYYY, page n of m".
     pub title: String,
     /// The year.
     pub year: i16,
     /// How many reports it has.
     pub summary: String,
-    /// Its reports, as [`ArticleItem`]s.
+    /// This page's reports (`per_page` of them), as [`ArticleItem`]s.
     pub items: Vec<tera::Value>,
+    /// Where this page is among the others.
+    pub pagination: Pagination,
 }
 
 /// `page` of `actors.html`: the alias table.
@@ -522,15 +539,21 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// `page` for one tag.
-    pub fn tag(&self, t: &'a str) -> TagPage<'a> {
+    /// `page` for page `n` of one tag.
+    pub fn tag(&self, t: &'a str, n: usize) -> TagPage<'a> {
         let a = self.archive;
-        let items = self.article_summaries(a.tags[t].iter().copied());
+        let all = &a.tags[t];
+        let total = plan::list_pages(a, all.len());
         TagPage {
-            title: format!("Tagged “{t}”"),
+            title: if n == 1 {
+                format!("Tagged “{t}”")
+            } else {
+                format!("Tagged “{t}”, page {n} of {total}")
+            },
             name: t,
-            summary: format!("{} reports tagged {t}.", items.len()),
-            items,
+            summary: format!("{} reports tagged {t}.", all.len()),
+            items: self.article_summaries(plan::page_of(a, all, n).iter().copied()),
+            pagination: Pagination::of(a, n, total, |k| paths::tag_page(t, k)),
         }
     }
 
@@ -553,15 +576,21 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// `page` for one year.
-    pub fn year(&self, y: i16) -> YearPage {
+    /// `page` for page `n` of one year.
+    pub fn year(&self, y: i16, n: usize) -> YearPage {
         let a = self.archive;
-        let items = self.article_summaries(a.years[&y].iter().copied());
+        let all = &a.years[&y];
+        let total = plan::list_pages(a, all.len());
         YearPage {
-            title: format!("Reports from {y}"),
+            title: if n == 1 {
+                format!("Reports from {y}")
+            } else {
+                format!("Reports from {y}, page {n} of {total}")
+            },
             year: y,
-            summary: format!("{} reports published in {y}.", items.len()),
-            items,
+            summary: format!("{} reports published in {y}.", all.len()),
+            items: self.article_summaries(plan::page_of(a, all, n).iter().copied()),
+            pagination: Pagination::of(a, n, total, |k| paths::year_page(y, k)),
         }
     }
 

@@ -12,9 +12,50 @@ use crate::markdown::escape_html;
 use crate::resolve::{Archive, Relation};
 use crate::urls::paths;
 
+/// Above this many reports the reports strip counts them per month or per
+/// year (a bar each, linked to that year's list) instead of a mark each.
+pub const REPORT_MARKS_MAX: usize = 200;
+/// Above this many agreements only those in a relation get a row; every
+/// agreement is counted, per month or year, in a strip of its own.
+pub const AGREEMENT_ROWS_MAX: usize = 60;
+
+/// What the chart draws.
+pub struct Lanes<'l> {
+    /// The agreements with a row each, in date order.
+    pub rows: &'l [usize],
+    /// The view's own agreements (the other rows are context, drawn faint).
+    pub own: &'l BTreeSet<usize>,
+    /// The relations between rows, drawn as arcs.
+    pub rels: &'l [&'l Relation],
+    /// Reports for the bottom strip, oldest first (none: no strip).
+    pub reports: &'l [usize],
+    /// Agreements counted in a strip of their own, in date order (none: no strip).
+    pub agreements: &'l [usize],
+    /// Where the list of a year is: the bars of counts link there.
+    pub year_href: &'l dyn Fn(i16) -> String,
+}
+
+/// How the strips count, when they count rather than mark.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// `month` or `year`.
+    pub per: &'static str,
+    /// Whether the agreements are counted in a strip (and only those in a
+    /// relation have rows).
+    pub agreements: bool,
+    /// Whether the reports strip counts.
+    pub reports: bool,
+    /// The most reports in one bar.
+    pub most_reports: usize,
+    /// The most agreements in one bar.
+    pub most_agreements: usize,
+}
+
 /// A finished drawing.
 pub struct Drawing {
     pub svg: String,
+    /// How the strips count, if one does.
+    pub counts: Option<Counts>,
     /// Ranges of empty years drawn narrow, like "2002–2013".
     pub compressed: Vec<String>,
     /// Whether the axis was widened around crowded dates.
@@ -202,6 +243,49 @@ const MAX_BULGE: f64 = 96.0;
 /// estimate is wider than real text in the usual fonts).
 pub const CHAR_EM: f64 = 0.6;
 const MAX_LABEL_CHARS: usize = 30;
+/// Height of the tallest bar of a strip of counts.
+const BAR_MAX: f64 = 18.0;
+/// Axes of at most this many units (years) count per month, wider ones per year.
+const MONTHLY_UNITS: f64 = 8.0;
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Counts of dates per (year, month), or per (year, 0) when not `monthly`.
+fn bin(dates: &mut dyn Iterator<Item = Date>, monthly: bool) -> BTreeMap<(i16, i8), usize> {
+    let mut bins = BTreeMap::new();
+    for d in dates {
+        let month = if monthly { d.day.month() } else { 0 };
+        *bins.entry((d.year(), month)).or_insert(0) += 1;
+    }
+    bins
+}
+
+/// Where a bin of [`bin`] starts and ends on the scale, in units.
+fn bin_units(scale: &Scale, year: i16, month: i8) -> (f64, f64) {
+    let off = scale.offsets.get(&year).copied().unwrap_or(0.0);
+    let Ok(first) = jiff::civil::Date::new(year, month.max(1), 1) else {
+        return (off, off + 1.0);
+    };
+    if month == 0 {
+        return (off, off + 1.0);
+    }
+    let days = f64::from(first.days_in_year());
+    let start = f64::from(first.day_of_year() - 1) / days;
+    let end = f64::from(first.last_of_month().day_of_year()) / days;
+    (off + start, off + end)
+}
 
 fn fmt(x: f64) -> String {
     let s = format!("{x:.1}");
@@ -224,21 +308,36 @@ fn text_width(s: &str, size: f64) -> f64 {
 
 /// Draws the agreements (one row each, in date order), the relations between
 /// them (an arc from the declaring agreement to the one it points to, in the
-/// style of its type) and, when given, a strip of report marks.
-pub fn draw(
-    a: &Archive,
-    rows: &[usize],
-    own: &BTreeSet<usize>,
-    rels: &[&Relation],
-    reports: &[usize],
-) -> Drawing {
+/// style of its type) and, when given, a strip counting agreements and a
+/// strip of reports: a mark per report, or above [`REPORT_MARKS_MAX`] a bar
+/// per month or year.
+pub fn draw(a: &Archive, l: &Lanes<'_>) -> Drawing {
+    let (rows, own, rels, reports) = (l.rows, l.own, l.rels, l.reports);
     let c = &a.content;
     let mut years: BTreeSet<i16> = rows
         .iter()
         .map(|&g| c.agreements[g].meta.date.year())
         .collect();
     years.extend(reports.iter().map(|&r| c.articles[r].meta.date.year()));
+    years.extend(
+        l.agreements
+            .iter()
+            .map(|&g| c.agreements[g].meta.date.year()),
+    );
     let scale = Scale::new(&years);
+    let count_reports = reports.len() > REPORT_MARKS_MAX;
+    let counts = (count_reports || !l.agreements.is_empty()).then_some(Counts {
+        // A month at least a few pixels wide, else years.
+        per: if scale.units <= MONTHLY_UNITS {
+            "month"
+        } else {
+            "year"
+        },
+        agreements: !l.agreements.is_empty(),
+        reports: count_reports,
+        most_reports: 0,
+        most_agreements: 0,
+    });
     let positions: Vec<f64> = rows
         .iter()
         .map(|&g| scale.at(&c.agreements[g].meta.date))
@@ -251,18 +350,36 @@ pub fn draw(
     let label_w = labels
         .iter()
         .map(|l| text_width(l, FONT))
-        .fold(text_width("Reports", FONT), f64::max)
+        .fold(
+            text_width(
+                if l.agreements.is_empty() {
+                    "Reports"
+                } else {
+                    "Agreements"
+                },
+                FONT,
+            ),
+            f64::max,
+        )
         .clamp(90.0, 260.0)
         + 20.0;
     let x0 = label_w;
     let x_of = |d: &Date| x0 + warp.px(scale.at(d));
     let x_end = x0 + PLOT_W;
     let y_of = |row: usize| TOP + row as f64 * ROW_H;
-    let strip_y = y_of(rows.len()) + 6.0;
-    let bottom = if reports.is_empty() {
-        y_of(rows.len()) - ROW_H / 2.0
-    } else {
-        strip_y + ROW_H / 2.0
+    // The strips below the rows: agreements counted, then reports.
+    let mut next_y = y_of(rows.len()) + 6.0;
+    let mut strip = |on: bool| {
+        on.then(|| {
+            next_y += ROW_H;
+            next_y - ROW_H
+        })
+    };
+    let agreements_y = strip(!l.agreements.is_empty());
+    let reports_y = strip(!reports.is_empty());
+    let bottom = match reports_y.or(agreements_y) {
+        Some(y) => y + ROW_H / 2.0,
+        None => y_of(rows.len()) - ROW_H / 2.0,
     };
     let row_of: BTreeMap<usize, usize> = rows.iter().enumerate().map(|(r, &g)| (g, r)).collect();
     let title_of = |g: usize| c.agreements[g].meta.short_title.as_str();
@@ -272,16 +389,17 @@ pub fn draw(
     let mut rel_svg = String::new();
     let mut used: BTreeSet<String> = BTreeSet::new();
     let mut drawn: BTreeSet<(usize, usize, &str)> = BTreeSet::new();
+    let declared: BTreeSet<(usize, usize, &str)> = rels
+        .iter()
+        .map(|r| (r.from.idx, r.to.idx, r.kind.as_str()))
+        .collect();
     for r in rels {
         let rt = &a.config.relation_types[&r.kind];
         if drawn.contains(&(r.to.idx, r.from.idx, r.kind.as_str())) && rt.symmetric {
             continue;
         }
         drawn.insert((r.from.idx, r.to.idx, r.kind.as_str()));
-        let both_ways = rt.symmetric
-            && rels
-                .iter()
-                .any(|o| o.kind == r.kind && o.from.idx == r.to.idx && o.to.idx == r.from.idx);
+        let both_ways = rt.symmetric && declared.contains(&(r.to.idx, r.from.idx, r.kind.as_str()));
         let (fr, tr) = (row_of[&r.from.idx], row_of[&r.to.idx]);
         let (x1, y1) = (x_of(&c.agreements[r.from.idx].meta.date), y_of(fr));
         let (x2, y2) = (x_of(&c.agreements[r.to.idx].meta.date), y_of(tr));
@@ -356,15 +474,36 @@ pub fn draw(
     } else {
         format!("Agreements from {first} to {last} and the relations between them")
     };
-    let mut desc = format!(
-        "A time axis from {first} to {last}, left to right, with one row per agreement in date order ({}). {} drawn as arcs from the agreement that declares the relation to the one it points to, each in the colour and dash pattern of its relation type.",
-        plural(rows.len(), "agreement", "agreements"),
+    let mut desc = if l.agreements.is_empty() {
+        format!(
+            "A time axis from {first} to {last}, left to right, with one row per agreement in date order ({}).",
+            plural(rows.len(), "agreement", "agreements"),
+        )
+    } else {
+        format!(
+            "A time axis from {first} to {last}, left to right. {} are counted per {} in the row labelled Agreements; {} in a relation {}, in date order.",
+            plural(l.agreements.len(), "agreement", "agreements"),
+            counts.as_ref().map_or("year", |c| c.per),
+            plural(rows.len(), "agreement", "agreements"),
+            if rows.len() == 1 { "has a row" } else { "have a row each" },
+        )
+    };
+    let _ = write!(
+        desc,
+        " {} drawn as arcs from the agreement that declares the relation to the one it points to, each in the colour and dash pattern of its relation type.",
         if rels.len() == 1 { "One relation is".to_string() } else { format!("{} relations are", rels.len()) },
     );
-    if rows.len() > own.len() {
+    if rows.iter().any(|g| !own.contains(g)) {
         desc.push_str(" Agreements drawn faint are shown only because a relation leads to them.");
     }
-    if !reports.is_empty() {
+    if count_reports {
+        let _ = write!(
+            desc,
+            " The bottom row counts {} per {}, a bar each.",
+            plural(reports.len(), "report", "reports"),
+            counts.as_ref().map_or("year", |c| c.per),
+        );
+    } else if !reports.is_empty() {
         let _ = write!(
             desc,
             " The bottom row marks {} by date.",
@@ -502,8 +641,74 @@ pub fn draw(
         );
     }
 
-    // The reports strip.
-    if !reports.is_empty() {
+    // The strips of counts.
+    let mut counts = counts;
+    let monthly = counts.as_ref().is_some_and(|c| c.per == "month");
+    let bars = |s: &mut String,
+                label: &str,
+                noun: (&str, &str),
+                y: f64,
+                dates: &mut dyn Iterator<Item = Date>|
+     -> usize {
+        let bins = bin(dates, monthly);
+        let most = bins.values().copied().max().unwrap_or(0);
+        let _ = write!(
+            s,
+            "<g class=\"tl-counts\"><text x=\"{tx}\" y=\"{y}\" dy=\"0.35em\" text-anchor=\"end\" font-style=\"italic\">{label}</text>",
+            tx = fmt(x0 - 8.0),
+            y = fmt(y),
+        );
+        let base = y + BAR_MAX / 2.0;
+        for (&(year, month), &n) in &bins {
+            let (u0, u1) = bin_units(&scale, year, month);
+            let (bx0, bx1) = (x0 + warp.px(u0), x0 + warp.px(u1));
+            let h = (BAR_MAX * n as f64 / most.max(1) as f64).max(2.0);
+            let when = match month {
+                0 => year.to_string(),
+                m => format!("{} {year}", MONTHS[(m as usize).saturating_sub(1) % 12]),
+            };
+            let tip = format!("{when}: {}", plural(n, noun.0, noun.1));
+            let _ = write!(
+                s,
+                "<a href=\"{href}\" tabindex=\"-1\" aria-label=\"{tip}\"><title>{tip}</title><rect x=\"{rx}\" y=\"{ry}\" width=\"{rw}\" height=\"{rh}\" fill-opacity=\"0.6\"/></a>",
+                href = escape_html(&(l.year_href)(year)),
+                tip = escape_html(&tip),
+                rx = fmt(bx0 + 0.5),
+                ry = fmt(base - h),
+                rw = fmt((bx1 - bx0 - 1.0).max(1.0)),
+                rh = fmt(h),
+            );
+        }
+        s.push_str("</g>");
+        most
+    };
+    if let Some(y) = agreements_y {
+        let most = bars(
+            &mut s,
+            "Agreements",
+            ("agreement", "agreements"),
+            y,
+            &mut l.agreements.iter().map(|&g| c.agreements[g].meta.date),
+        );
+        if let Some(c) = counts.as_mut() {
+            c.most_agreements = most;
+        }
+    }
+    if let (Some(y), true) = (reports_y, count_reports) {
+        let most = bars(
+            &mut s,
+            "Reports",
+            ("report", "reports"),
+            y,
+            &mut reports.iter().map(|&r| c.articles[r].meta.date),
+        );
+        if let Some(c) = counts.as_mut() {
+            c.most_reports = most;
+        }
+    }
+
+    // The reports strip, a mark per report.
+    if let (Some(strip_y), false) = (reports_y, count_reports) {
         let _ = write!(
             s,
             "<g class=\"tl-reports\"><text x=\"{tx}\" y=\"{y}\" dy=\"0.35em\" text-anchor=\"end\" font-style=\"italic\">Reports</text>",
@@ -527,6 +732,7 @@ pub fn draw(
     s.push_str("</svg>");
     Drawing {
         svg: s,
+        counts,
         compressed,
         stretched: warp.stretched(),
     }
