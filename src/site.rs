@@ -49,6 +49,10 @@ pub struct Changes {
     pub entries: Vec<Before>,
 }
 
+/// How many reports' pages [`Site::render_once`] renders before letting go
+/// of their bodies.
+pub const BODY_BATCH: usize = 10_000;
+
 /// The in-memory site.
 pub struct Site {
     opts: SiteOptions,
@@ -332,6 +336,45 @@ impl Site {
         let r = render::render_routes(tera, archive, &self.opts.root, routes, self.indexed(), sink);
         self.timer.lap("render+write");
         r
+    }
+
+    /// Renders `routes` for a one-shot `build` or `check`, which keeps
+    /// nothing for later. Without the search index (the one other reader of
+    /// report bodies), the reports' pages come first, [`BODY_BATCH`] at a
+    /// time, and each report's rendered body is let go once its page is
+    /// written; every other route renders after, so the archive-wide outputs
+    /// never sit in memory beside every body. Same files as [`Site::render`].
+    pub fn render_once(
+        &mut self,
+        routes: &[Route],
+        sink: RouteSink<'_>,
+    ) -> (usize, Vec<Diagnostic>) {
+        if self.indexed() {
+            return self.render(routes, sink);
+        }
+        let (reports, rest): (Vec<Route>, Vec<Route>) = routes
+            .iter()
+            .cloned()
+            .partition(|r| matches!(r, Route::Article(_)));
+        let (mut count, mut diags) = (0, vec![]);
+        for batch in reports.chunks(BODY_BATCH) {
+            let (n, d) = self.render(batch, sink);
+            count += n;
+            diags.extend(d);
+            if let Some(a) = &mut self.archive {
+                for r in batch {
+                    if let Route::Article(i) = r {
+                        let e = std::sync::Arc::make_mut(&mut a.content.articles[*i]);
+                        e.body.html = String::new();
+                    }
+                }
+            }
+        }
+        let (n, d) = self.render(&rest, sink);
+        count += n;
+        diags.extend(d);
+        diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+        (count, diags)
     }
 
     /// A copy of the resolved archive and the templates, to render routes on
