@@ -365,16 +365,69 @@ fn lap(stage: &str) {
     *last = Some(now);
 }
 
-/// `page` for `/search/`: the filters and their values, the bundle path and the
-/// pages to browse without JavaScript.
-pub fn page(a: &Archive, indexed: bool) -> Value {
-    let values = filter_values(a);
-    let filters: Vec<Value> = FILTERS
+/// The `/search/` page's context.
+#[derive(serde::Serialize)]
+pub struct SearchPage {
+    /// "Search".
+    pub title: &'static str,
+    /// One sentence under the title.
+    pub summary: &'static str,
+    /// Whether this build has an index (`--no-search` builds say search is unavailable).
+    pub indexed: bool,
+    /// URL of Pagefind's bundle folder.
+    pub bundle_path: String,
+    /// The filters that have values in this archive, in display order.
+    pub filters: Vec<SearchFilter>,
+    /// The browsable lists offered beside the search box (and without script).
+    pub browse: Vec<BrowseLink>,
+}
+
+/// One filter of the search form.
+#[derive(serde::Serialize)]
+pub struct SearchFilter {
+    /// Its key in the index (`kind`, `party`, `year`, …).
+    pub key: &'static str,
+    /// Its label.
+    pub label: &'static str,
+    /// The label of the "any value" choice.
+    pub any: &'static str,
+    /// Every value it can take, in display order.
+    pub options: Vec<String>,
+}
+
+/// A list of the site to browse instead of searching.
+#[derive(serde::Serialize)]
+pub struct BrowseLink {
+    /// Its URL.
+    pub url: String,
+    /// Its name.
+    pub title: &'static str,
+    /// What it lists.
+    pub description: &'static str,
+}
+
+impl render::context::PageContext for SearchPage {
+    fn title(&self) -> &str {
+        self.title
+    }
+}
+
+/// The `/search/` page's context; `indexed` says whether an index exists.
+pub fn page(a: &Archive, indexed: bool) -> SearchPage {
+    let mut values = filter_values(a);
+    let filters = FILTERS
         .iter()
-        .filter(|(key, _, _)| values.get(*key).is_some_and(|v| !v.is_empty()))
-        .map(|(key, label, any)| json!({"key": key, "label": label, "any": any, "options": values[*key]}))
+        .filter_map(|&(key, label, any)| {
+            let options = values.remove(key).filter(|v| !v.is_empty())?;
+            Some(SearchFilter {
+                key,
+                label,
+                any,
+                options,
+            })
+        })
         .collect();
-    let browse: Vec<Value> = [
+    let browse = [
         (
             "articles/",
             "Reports",
@@ -392,17 +445,21 @@ pub fn page(a: &Archive, indexed: bool) -> Value {
         ("years/", "Years", "reports year by year"),
         ("tags/", "Tags", "reports by topic"),
     ]
-    .iter()
-    .map(|(p, t, d)| json!({"url": a.urls.path(p), "title": t, "description": d}))
-    .collect();
-    json!({
-        "title": "Search",
-        "summary": "Find any report, agreement, party, clause or editor’s note by a name, a phrase or a date.",
-        "indexed": indexed,
-        "bundle_path": a.urls.path(BUNDLE),
-        "filters": filters,
-        "browse": browse,
+    .into_iter()
+    .map(|(p, title, description)| BrowseLink {
+        url: a.urls.path(p),
+        title,
+        description,
     })
+    .collect();
+    SearchPage {
+        title: "Search",
+        summary: "Find any report, agreement, party, clause or editor’s note by a name, a phrase or a date.",
+        indexed,
+        bundle_path: a.urls.path(BUNDLE),
+        filters,
+        browse,
+    }
 }
 
 /// Every value each filter can take, in display order.
