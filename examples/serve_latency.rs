@@ -12,24 +12,21 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use clap::Parser;
+
+/// Command line.
+#[derive(Parser)]
+struct Args {
+    /// Site root to measure.
+    #[arg(long)]
+    root: PathBuf,
+    /// How many runs.
+    #[arg(long, default_value_t = 10)]
+    runs: usize,
+}
+
 fn main() {
-    let mut root = None;
-    let mut runs = 10usize;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--root" => root = args.next().map(PathBuf::from),
-            "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs),
-            _ => {
-                eprintln!("usage: serve_latency --root DIR [--runs N]");
-                std::process::exit(2);
-            }
-        }
-    }
-    let root = root.unwrap_or_else(|| {
-        eprintln!("usage: serve_latency --root DIR [--runs N]");
-        std::process::exit(2)
-    });
+    let Args { root, runs } = Args::parse();
     let bin = std::env::var("ANNALS_BIN").unwrap_or_else(|_| "target/release/annals".into());
     let started = Instant::now();
     let mut child = Command::new(&bin)

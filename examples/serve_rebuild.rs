@@ -10,28 +10,25 @@
 //! ```
 
 use std::path::PathBuf;
+
+use clap::Parser;
 use std::time::Instant;
 
 use annals::serve::session::Session;
 
+/// Command line.
+#[derive(Parser)]
+struct Args {
+    /// Site root to measure.
+    #[arg(long)]
+    root: PathBuf,
+    /// How many runs.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+}
+
 fn main() {
-    let mut root = None;
-    let mut runs = 5usize;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--root" => root = args.next().map(PathBuf::from),
-            "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs),
-            _ => {
-                eprintln!("usage: serve_rebuild --root DIR [--runs N]");
-                std::process::exit(2);
-            }
-        }
-    }
-    let Some(root) = root else {
-        eprintln!("usage: serve_rebuild --root DIR [--runs N]");
-        std::process::exit(2);
-    };
+    let Args { root, runs } = Args::parse();
     let t = Instant::now();
     let mut s = Session::new(&root, false, None);
     println!("first build: {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);

@@ -7,30 +7,27 @@
 //! ```
 
 use std::path::PathBuf;
+
+use clap::Parser;
 use std::sync::Mutex;
 use std::time::Instant;
 
 use annals::site::{Site, SiteOptions};
 use annals::urls::Route;
 
+/// Command line.
+#[derive(Parser)]
+struct Args {
+    /// Site root to measure.
+    #[arg(long)]
+    root: PathBuf,
+    /// How many runs.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+}
+
 fn main() {
-    let mut root = None;
-    let mut runs = 3usize;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--root" => root = args.next().map(PathBuf::from),
-            "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs),
-            _ => {
-                eprintln!("usage: timeline_bench --root DIR [--runs N]");
-                std::process::exit(2);
-            }
-        }
-    }
-    let Some(root) = root else {
-        eprintln!("usage: timeline_bench --root DIR [--runs N]");
-        std::process::exit(2);
-    };
+    let Args { root, runs } = Args::parse();
     let mut site = Site::load(SiteOptions {
         root,
         base_url: None,
