@@ -83,6 +83,47 @@ fn every_internal_url_starts_with_the_base_path() {
     );
 }
 
+/// The main navigation is built once per build (`site.nav`): each page marks
+/// the link of its own section as current, and only that one.
+#[test]
+fn the_main_navigation_marks_the_section_of_each_page_as_current() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[
+        "--no-search",
+        "--base-url",
+        "https://example.github.io/archive/",
+    ]);
+    for (path, bytes) in site.snapshot_output() {
+        if !path.ends_with(".html") || path.starts_with("pagefind/") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        let nav = &html[html.find("<nav aria-label=\"Main\">").unwrap()..];
+        let nav = &nav[..nav.find("</nav>").unwrap()];
+        assert_eq!(nav.matches("<li>").count(), 10, "{path}: {nav}");
+        let current: Vec<&str> = nav
+            .match_indices(" aria-current=\"page\"")
+            .map(|(i, _)| {
+                let href = &nav[..i];
+                let start = href.rfind("href=\"").unwrap() + "href=\"".len();
+                &href[start..href.len() - 1]
+            })
+            .collect();
+        let section = path.split_once('/').map_or("", |(first, _)| first);
+        let expected: Vec<String> = match section {
+            "articles" | "agreements" | "clauses" | "timeline" | "annotations" | "parties"
+            | "actors" | "years" | "tags" | "search" => vec![format!("/archive/{section}/")],
+            _ => vec![],
+        };
+        assert_eq!(current, expected, "{path}");
+    }
+    file_contains!(
+        site,
+        "tags/index.html",
+        "<li><a href=\"/archive/tags/\" aria-current=\"page\">Tags</a></li>"
+    );
+}
+
 #[test]
 fn two_builds_are_byte_identical() {
     let site = TestSite::new("basic");
