@@ -433,8 +433,7 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let relations = a
-            .relations
-            .iter()
+            .relations_of(key)
             .filter(|r| r.from == key)
             .map(|r| Relation {
                 label: &a.config.relation_types[&r.kind].label,
@@ -482,7 +481,7 @@ impl<'a> Ctx<'a> {
         let mut in_groups: BTreeMap<&'a str, Vec<RelationTarget<'a>>> = BTreeMap::new();
         let mut related: HashSet<Key> = HashSet::new();
         let mut report_rels: ReportRelations<'a> = BTreeMap::new();
-        for r in &a.relations {
+        for r in a.relations_of(key) {
             let rt = &a.config.relation_types[&r.kind];
             if r.from == key {
                 related.insert(r.to);
@@ -501,8 +500,7 @@ impl<'a> Ctx<'a> {
                 ));
             } else if r.to == key
                 && !(rt.symmetric
-                    && a.relations
-                        .iter()
+                    && a.relations_of(key)
                         .any(|o| o.from == key && o.to == r.from && o.kind == r.kind))
             {
                 // (A symmetric relation declared from both sides is shown once.)
