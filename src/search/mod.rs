@@ -349,38 +349,43 @@ fn write_files(key: &str, files: &[Output], sink: Sink<'_>) -> Result<(), Diagno
     }
 }
 
-/// Runs `job` on each of `jobs`, at most one job per search thread in flight
-/// (a thread waiting inside a job never starts another job), and returns the
-/// results in the jobs' order. The work inside a job, Pagefind's included,
-/// runs on the search's own rayon pool, so it is not queued behind pages
-/// rendering on the global pool at the same time.
-fn in_flight<T: Send, R: Send>(jobs: Vec<T>, job: impl Fn(T) -> R + Sync) -> Vec<R> {
+/// Runs `job` on each of `jobs`, at most one job per search thread in flight,
+/// and returns the results in the jobs' order. Each search thread runs its
+/// jobs in a rayon pool of its own, so the work inside a job (Pagefind's
+/// included) is neither queued behind pages rendering on the global pool at
+/// the same time, nor does a pool thread waiting inside one shard's indexing
+/// take up another shard (which would start Pagefind's runtime inside its
+/// runtime, and hold two shards in memory on one thread).
+pub(crate) fn in_flight<T: Send, R: Send>(jobs: Vec<T>, job: impl Fn(T) -> R + Sync) -> Vec<R> {
     use std::sync::{Mutex, OnceLock};
-    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
-    let pool = POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(rayon::current_num_threads())
-            .thread_name(|i| format!("annals-search-{i}"))
-            .build()
-            .ok()
+    static POOLS: OnceLock<Vec<rayon::ThreadPool>> = OnceLock::new();
+    let pools = POOLS.get_or_init(|| {
+        let n = rayon::current_num_threads();
+        (0..n)
+            .filter_map(|i| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .thread_name(move |j| format!("annals-search-{i}-{j}"))
+                    .build()
+                    .ok()
+            })
+            .collect()
     });
-    let threads = pool
-        .as_ref()
-        .map_or(1, |p| p.current_num_threads())
-        .min(jobs.len());
     let queue = Mutex::new(jobs.into_iter().enumerate());
+    let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
     let done = Mutex::new(Vec::new());
+    let keep = |i, r| done.lock().unwrap_or_else(|e| e.into_inner()).push((i, r));
+    if pools.is_empty() {
+        while let Some((i, t)) = next() {
+            keep(i, job(t));
+        }
+    }
     std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let Some((i, t)) = queue.lock().unwrap_or_else(|e| e.into_inner()).next() else {
-                    break;
-                };
-                let r = match pool {
-                    Some(p) => p.install(|| job(t)),
-                    None => job(t),
-                };
-                done.lock().unwrap_or_else(|e| e.into_inner()).push((i, r));
+        for pool in pools {
+            scope.spawn(|| {
+                while let Some((i, t)) = next() {
+                    keep(i, pool.install(|| job(t)));
+                }
             });
         }
     });
@@ -993,6 +998,31 @@ fn sort(date: Option<&str>) -> BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: a search thread waiting inside one shard's indexing (in
+    /// Pagefind's parallel loop) took up another shard and started Pagefind's
+    /// runtime inside its runtime ("Cannot start a runtime from within a
+    /// runtime", seen at 100,000 reports).
+    #[test]
+    fn a_search_thread_waiting_inside_a_shard_never_takes_up_another() {
+        use std::cell::Cell;
+        thread_local!(static IN_JOB: Cell<bool> = const { Cell::new(false) });
+        let done = in_flight((0..64).collect(), |i: usize| {
+            let nested = IN_JOB.with(|f| f.replace(true));
+            let sum: usize = (0..200_000usize)
+                .into_par_iter()
+                .with_max_len(500)
+                .map(|x| (x * x) % 7)
+                .sum();
+            IN_JOB.with(|f| f.set(false));
+            (i, nested, sum)
+        });
+        assert_eq!(
+            done.iter().map(|d| d.0).collect::<Vec<_>>(),
+            (0..64).collect::<Vec<_>>()
+        );
+        assert!(done.iter().all(|d| !d.1 && d.2 == done[0].2));
+    }
 
     #[test]
     fn reference_numbers_are_not_indexed() {
