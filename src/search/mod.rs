@@ -23,8 +23,11 @@
 //! `static/search.js` searches the shards in the reader's browser as one
 //! index (same ranking, same matches, exact date order).
 //!
-//! Pagefind's API is async; each shard is indexed on a current-thread tokio
-//! runtime of its own, one shard per worker thread in flight.
+//! The index builds while the pages render, on threads of its own: each
+//! search thread takes one shard at a time, builds its records, indexes them
+//! (Pagefind's API is async: on a current-thread tokio runtime per shard) or
+//! reads them from the cache, writes the files and lets them go, so memory
+//! follows the shards in flight, not the archive ([`in_flight`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;

@@ -10,8 +10,8 @@
 //! date-sorted search is exact by reading shards newest first (`static/search.js`).
 //!
 //! Each shard is a complete Pagefind bundle under `pagefind/<key>/`, built on its
-//! own (in parallel, at most one per worker thread in flight, so memory follows
-//! the shards in flight rather than the archive) and merged in the reader's
+//! own (in parallel, at most one per search thread in flight, records included,
+//! so memory follows the shards in flight rather than the archive) and merged in the reader's
 //! browser with Pagefind's `mergeIndex`.
 //!
 //! The cache keeps each shard's files in `.annals-cache/search/<key>.shard` under
