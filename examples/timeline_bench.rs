@@ -34,7 +34,7 @@ fn main() {
         drafts: false,
         search: false,
         history: false,
-        defer_report_html: false,
+        defer_report_html_above: None,
     });
     let diags = site.resolve();
     if diags.has_errors() {

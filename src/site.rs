@@ -33,11 +33,13 @@ pub struct SiteOptions {
     pub search: bool,
     /// Read the revision history from git for the pages (not needed to check).
     pub history: bool,
-    /// Render reports' bodies to HTML only as their pages are written, in
-    /// batches (a one-shot build without the search index, and `check`):
-    /// memory then never holds every body. `serve` and a build with search
-    /// (whose records read every body) keep them from the load on.
-    pub defer_report_html: bool,
+    /// Above this many reports, render their bodies to HTML only as their
+    /// pages are written, [`BODY_BATCH`] at a time, so memory never holds
+    /// every body (each is read and parsed twice, a few per cent more work):
+    /// a one-shot build without the search index and `check` pass
+    /// [`DEFER_REPORTS_ABOVE`]; `serve` and a build with search (whose
+    /// records read every body) keep them from the load on (`None`).
+    pub defer_report_html_above: Option<usize>,
 }
 
 /// What changed in the files of a site, as [`Site::apply`] found it.
@@ -57,7 +59,14 @@ pub struct Changes {
 
 /// How many reports' bodies [`Site::render_once`] renders (and holds) at a
 /// time when their HTML was deferred.
+///
+/// Below [`DEFER_REPORTS_ABOVE`] reports a build keeps every body from the
+/// load on (10,000 reports: about 250 MB at the peak); above, it defers.
 pub const BODY_BATCH: usize = 2_000;
+
+/// The archive size above which a one-shot build renders reports' HTML as
+/// their pages are written ([`SiteOptions::defer_report_html_above`]).
+pub const DEFER_REPORTS_ABOVE: usize = 20_000;
 
 /// The in-memory site.
 pub struct Site {
@@ -128,12 +137,8 @@ impl Site {
         s.reload_templates();
         s.reload_statics();
         if s.config.is_some() {
-            let reports = if s.defers_report_html() {
-                crate::markdown::Html::Later
-            } else {
-                crate::markdown::Html::Now
-            };
-            let (content, diags) = content::load(&s.opts.root, s.opts.drafts, reports);
+            let defer_above = s.opts.defer_report_html_above.filter(|_| !s.indexed());
+            let (content, diags) = content::load(&s.opts.root, s.opts.drafts, defer_above);
             s.content = content;
             for d in diags {
                 s.load_diags.entry(d.file.clone()).or_default().push(d);
@@ -336,10 +341,6 @@ impl Site {
 
     fn indexed(&self) -> bool {
         self.opts.search && crate::search::AVAILABLE
-    }
-
-    fn defers_report_html(&self) -> bool {
-        self.opts.defer_report_html && !self.indexed()
     }
 
     /// Renders `routes`, handing every file to `sink`. Returns the number of
@@ -605,7 +606,7 @@ impl StageTimer {
 }
 
 /// The HTML of the reports in `batch` whose bodies were loaded without it
-/// ([`SiteOptions::defer_report_html`]), from their files read again, by
+/// ([`SiteOptions::defer_report_html_above`]), from their files read again, by
 /// report index; an error for each file that changed since it was loaded.
 fn report_html(
     root: &Path,

@@ -57,7 +57,7 @@ pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diag
         drafts: opts.drafts,
         search: !opts.no_search,
         history: opts.history,
-        defer_report_html: true,
+        defer_report_html_above: Some(crate::site::DEFER_REPORTS_ABOVE),
     });
     progress.stage("resolving");
     let mut diags = site.resolve();

@@ -128,10 +128,10 @@ impl AnnotationSpans for SpanIndex {
 
 /// Loads every Markdown file under `root/content`. Drafts are dropped unless `drafts`.
 ///
-/// `reports` says when reports' bodies are rendered to HTML: now, or when
-/// their pages are written ([`report_html`]), so that a build need not hold
-/// every body at once.
-pub fn load(root: &Path, drafts: bool, reports: markdown::Html) -> (Content, Vec<Diagnostic>) {
+/// With more than `defer_above` reports, their bodies are not rendered to
+/// HTML now but when their pages are written ([`report_html`]), so that a
+/// build need not hold every body at once.
+pub fn load(root: &Path, drafts: bool, defer_above: Option<usize>) -> (Content, Vec<Diagnostic>) {
     let content_dir = root.join("content");
     let mut diags = vec![];
     if !content_dir.is_dir() {
@@ -148,6 +148,19 @@ pub fn load(root: &Path, drafts: bool, reports: markdown::Html) -> (Content, Vec
         p.extension().and_then(|x| x.to_str()) == Some("md")
     });
     diags.extend(walk_diags);
+    let articles_dir = content_dir.join("articles");
+    let reports = match defer_above {
+        Some(n)
+            if paths
+                .iter()
+                .filter(|p| p.starts_with(&articles_dir))
+                .count()
+                > n =>
+        {
+            markdown::Html::Later
+        }
+        _ => markdown::Html::Now,
+    };
     let results: Vec<(Loaded, Vec<Diagnostic>)> = paths
         .par_iter()
         .map(|p| load_file(root, p, drafts, true, reports))

@@ -169,7 +169,7 @@ impl Session {
             drafts,
             search: true,
             history: true,
-            defer_report_html: false,
+            defer_report_html_above: None,
         });
         let mut s = Session {
             site,

@@ -320,10 +320,9 @@ fn warnings_of_one_rule_are_summed_up_unless_verbose() {
 /// was loaded is an error, not a page built from a text nobody checked.
 #[test]
 fn a_report_body_rendered_when_its_page_is_written_equals_one_rendered_at_load() {
-    use annals::markdown::Html;
     let site = TestSite::from_repo();
-    let (now, _) = annals::content::load(site.root(), false, Html::Now);
-    let (later, _) = annals::content::load(site.root(), false, Html::Later);
+    let (now, _) = annals::content::load(site.root(), false, None);
+    let (later, _) = annals::content::load(site.root(), false, Some(0));
     assert_eq!(now.articles.len(), later.articles.len());
     let mut with_notes = 0;
     for (n, l) in now.articles.iter().zip(&later.articles) {
@@ -355,4 +354,41 @@ fn a_report_body_rendered_when_its_page_is_written_equals_one_rendered_at_load()
         "{}",
         err.message
     );
+}
+
+/// Above `defer_report_html_above` reports a one-shot build renders their
+/// HTML only as their pages are written, in batches: every file it writes is
+/// the same as when each body is rendered at load.
+#[test]
+fn a_build_rendering_report_html_late_writes_the_same_files() {
+    use annals::site::{Site, SiteOptions};
+    let site = TestSite::from_repo();
+    let build = |defer_above: Option<usize>| {
+        let mut s = Site::load(SiteOptions {
+            root: site.root().to_path_buf(),
+            base_url: None,
+            drafts: false,
+            search: false,
+            history: false,
+            defer_report_html_above: defer_above,
+        });
+        let diags = s.resolve();
+        assert!(!diags.has_errors(), "{diags:?}");
+        let routes = s.plan();
+        let out = std::sync::Mutex::new(std::collections::BTreeMap::new());
+        let (pages, diags) = s.render_once(&routes, &|_, o| {
+            out.lock().unwrap().insert(o.path, o.bytes);
+            Ok(())
+        });
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(pages > 100);
+        out.into_inner().unwrap()
+    };
+    let now = build(None);
+    let later = build(Some(0));
+    assert_eq!(now.len(), later.len());
+    for ((p1, b1), (p2, b2)) in now.iter().zip(&later) {
+        assert_eq!(p1, p2);
+        assert!(b1 == b2, "{p1} differs when report HTML is rendered late");
+    }
 }
