@@ -278,6 +278,14 @@ pub mod paths {
     pub fn page(slug: &str) -> String {
         format!("{slug}/")
     }
+    /// The whole timeline.
+    pub fn timeline() -> String {
+        "timeline/".to_string()
+    }
+    /// A filtered view of the timeline: `agreements`, `reports` or a party's code.
+    pub fn timeline_view(name: &str) -> String {
+        format!("timeline/{name}/")
+    }
     /// One year of a timeline view at `view` (`timeline/…/`).
     pub fn timeline_year(view: &str, year: i64) -> String {
         format!("{view}{year}/")
@@ -429,7 +437,7 @@ impl Route {
             Route::Clause(id) => paths::clause(id),
             Route::ClausesIndex => "clauses/".into(),
             Route::NotFound => "404.html".into(),
-            Route::Timeline => "timeline/".into(),
+            Route::Timeline => paths::timeline(),
             Route::Annotations => "annotations/".into(),
             Route::Data => "data/".into(),
             Route::Search => "search/".into(),

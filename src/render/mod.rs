@@ -425,24 +425,6 @@ pub fn render_page<P: PageContext + ?Sized>(
     render_with(tera, ctx, template, rel, value, page.title())
 }
 
-/// [`render_page`] for a `page` already made as a Tera value: a module that
-/// shares parts between many pages (the timeline's list items) makes them
-/// once, and Tera values share their contents.
-pub fn render_page_value(
-    tera: &Tera,
-    ctx: &Ctx<'_>,
-    template: &str,
-    rel: &str,
-    page: tera::Value,
-) -> Result<Output, Diagnostic> {
-    let title = page
-        .get_from_path("title")
-        .and_then(tera::Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    render_with(tera, ctx, template, rel, page, &title)
-}
-
 fn render_with(
     tera: &Tera,
     ctx: &Ctx<'_>,

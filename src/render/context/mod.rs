@@ -32,15 +32,6 @@ pub trait PageContext: Serialize {
     fn title(&self) -> &str;
 }
 
-/// Untyped contexts (the modules that still build `serde_json` maps).
-impl PageContext for serde_json::Value {
-    fn title(&self) -> &str {
-        self.get("title")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or("")
-    }
-}
-
 /// The `site` object every template sees.
 #[derive(Serialize)]
 pub struct SiteContext<'a> {
@@ -151,12 +142,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// The shared link of party `i` ([`PartyRef`]).
-    fn party_ref(&self, i: usize) -> tera::Value {
+    pub fn party_ref(&self, i: usize) -> tera::Value {
         self.party_refs[i].clone()
     }
 
-    /// Links to the parties of a `parties:` list (unknown codes left out).
-    fn parties(&self, codes: &[String]) -> Vec<tera::Value> {
+    /// Links to the parties of a `parties:` list (unknown codes left out),
+    /// each a shared [`PartyRef`].
+    pub fn parties(&self, codes: &[String]) -> Vec<tera::Value> {
         codes
             .iter()
             .filter_map(|c| self.archive.find(Kind::Party, c))
