@@ -34,6 +34,7 @@ fn main() {
         drafts: false,
         search: false,
         history: false,
+        defer_report_html: false,
     });
     let diags = site.resolve();
     if diags.has_errors() {

@@ -141,7 +141,24 @@ pub fn is_forbidden_control(c: char) -> bool {
 
 /// The first forbidden control character of `s` and its byte offset.
 pub fn find_forbidden_control(s: &str) -> Option<(usize, char)> {
-    s.char_indices().find(|&(_, c)| is_forbidden_control(c))
+    // In UTF-8 the C0 controls and DEL are single bytes and the C1 controls
+    // (U+0080–U+009F) are 0xC2 followed by 0x80–0x9F, so a byte scan finds
+    // them without decoding; every hit is at a character boundary.
+    let bytes = s.as_bytes();
+    // A pass without early exit (which the compiler vectorises) settles the
+    // common case; 0xC2 also starts U+00A0–U+00BF, so a hit is checked below.
+    let maybe = bytes.iter().fold(false, |seen, &b| {
+        seen | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0x7f) | (b == 0xc2)
+    });
+    if !maybe {
+        return None;
+    }
+    bytes.iter().enumerate().find_map(|(i, &b)| {
+        let hit = (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || b == 0x7f
+            || (b == 0xc2 && matches!(bytes.get(i + 1), Some(0x80..=0x9f)));
+        hit.then(|| (i, s[i..].chars().next().expect("a char boundary")))
+    })
 }
 
 /// Errors for every string (and mapping key) of decoded YAML that holds a
@@ -440,6 +457,23 @@ mod tests {
             assert!(link(u).is_err(), "{u:?} was allowed");
             assert!(check_url(u, UrlUse::Image).is_err(), "{u:?} image allowed");
             assert!(check_url(u, UrlUse::Absolute).is_err(), "{u:?} absolute");
+        }
+    }
+
+    #[test]
+    fn the_byte_scan_for_controls_finds_what_the_character_rule_names() {
+        let by_char = |s: &str| s.char_indices().find(|&(_, c)| is_forbidden_control(c));
+        for c in (0u32..0x250)
+            .chain([0x2028, 0xfeff, 0x1f600])
+            .filter_map(char::from_u32)
+        {
+            for s in [
+                format!("{c}"),
+                format!("é{c}x"),
+                format!("ab\u{a0}{c}\u{9f}"),
+            ] {
+                assert_eq!(find_forbidden_control(&s), by_char(&s), "{s:?}");
+            }
         }
     }
 

@@ -5,6 +5,7 @@
 //! files and renders only the routes that read what changed
 //! ([`render::plan`]).
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -32,6 +33,11 @@ pub struct SiteOptions {
     pub search: bool,
     /// Read the revision history from git for the pages (not needed to check).
     pub history: bool,
+    /// Render reports' bodies to HTML only as their pages are written, in
+    /// batches (a one-shot build without the search index, and `check`):
+    /// memory then never holds every body. `serve` and a build with search
+    /// (whose records read every body) keep them from the load on.
+    pub defer_report_html: bool,
 }
 
 /// What changed in the files of a site, as [`Site::apply`] found it.
@@ -50,8 +56,9 @@ pub struct Changes {
 }
 
 /// How many reports' pages [`Site::render_once`] renders before letting go
-/// of their bodies.
-pub const BODY_BATCH: usize = 10_000;
+/// of their bodies (and, when their HTML was deferred, how many bodies it
+/// renders at a time).
+pub const BODY_BATCH: usize = 2_000;
 
 /// The in-memory site.
 pub struct Site {
@@ -122,7 +129,12 @@ impl Site {
         s.reload_templates();
         s.reload_statics();
         if s.config.is_some() {
-            let (content, diags) = content::load(&s.opts.root, s.opts.drafts);
+            let reports = if s.defers_report_html() {
+                crate::markdown::Html::Later
+            } else {
+                crate::markdown::Html::Now
+            };
+            let (content, diags) = content::load(&s.opts.root, s.opts.drafts, reports);
             s.content = content;
             for d in diags {
                 s.load_diags.entry(d.file.clone()).or_default().push(d);
@@ -327,6 +339,10 @@ impl Site {
         self.opts.search && crate::search::AVAILABLE
     }
 
+    fn defers_report_html(&self) -> bool {
+        self.opts.defer_report_html && !self.indexed()
+    }
+
     /// Renders `routes`, handing every file to `sink`. Returns the number of
     /// pages rendered and the diagnostics.
     pub fn render(&self, routes: &[Route], sink: RouteSink<'_>) -> (usize, Vec<Diagnostic>) {
@@ -341,9 +357,10 @@ impl Site {
     /// Renders `routes` for a one-shot `build` or `check`, which keeps
     /// nothing for later. Without the search index (the one other reader of
     /// report bodies), the reports' pages come first, [`BODY_BATCH`] at a
-    /// time, and each report's rendered body is let go once its page is
-    /// written; every other route renders after, so the archive-wide outputs
-    /// never sit in memory beside every body. Same files as [`Site::render`].
+    /// time: bodies loaded without HTML are rendered for the batch, and each
+    /// is let go once its page is written; every other route renders after,
+    /// so the archive-wide outputs never sit in memory beside every body.
+    /// Same files as [`Site::render`].
     pub fn render_once(
         &mut self,
         routes: &[Route],
@@ -358,6 +375,9 @@ impl Site {
             .partition(|r| matches!(r, Route::Article(_)));
         let (mut count, mut diags) = (0, vec![]);
         for batch in reports.chunks(BODY_BATCH) {
+            if self.defers_report_html() {
+                diags.extend(self.render_report_html(batch));
+            }
             let (n, d) = self.render(batch, sink);
             count += n;
             diags.extend(d);
@@ -375,6 +395,37 @@ impl Site {
         diags.extend(d);
         diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
         (count, diags)
+    }
+
+    /// Renders the bodies of the reports in `batch` that were loaded without
+    /// their HTML ([`SiteOptions::defer_report_html`]), reading their files
+    /// again; an error for each file that changed since it was loaded.
+    fn render_report_html(&mut self, batch: &[Route]) -> Vec<Diagnostic> {
+        let Some(a) = &mut self.archive else {
+            return vec![];
+        };
+        let root = &self.opts.root;
+        let articles = &a.content.articles;
+        let rendered: Vec<(usize, Result<String, Diagnostic>)> = batch
+            .par_iter()
+            .filter_map(|r| match r {
+                Route::Article(i) if articles[*i].body.html_deferred => Some(*i),
+                _ => None,
+            })
+            .map(|i| (i, content::report_html(root, &articles[i])))
+            .collect();
+        let mut diags = vec![];
+        for (i, html) in rendered {
+            match html {
+                Ok(html) => {
+                    let e = std::sync::Arc::make_mut(&mut a.content.articles[i]);
+                    e.body.html = html;
+                    e.body.html_deferred = false;
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        diags
     }
 
     /// A copy of the resolved archive and the templates, to render routes on

@@ -57,6 +57,7 @@ pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diag
         drafts: opts.drafts,
         search: !opts.no_search,
         history: opts.history,
+        defer_report_html: true,
     });
     progress.stage("resolving");
     let mut diags = site.resolve();

@@ -123,8 +123,53 @@ pub fn check_folder(root: &Path, name: &str) -> Result<(), Diagnostic> {
 
 /// Reads a file of the site under the one rule, at most `limit` bytes.
 pub fn read(root: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let rel = display(root, path);
     let real = inside_root(root, path)?;
+    read_checked(root, path, limit, &|| fs::metadata(&real), &|| {
+        fs::File::open(&real)
+    })
+}
+
+/// [`read`] for a path [`walk`] returned. The walk follows no link to a
+/// folder and has checked the top-level folder, so a regular file it found
+/// (not a link) lies inside the root without looking up its real path (two
+/// lookups of every folder on the way for each file): it is opened without
+/// following a link, and a link takes the whole rule.
+pub fn read_walked(root: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    #[cfg(unix)]
+    if let Some(meta) = fs::symlink_metadata(path)
+        .ok()
+        .filter(|m| !m.file_type().is_symlink())
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let open = || {
+            fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(path)
+        };
+        return match read_checked(root, path, limit, &|| Ok(meta.clone()), &open) {
+            // Replaced by a link since it was looked at: the whole rule.
+            Err(ReadError::Refused(..))
+                if open().is_err_and(|e| e.raw_os_error() == Some(libc::ELOOP)) =>
+            {
+                read(root, path, limit)
+            }
+            r => r,
+        };
+    }
+    read(root, path, limit)
+}
+
+/// Reads the file `look` describes and `open` opens, refusing what is not a
+/// regular file or passes `limit`; `path` names it in messages.
+fn read_checked(
+    root: &Path,
+    path: &Path,
+    limit: u64,
+    look: &dyn Fn() -> std::io::Result<fs::Metadata>,
+    open: &dyn Fn() -> std::io::Result<fs::File>,
+) -> Result<Vec<u8>, ReadError> {
+    let rel = display(root, path);
     let refused = |m: String, h: &str| ReadError::Refused(m, Some(h.to_string()));
     let too_large = |n: u64| {
         refused(
@@ -141,15 +186,16 @@ pub fn read(root: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> 
             "remove it: Annals reads only regular files",
         )
     };
-    let meta = fs::metadata(&real).map_err(|e| refused(format!("cannot read `{rel}`: {e}"), ""))?;
+    // A pipe or a device is refused before opening it (opening a pipe
+    // waits for a writer).
+    let meta = look().map_err(|e| refused(format!("cannot read `{rel}`: {e}"), ""))?;
     if !meta.is_file() {
         return Err(not_regular());
     }
     if meta.len() > limit {
         return Err(too_large(meta.len()));
     }
-    let file =
-        fs::File::open(&real).map_err(|e| refused(format!("cannot read `{rel}`: {e}"), ""))?;
+    let file = open().map_err(|e| refused(format!("cannot read `{rel}`: {e}"), ""))?;
     // The file opened may not be the one looked at: look again, and read no
     // more than the limit whatever it claims.
     let meta = file

@@ -127,7 +127,11 @@ impl AnnotationSpans for SpanIndex {
 }
 
 /// Loads every Markdown file under `root/content`. Drafts are dropped unless `drafts`.
-pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
+///
+/// `reports` says when reports' bodies are rendered to HTML: now, or when
+/// their pages are written ([`report_html`]), so that a build need not hold
+/// every body at once.
+pub fn load(root: &Path, drafts: bool, reports: markdown::Html) -> (Content, Vec<Diagnostic>) {
     let content_dir = root.join("content");
     let mut diags = vec![];
     if !content_dir.is_dir() {
@@ -146,7 +150,7 @@ pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
     diags.extend(walk_diags);
     let results: Vec<(Loaded, Vec<Diagnostic>)> = paths
         .par_iter()
-        .map(|p| load_file(root, p, drafts))
+        .map(|p| load_file(root, p, drafts, true, reports))
         .collect();
     let mut content = Content::default();
     for (loaded, d) in results {
@@ -239,13 +243,59 @@ impl Content {
 
 /// Loads one Markdown file (`path` absolute or relative to the working folder).
 pub fn load_one(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>) {
-    load_file(root, path, drafts)
+    load_file(root, path, drafts, false, markdown::Html::Now)
 }
 
-fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>) {
+/// The HTML of a report loaded with [`markdown::Html::Later`]: its file is
+/// read again under the same rule and its body rendered. An error when the
+/// file no longer gives the body the build checked and linked (it changed
+/// while the site was being built).
+pub fn report_html(root: &Path, e: &Entry<ArticleMeta>) -> Result<String, Diagnostic> {
+    let changed = || {
+        Diagnostic::error(
+            &e.file.path,
+            "the file changed while the site was being built",
+        )
+        .with_hint("build again once it is saved")
+    };
+    let bytes = files::read_walked(root, &root.join(&e.file.path), files::MAX_CONTENT_BYTES)
+        .map_err(|_| changed())?;
+    let text = String::from_utf8(bytes).map_err(|_| changed())?;
+    let file = SourceFile::new(e.file.path.clone(), text);
+    let split = frontmatter::split(&file.text).map_err(|_| changed())?;
+    let mut diags = vec![];
+    let body = markdown::render_body(
+        &file,
+        split.body_offset,
+        &e.meta.annotations,
+        &e.spans,
+        &mut diags,
+        markdown::Html::Now,
+    );
+    if body.same_text_as(&e.body) {
+        Ok(body.html)
+    } else {
+        Err(changed())
+    }
+}
+
+/// Loads one file; `walked` when [`files::walk`] found it (see
+/// [`files::read_walked`]).
+fn load_file(
+    root: &Path,
+    path: &Path,
+    drafts: bool,
+    walked: bool,
+    reports: markdown::Html,
+) -> (Loaded, Vec<Diagnostic>) {
     let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let mut diags = vec![];
-    let text = match files::read(root, path, files::MAX_CONTENT_BYTES) {
+    let read = if walked {
+        files::read_walked(root, path, files::MAX_CONTENT_BYTES)
+    } else {
+        files::read(root, path, files::MAX_CONTENT_BYTES)
+    };
+    let text = match read {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -341,8 +391,11 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
         diags: &mut Vec<Diagnostic>,
     ) -> Option<M> {
         match yaml::parse::<M>(file, fm, line) {
+            // YAML escapes can spell what the file may not contain; the file
+            // itself holds none (checked before), so without a backslash
+            // (every escape starts with one) there is nothing to look for.
+            Ok(m) if !fm.contains('\\') => Some(m),
             Ok(m) => {
-                // YAML escapes can spell what the file may not contain.
                 let value = serde_json::to_value(&m).unwrap_or_default();
                 let errors = crate::allow::control_errors(&value, file, spans);
                 if errors.is_empty() {
@@ -360,9 +413,13 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
     }
     let no_annotations: &[AnnotationDecl] = &[];
     macro_rules! entry {
-        ($meta:expr, $annotations:expr) => {{
+        ($meta:expr, $annotations:expr) => {
+            entry!($meta, $annotations, markdown::Html::Now)
+        };
+        ($meta:expr, $annotations:expr, $html:expr) => {{
             let meta = $meta;
-            let body = markdown::render_body(&file, body_offset, $annotations, &spans, &mut diags);
+            let body =
+                markdown::render_body(&file, body_offset, $annotations, &spans, &mut diags, $html);
             for l in body
                 .links
                 .iter()
@@ -405,7 +462,7 @@ fn load_file(root: &Path, path: &Path, drafts: bool) -> (Loaded, Vec<Diagnostic>
             Some(m) if m.draft && !drafts => Loaded::Skipped,
             Some(m) => {
                 let anns = m.annotations.clone();
-                Loaded::Article(entry!(m, &anns))
+                Loaded::Article(entry!(m, &anns, reports))
             }
             None => Loaded::Skipped,
         },

@@ -130,6 +130,53 @@ pub struct RenderedBody {
     pub notes: Vec<AnchoredNote>,
     /// Words in the body.
     pub word_count: usize,
+    /// Whether the body has footnotes.
+    pub has_footnotes: bool,
+    /// The HTML was not rendered at load ([`Html::Later`]): `html` is empty
+    /// until [`render_body`] runs again on the same file.
+    pub html_deferred: bool,
+}
+
+impl RenderedBody {
+    /// True when `other` was rendered from the same text: the same links,
+    /// headings, notes, words and footnotes (what the rest of the build took
+    /// from a body whose HTML comes later).
+    pub fn same_text_as(&self, other: &RenderedBody) -> bool {
+        // Resolving moves notes' positions past link titles: compare where
+        // the load found them.
+        let notes = |b: &RenderedBody| -> Vec<(usize, usize, String, usize, usize, String)> {
+            b.notes
+                .iter()
+                .map(|n| {
+                    let l = &n.loaded;
+                    (
+                        n.number,
+                        n.index,
+                        l.exact.clone(),
+                        l.start,
+                        l.end,
+                        n.note_html.clone(),
+                    )
+                })
+                .collect()
+        };
+        self.links == other.links
+            && self.headings == other.headings
+            && self.word_count == other.word_count
+            && self.has_footnotes == other.has_footnotes
+            && notes(self) == notes(other)
+    }
+}
+
+/// Whether [`render_body`] writes the body's HTML now, or only finds what
+/// the rest of the build needs of it (links, headings, notes, words) and
+/// leaves the HTML for when the page is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Html {
+    /// Render it now.
+    Now,
+    /// Leave `html` empty and mark it deferred.
+    Later,
 }
 
 /// An annotation as declared in front matter: what anchoring needs of it
@@ -167,6 +214,7 @@ pub fn render_body<A: NoteSource>(
     annotations: &[A],
     spans: &dyn AnnotationSpans,
     diags: &mut Vec<Diagnostic>,
+    html: Html,
 ) -> RenderedBody {
     let body = &file.text[body_offset..];
     let mut out = RenderedBody::default();
@@ -187,6 +235,9 @@ pub fn render_body<A: NoteSource>(
     rewrite_links(&mut events, &origin, &mut links, diags);
 
     out.word_count = notes::count_words(&events);
+    out.has_footnotes = events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Start(Tag::FootnoteDefinition(_))));
     // Only files with annotations need the flat text (with which event each
     // piece came from) and its normalised form for matching.
     let (flat, pieces) = if annotations.is_empty() {
@@ -320,10 +371,14 @@ pub fn render_body<A: NoteSource>(
         });
     }
 
-    out.html.reserve(body.len() + body.len() / 4);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
-    // Kept for the whole build: don't keep the growth slack.
-    out.html.shrink_to_fit();
+    if html == Html::Now {
+        out.html.reserve(body.len() + body.len() / 4);
+        pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+        // Kept for the whole build: don't keep the growth slack.
+        out.html.shrink_to_fit();
+    } else {
+        out.html_deferred = true;
+    }
     out.links = links;
     out
 }

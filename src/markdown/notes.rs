@@ -42,38 +42,83 @@ pub(super) fn flatten(events: &[(Event<'_>, Range<usize>)]) -> (String, Vec<Piec
     (flat, pieces)
 }
 
+/// [`BYTE_CLASS`]: an ASCII separator (whitespace or a block border).
+const SEPARATOR: u8 = 1;
+/// [`BYTE_CLASS`]: an ASCII letter or digit.
+const ALNUM: u8 = 2;
+/// [`BYTE_CLASS`]: part of a character outside ASCII.
+const NOT_ASCII: u8 = 4;
+
+/// What each byte is to the word count, in the terms of `char`'s own
+/// `is_whitespace`/`is_alphanumeric` (which also count U+000B as space).
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c >= 0x80 {
+            NOT_ASCII
+        } else if c.is_ascii_whitespace() || c == 0x0b || c == BLOCK_BOUNDARY as u8 {
+            SEPARATOR
+        } else if c.is_ascii_alphanumeric() {
+            ALNUM
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Words in the text [`flatten`] would give: runs between whitespace and
 /// block borders that hold a letter or digit. Counted without building it.
 pub(super) fn count_words(events: &[(Event<'_>, Range<usize>)]) -> usize {
     let mut words = 0;
     // Whether the current run has a letter or digit (counted at its end).
     let mut alnum = false;
-    let mut border = |alnum: &mut bool| {
+    fn border(words: &mut usize, alnum: &mut bool) {
         if std::mem::take(alnum) {
-            words += 1;
+            *words += 1;
         }
-    };
+    }
     for (e, _) in events {
         match e {
             Event::Text(t) | Event::Code(t) => {
-                for c in t.chars() {
-                    if c.is_whitespace() || c == BLOCK_BOUNDARY {
-                        border(&mut alnum);
-                    } else if c.is_alphanumeric() {
-                        alnum = true;
+                // Bytes below 0x80 are whole characters, classified by a
+                // table without branching; only the rest are decoded.
+                let bytes = t.as_bytes();
+                let mut run = u8::from(alnum);
+                let mut i = 0;
+                while i < bytes.len() {
+                    let class = BYTE_CLASS[bytes[i] as usize];
+                    if class == NOT_ASCII {
+                        let c = t[i..].chars().next().expect("a char boundary");
+                        if c.is_whitespace() {
+                            words += usize::from(run);
+                            run = 0;
+                        } else if c.is_alphanumeric() {
+                            run = 1;
+                        }
+                        i += c.len_utf8();
+                        continue;
                     }
+                    let sep = class & SEPARATOR;
+                    words += usize::from(run & sep);
+                    run = (run | ((class & ALNUM) >> 1)) & (sep ^ 1);
+                    i += 1;
                 }
+                alnum = run == 1;
             }
-            Event::SoftBreak | Event::HardBreak => border(&mut alnum),
-            Event::Start(tag) if is_block(tag) => border(&mut alnum),
-            Event::End(tag) if is_block_end(tag) => border(&mut alnum),
+            Event::SoftBreak | Event::HardBreak => border(&mut words, &mut alnum),
+            Event::Start(tag) if is_block(tag) => border(&mut words, &mut alnum),
+            Event::End(tag) if is_block_end(tag) => border(&mut words, &mut alnum),
             Event::FootnoteReference(_) | Event::TaskListMarker(_) | Event::Rule => {
-                border(&mut alnum)
+                border(&mut words, &mut alnum)
             }
             _ => {}
         }
     }
-    border(&mut alnum);
+    border(&mut words, &mut alnum);
     words
 }
 
@@ -282,6 +327,7 @@ mod tests {
             "trailing  \nhard break\n\n---\n\nfootnote[^1]\n\n[^1]: note text",
             "— – ... !!! ",
             "- [x] done\n- [ ] todo",
+            "naïve café — 日本語\u{a0}nbsp\u{2003}em\u{b}vt «quoted» x\u{3000}y",
         ] {
             let events: Vec<_> = Parser::new_ext(md, options()).into_offset_iter().collect();
             assert_eq!(count_words(&events), counted_from_flat(md), "{md:?}");

@@ -438,6 +438,7 @@ fn render_with(
     context.insert_value("site", ctx.site.clone());
     context.insert_value("page", page);
     context.insert("current_path", rel);
+    context.insert("section", context::section_of(rel));
     context.insert("canonical", &ctx.archive.urls.absolute(rel));
     context.insert("correction_url", &ctx.correction_url(title, rel));
     // (Tera sizes the buffer from the template; `serve` keeps the bytes, so

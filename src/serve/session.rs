@@ -169,6 +169,7 @@ impl Session {
             drafts,
             search: true,
             history: true,
+            defer_report_html: false,
         });
         let mut s = Session {
             site,

@@ -284,7 +284,7 @@ fn an_alias_that_looks_like_a_formula_is_neutralised_in_the_csv() {
 fn search_records_find_an_actor_by_any_alias() {
     let site = TestSite::new("actors");
     let config = annals::config::SiteConfig::load(site.root()).expect("site.yaml");
-    let (content, _) = annals::content::load(site.root(), false);
+    let (content, _) = annals::content::load(site.root(), false, annals::markdown::Html::Now);
     let (archive, diags) = annals::resolve::resolve(config, content);
     assert!(diags
         .iter()

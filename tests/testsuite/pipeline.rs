@@ -83,6 +83,47 @@ fn every_internal_url_starts_with_the_base_path() {
     );
 }
 
+/// The main navigation is built once per build (`site.nav`): each page marks
+/// the link of its own section as current, and only that one.
+#[test]
+fn the_main_navigation_marks_the_section_of_each_page_as_current() {
+    let site = TestSite::new("basic");
+    site.build_ok(&[
+        "--no-search",
+        "--base-url",
+        "https://example.github.io/archive/",
+    ]);
+    for (path, bytes) in site.snapshot_output() {
+        if !path.ends_with(".html") || path.starts_with("pagefind/") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        let nav = &html[html.find("<nav aria-label=\"Main\">").unwrap()..];
+        let nav = &nav[..nav.find("</nav>").unwrap()];
+        assert_eq!(nav.matches("<li>").count(), 10, "{path}: {nav}");
+        let current: Vec<&str> = nav
+            .match_indices(" aria-current=\"page\"")
+            .map(|(i, _)| {
+                let href = &nav[..i];
+                let start = href.rfind("href=\"").unwrap() + "href=\"".len();
+                &href[start..href.len() - 1]
+            })
+            .collect();
+        let section = path.split_once('/').map_or("", |(first, _)| first);
+        let expected: Vec<String> = match section {
+            "articles" | "agreements" | "clauses" | "timeline" | "annotations" | "parties"
+            | "actors" | "years" | "tags" | "search" => vec![format!("/archive/{section}/")],
+            _ => vec![],
+        };
+        assert_eq!(current, expected, "{path}");
+    }
+    file_contains!(
+        site,
+        "tags/index.html",
+        "<li><a href=\"/archive/tags/\" aria-current=\"page\">Tags</a></li>"
+    );
+}
+
 #[test]
 fn two_builds_are_byte_identical() {
     let site = TestSite::new("basic");
@@ -271,4 +312,47 @@ fn warnings_of_one_rule_are_summed_up_unless_verbose() {
     assert!(!all.stderr.contains("… and "));
     // Not a terminal: no progress output around the diagnostics.
     assert!(!r.stderr.contains("rendering"));
+}
+
+/// A one-shot build renders reports' bodies only as their pages are written
+/// (`Html::Later`): reading each file again gives exactly the HTML a load
+/// with bodies gives, notes and links included; a file that changed since it
+/// was loaded is an error, not a page built from a text nobody checked.
+#[test]
+fn a_report_body_rendered_when_its_page_is_written_equals_one_rendered_at_load() {
+    use annals::markdown::Html;
+    let site = TestSite::from_repo();
+    let (now, _) = annals::content::load(site.root(), false, Html::Now);
+    let (later, _) = annals::content::load(site.root(), false, Html::Later);
+    assert_eq!(now.articles.len(), later.articles.len());
+    let mut with_notes = 0;
+    for (n, l) in now.articles.iter().zip(&later.articles) {
+        assert!(l.body.html.is_empty() && l.body.html_deferred, "{}", l.slug);
+        assert!(!n.body.html.is_empty() && !n.body.html_deferred);
+        let html = annals::content::report_html(site.root(), l).expect("unchanged file");
+        assert_eq!(html, n.body.html, "{}", l.slug);
+        with_notes += usize::from(!l.body.notes.is_empty());
+    }
+    assert!(
+        with_notes > 5,
+        "the archive's reports with notes: {with_notes}"
+    );
+
+    // The same words, another link: the file changed under the build.
+    let e = later
+        .articles
+        .iter()
+        .find(|e| !e.body.links.is_empty())
+        .expect("a report with links");
+    let path = site.root().join(&e.file.path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\nSee [[no-such-report]].\n")).unwrap();
+    let err = annals::content::report_html(site.root(), e).unwrap_err();
+    assert_eq!(err.file, e.file.path);
+    assert!(
+        err.message
+            .contains("changed while the site was being built"),
+        "{}",
+        err.message
+    );
 }

@@ -173,7 +173,7 @@ fn records_carry_the_page_words_notes_filters_and_dates() {
     let site = TestSite::new("search");
     let mut config = annals::config::SiteConfig::load(site.root()).expect("site.yaml");
     config.base_url = "https://example.org/archive/".into();
-    let (content, diags) = annals::content::load(site.root(), false);
+    let (content, diags) = annals::content::load(site.root(), false, annals::markdown::Html::Now);
     assert!(diags
         .iter()
         .all(|d| d.severity != annals::diagnostics::Severity::Error));

@@ -460,7 +460,7 @@ impl<'a> Ctx<'a> {
             related: self.article_summaries(a.related[i].iter().copied()),
             backlinks: self.backlinks(key),
             word_count: e.body.word_count,
-            has_footnotes: e.body.html.contains("footnote-definition"),
+            has_footnotes: e.body.has_footnotes,
             edit_url: self.edit_url(&e.file.path),
             history: self.history(&e.file.path),
             cite,

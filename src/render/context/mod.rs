@@ -51,6 +51,121 @@ pub struct SiteContext<'a> {
     pub branch: &'a str,
     /// The licence statement, or none.
     pub licence: Option<&'a str>,
+    /// The main navigation, in order: `{key, label, url}`; `key` is the
+    /// section folder a page's path starts with (the template's `section`).
+    pub nav: Vec<NavLink>,
+    /// Links every page's chrome carries (stylesheet, feed, footer pages),
+    /// resolved once per build: templates need no `url()` call for them.
+    pub links: SiteLinks,
+}
+
+/// One link of the main navigation.
+#[derive(Serialize)]
+pub struct NavLink {
+    /// The section folder (`articles`, `timeline`, …) that marks it current.
+    pub key: String,
+    /// What the link says.
+    pub label: &'static str,
+    /// Where it goes.
+    pub url: String,
+}
+
+/// The site-wide links templates use, each as `url(path=…)` would give it.
+#[derive(Serialize)]
+pub struct SiteLinks {
+    /// The home page.
+    pub home: String,
+    /// `style.css`.
+    pub style: String,
+    /// `favicon.svg`.
+    pub favicon: String,
+    /// The archive's Atom feed.
+    pub feed: String,
+    /// `notes.js`, the report page's note script.
+    pub notes_js: String,
+    /// `search.js`.
+    pub search_js: String,
+    /// The reports list.
+    pub articles: String,
+    /// The agreements table.
+    pub agreements: String,
+    /// The clause comparisons.
+    pub clauses: String,
+    /// The corrections log.
+    pub corrections: String,
+    /// The open-data page.
+    pub data: String,
+    /// The about page.
+    pub about: String,
+    /// The search page.
+    pub search: String,
+    /// The tags index.
+    pub tags: String,
+    /// The timeline.
+    pub timeline: String,
+    /// The years index.
+    pub years: String,
+}
+
+impl NavLink {
+    /// The main navigation, from the route table.
+    fn all(urls: &crate::urls::Urls) -> Vec<NavLink> {
+        use crate::urls::Route;
+        [
+            (Route::ArticlesList(1), "Reports"),
+            (Route::AgreementsIndex, "Agreements"),
+            (Route::ClausesIndex, "Clauses"),
+            (Route::Timeline, "Timeline"),
+            (Route::Annotations, "Notes"),
+            (Route::PartiesIndex, "Parties"),
+            (Route::ActorsIndex, "Actors"),
+            (Route::YearsIndex, "Years"),
+            (Route::TagsIndex, "Tags"),
+            (Route::Search, "Search"),
+        ]
+        .into_iter()
+        .map(|(route, label)| {
+            let rel = route.rel("");
+            NavLink {
+                key: section_of(&rel).to_string(),
+                label,
+                url: urls.path(&rel),
+            }
+        })
+        .collect()
+    }
+}
+
+/// The section folder a page's path starts with (`articles` for
+/// `articles/x/`; empty for the home page and root files): what `section`
+/// holds in every template and what marks a navigation link current.
+pub fn section_of(rel: &str) -> &str {
+    rel.split_once('/').map_or("", |(first, _)| first)
+}
+
+impl SiteLinks {
+    fn new(urls: &crate::urls::Urls) -> Self {
+        use crate::urls::{paths, Route};
+        let route = |r: Route| urls.path(&r.rel(""));
+        SiteLinks {
+            home: route(Route::Home),
+            style: urls.path("style.css"),
+            favicon: urls.path("favicon.svg"),
+            feed: route(Route::Feeds),
+            notes_js: urls.path("notes.js"),
+            search_js: urls.path("search.js"),
+            articles: route(Route::ArticlesList(1)),
+            agreements: route(Route::AgreementsIndex),
+            clauses: route(Route::ClausesIndex),
+            corrections: urls.path(&paths::corrections()),
+            data: route(Route::Data),
+            about: urls.path(&paths::page("about")),
+            search: route(Route::Search),
+            tags: route(Route::TagsIndex),
+            timeline: route(Route::Timeline),
+            years: route(Route::YearsIndex),
+        }
+    }
 }
 
 /// A link to a party: `{code, title, url}`.
@@ -88,6 +203,8 @@ impl<'a> Ctx<'a> {
             repository: cfg.repository.as_deref(),
             branch: &cfg.branch,
             licence: cfg.licence.as_deref(),
+            nav: NavLink::all(&a.urls),
+            links: SiteLinks::new(&a.urls),
         });
         let party_refs = a
             .content
