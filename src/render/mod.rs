@@ -325,10 +325,10 @@ pub fn route_page<'a>(ctx: &Ctx<'a>, route: &'a Route) -> (&'static str, String,
             paths::article(&a.content.articles[*i].slug),
             RoutePage::Article(ctx.article(*i)),
         ),
-        Route::Agreement(i) => (
+        Route::Agreement(i, n) => (
             "agreement.html",
-            paths::agreement(&a.content.agreements[*i].slug),
-            RoutePage::Agreement(ctx.agreement(*i)),
+            paths::agreement_page(&a.content.agreements[*i].slug, *n),
+            RoutePage::Agreement(ctx.agreement(*i, *n)),
         ),
         Route::Party(i, n) => (
             "party.html",
@@ -355,10 +355,10 @@ pub fn route_page<'a>(ctx: &Ctx<'a>, route: &'a Route) -> (&'static str, String,
             paths::articles_page(*n),
             RoutePage::ArticlesList(ctx.articles_list(*n)),
         ),
-        Route::AgreementsIndex => (
+        Route::AgreementsIndex(n) => (
             "agreements.html",
-            "agreements/".into(),
-            RoutePage::AgreementsIndex(ctx.agreements_index()),
+            paths::agreements_page(*n),
+            RoutePage::AgreementsIndex(ctx.agreements_index(*n)),
         ),
         Route::PartiesIndex => (
             "parties.html",

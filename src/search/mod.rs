@@ -681,7 +681,7 @@ fn records_with(a: &Archive, reuse: &Reuse<'_>) -> Vec<Arc<Record>> {
     out.par_extend((0..c.agreements.len()).into_par_iter().map(|i| {
         let e = &c.agreements[i];
         let url = a.urls.path(&paths::agreement(&e.slug));
-        if let Some(r) = reuse(&Route::Agreement(i), &url) {
+        if let Some(r) = reuse(&Route::Agreement(i, 1), &url) {
             return r;
         }
         let date = e.meta.date.iso();

@@ -113,7 +113,7 @@ impl NavLink {
         use crate::urls::Route;
         [
             (Route::ArticlesList(1), "Reports"),
-            (Route::AgreementsIndex, "Agreements"),
+            (Route::AgreementsIndex(1), "Agreements"),
             (Route::ClausesIndex, "Clauses"),
             (Route::Timeline, "Timeline"),
             (Route::Annotations, "Notes"),
@@ -155,7 +155,7 @@ impl SiteLinks {
             notes_js: urls.path("notes.js"),
             search_js: urls.path("search.js"),
             articles: route(Route::ArticlesList(1)),
-            agreements: route(Route::AgreementsIndex),
+            agreements: route(Route::AgreementsIndex(1)),
             clauses: route(Route::ClausesIndex),
             corrections: urls.path(&paths::corrections()),
             data: route(Route::Data),
