@@ -488,9 +488,10 @@ impl<'a> Ctx<'a> {
             idx: i,
         };
         let rel = paths::agreement(&e.slug);
-        let list = plan::agreement_coverage(a, i);
+        let cov = self.coverage(i);
+        let list = &cov.list;
         let total = plan::list_pages(a, list.len());
-        let shown = plan::page_of(a, &list, n);
+        let shown = plan::page_of(a, list, n);
         let first = (n.max(1) - 1) * a.config.per_page.max(1);
         let mut page = AgreementPage {
             item: self.agreement_item(i),
@@ -498,7 +499,7 @@ impl<'a> Ctx<'a> {
             text_url: &e.meta.text_url,
             text_archived: e.meta.text_archived.as_deref(),
             relations: vec![],
-            coverage: self.coverage_groups(&list, first, shown),
+            coverage: self.coverage_groups(cov, first, shown),
             coverage_total: list.len(),
             coverage_first: (first + 1).min(list.len()),
             coverage_last: first + shown.len(),
@@ -597,18 +598,19 @@ impl<'a> Ctx<'a> {
         page
     }
 
-    /// The groups of one page of an agreement's coverage list (`list`, made
-    /// by [`plan::agreement_coverage`]): `shown` are its reports, starting
-    /// at place `first` (from 0) of the list. Each group says how many
-    /// reports it has in all and whether it began on an earlier page.
+    /// The groups of one page of an agreement's coverage list (`cov`):
+    /// `shown` are its reports, starting at place `first` (from 0) of the
+    /// list. Each group says how many reports it has in all and whether it
+    /// began on an earlier page.
     fn coverage_groups(
         &self,
-        list: &[plan::Covering],
+        cov: &super::CoverageList,
         first: usize,
         shown: &[plan::Covering],
     ) -> Vec<CoverageGroup<'a>> {
         let a = self.archive;
         let types = &a.config.relation_types;
+        let list = &cov.list;
         let mut out: Vec<CoverageGroup<'a>> = vec![];
         for (place, x) in (first..).zip(shown) {
             let relations: Vec<CoverageRelation<'a>> = x
@@ -637,7 +639,7 @@ impl<'a> Ctx<'a> {
                     };
                     out.push(CoverageGroup {
                         label,
-                        count: list.iter().filter(|y| y.group == x.group).count(),
+                        count: cov.groups[x.group],
                         continued: place > 0 && list[place - 1].group == x.group,
                         items: vec![item],
                     });

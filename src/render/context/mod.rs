@@ -187,7 +187,18 @@ pub struct Ctx<'a> {
     pub site: tera::Value,
     article_items: Vec<OnceLock<tera::Value>>,
     agreement_items: Vec<OnceLock<tera::Value>>,
+    coverage: Vec<OnceLock<CoverageList>>,
     party_refs: Vec<tera::Value>,
+}
+
+/// An agreement's coverage list ([`crate::render::plan::agreement_coverage`])
+/// and how many reports each of its groups has, made once per render and
+/// shared by the agreement's pages.
+pub struct CoverageList {
+    /// The reports, in order.
+    pub list: Vec<crate::render::plan::Covering>,
+    /// How many reports each group has, by group.
+    pub groups: Vec<usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -229,6 +240,9 @@ impl<'a> Ctx<'a> {
             agreement_items: (0..a.content.agreements.len())
                 .map(|_| OnceLock::new())
                 .collect(),
+            coverage: (0..a.content.agreements.len())
+                .map(|_| OnceLock::new())
+                .collect(),
             party_refs,
         }
     }
@@ -242,6 +256,19 @@ impl<'a> Ctx<'a> {
     pub fn agreement_summary(&self, i: usize) -> &tera::Value {
         self.agreement_items[i]
             .get_or_init(|| tera::Value::from_serializable(&self.agreement_item(i)))
+    }
+
+    /// Agreement `i`'s coverage list, shared by its pages.
+    pub fn coverage(&self, i: usize) -> &CoverageList {
+        self.coverage[i].get_or_init(|| {
+            let a = self.archive;
+            let list = crate::render::plan::agreement_coverage(a, i);
+            let mut groups = vec![0; crate::render::plan::mentioned_group(a) + 1];
+            for x in &list {
+                groups[x.group] += 1;
+            }
+            CoverageList { list, groups }
+        })
     }
 
     /// The shared summaries of reports `idx`, in that order.
