@@ -55,9 +55,8 @@ pub struct Changes {
     pub entries: Vec<Before>,
 }
 
-/// How many reports' pages [`Site::render_once`] renders before letting go
-/// of their bodies (and, when their HTML was deferred, how many bodies it
-/// renders at a time).
+/// How many reports' bodies [`Site::render_once`] renders (and holds) at a
+/// time when their HTML was deferred.
 pub const BODY_BATCH: usize = 2_000;
 
 /// The in-memory site.
@@ -357,10 +356,10 @@ impl Site {
     /// Renders `routes` for a one-shot `build` or `check`, which keeps
     /// nothing for later. Without the search index (the one other reader of
     /// report bodies), the reports' pages come first, [`BODY_BATCH`] at a
-    /// time: bodies loaded without HTML are rendered for the batch, and each
-    /// is let go once its page is written; every other route renders after,
-    /// so the archive-wide outputs never sit in memory beside every body.
-    /// Same files as [`Site::render`].
+    /// time: the bodies loaded without HTML are rendered for the batch and
+    /// let go after it; every other route renders after, so the archive-wide
+    /// outputs never sit in memory beside every body. All batches share one
+    /// set of page contexts. Same files as [`Site::render`].
     pub fn render_once(
         &mut self,
         routes: &[Route],
@@ -369,63 +368,32 @@ impl Site {
         if self.indexed() {
             return self.render(routes, sink);
         }
+        let (Some(archive), Some(tera)) = (&self.archive, &self.tera) else {
+            return (0, vec![]);
+        };
+        let root = &self.opts.root;
         let (reports, rest): (Vec<Route>, Vec<Route>) = routes
             .iter()
             .cloned()
             .partition(|r| matches!(r, Route::Article(_)));
+        // One set of contexts for every batch: the summaries lists share
+        // are made once.
+        let ctx = render::context::Ctx::new(archive);
         let (mut count, mut diags) = (0, vec![]);
         for batch in reports.chunks(BODY_BATCH) {
-            if self.defers_report_html() {
-                diags.extend(self.render_report_html(batch));
-            }
-            let (n, d) = self.render(batch, sink);
+            let (html, failed) = report_html(root, archive, batch);
+            diags.extend(failed);
+            ctx.set_report_html(html);
+            let (n, d) = render::render_routes_with(tera, &ctx, root, batch, false, sink);
             count += n;
             diags.extend(d);
-            if let Some(a) = &mut self.archive {
-                for r in batch {
-                    if let Route::Article(i) = r {
-                        let e = std::sync::Arc::make_mut(&mut a.content.articles[*i]);
-                        e.body.html = String::new();
-                    }
-                }
-            }
         }
-        let (n, d) = self.render(&rest, sink);
+        ctx.set_report_html(Default::default());
+        let (n, d) = render::render_routes_with(tera, &ctx, root, &rest, false, sink);
         count += n;
         diags.extend(d);
-        diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
-        (count, diags)
-    }
-
-    /// Renders the bodies of the reports in `batch` that were loaded without
-    /// their HTML ([`SiteOptions::defer_report_html`]), reading their files
-    /// again; an error for each file that changed since it was loaded.
-    fn render_report_html(&mut self, batch: &[Route]) -> Vec<Diagnostic> {
-        let Some(a) = &mut self.archive else {
-            return vec![];
-        };
-        let root = &self.opts.root;
-        let articles = &a.content.articles;
-        let rendered: Vec<(usize, Result<String, Diagnostic>)> = batch
-            .par_iter()
-            .filter_map(|r| match r {
-                Route::Article(i) if articles[*i].body.html_deferred => Some(*i),
-                _ => None,
-            })
-            .map(|i| (i, content::report_html(root, &articles[i])))
-            .collect();
-        let mut diags = vec![];
-        for (i, html) in rendered {
-            match html {
-                Ok(html) => {
-                    let e = std::sync::Arc::make_mut(&mut a.content.articles[i]);
-                    e.body.html = html;
-                    e.body.html_deferred = false;
-                }
-                Err(d) => diags.push(d),
-            }
-        }
-        diags
+        self.timer.lap("render+write");
+        (count, render::finish_diagnostics(root, diags))
     }
 
     /// A copy of the resolved archive and the templates, to render routes on
@@ -634,4 +602,34 @@ impl StageTimer {
             took.as_secs_f64() * 1000.0
         );
     }
+}
+
+/// The HTML of the reports in `batch` whose bodies were loaded without it
+/// ([`SiteOptions::defer_report_html`]), from their files read again, by
+/// report index; an error for each file that changed since it was loaded.
+fn report_html(
+    root: &Path,
+    archive: &crate::resolve::Archive,
+    batch: &[Route],
+) -> (std::collections::HashMap<usize, String>, Vec<Diagnostic>) {
+    let articles = &archive.content.articles;
+    let rendered: Vec<(usize, Result<String, Diagnostic>)> = batch
+        .par_iter()
+        .filter_map(|r| match r {
+            Route::Article(i) if articles[*i].body.html_deferred => Some(*i),
+            _ => None,
+        })
+        .map(|i| (i, content::report_html(root, &articles[i])))
+        .collect();
+    let mut html = std::collections::HashMap::with_capacity(rendered.len());
+    let mut diags = vec![];
+    for (i, r) in rendered {
+        match r {
+            Ok(h) => {
+                html.insert(i, h);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    (html, diags)
 }

@@ -70,8 +70,31 @@ pub fn render_routes(
     indexed: bool,
     sink: RouteSink<'_>,
 ) -> (usize, Vec<Diagnostic>) {
+    let (count, diags) = render_routes_with(tera, &Ctx::new(archive), root, routes, indexed, sink);
+    (count, finish_diagnostics(root, diags))
+}
+
+/// Groups template errors, sorts, and attaches sources: what
+/// [`render_routes`] does with the diagnostics of [`render_routes_with`]
+/// (a caller rendering in several calls does it once at the end).
+pub fn finish_diagnostics(root: &Path, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut diags = group_template_errors(diags);
+    diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+    attach_sources(root, diags)
+}
+
+/// [`render_routes`] with contexts shared across calls (their summaries are
+/// made once); the diagnostics come back as found, for [`finish_diagnostics`].
+pub fn render_routes_with(
+    tera: &Tera,
+    ctx: &Ctx<'_>,
+    root: &Path,
+    routes: &[Route],
+    indexed: bool,
+    sink: RouteSink<'_>,
+) -> (usize, Vec<Diagnostic>) {
     let t0 = std::time::Instant::now();
-    let ctx = Ctx::new(archive);
+    let archive = ctx.archive;
     let count = std::sync::atomic::AtomicUsize::new(0);
     let diags = std::sync::Mutex::new(Vec::new());
     let emit = |route: &Route, r: Result<Output, Diagnostic>| match r {
@@ -101,21 +124,21 @@ pub fn render_routes(
             let t = std::time::Instant::now();
             let out = |r: Result<Output, Diagnostic>| emit(route, r);
             match route {
-                Route::Timeline => timeline::render_each(tera, &ctx, &out),
-                Route::Annotations => annotations::render(tera, &ctx).into_iter().for_each(out),
-                Route::Feeds => feeds::render(tera, &ctx).into_iter().for_each(out),
-                Route::Data => data::render(tera, &ctx).into_iter().for_each(out),
-                Route::Corrections => corrections::render(tera, &ctx).into_iter().for_each(out),
+                Route::Timeline => timeline::render_each(tera, ctx, &out),
+                Route::Annotations => annotations::render(tera, ctx).into_iter().for_each(out),
+                Route::Feeds => feeds::render(tera, ctx).into_iter().for_each(out),
+                Route::Data => data::render(tera, ctx).into_iter().for_each(out),
+                Route::Corrections => corrections::render(tera, ctx).into_iter().for_each(out),
                 Route::Search => out(render_page(
                     tera,
-                    &ctx,
+                    ctx,
                     "search.html",
                     crate::search::PATH,
                     &crate::search::page(archive, indexed),
                 )),
                 _ => {
-                    let (template, rel, page) = route_page(&ctx, route);
-                    out(render_page(tera, &ctx, template, &rel, &page));
+                    let (template, rel, page) = route_page(ctx, route);
+                    out(render_page(tera, ctx, template, &rel, &page));
                     // Reports, agreements and actors have their citation files beside them.
                     if let Some(c) = page.citation() {
                         c.files(&rel).into_iter().map(Ok).for_each(out);
@@ -152,9 +175,7 @@ pub fn render_routes(
             diags.lock().unwrap().push(d);
         }
     }
-    let mut diags = group_template_errors(diags.into_inner().unwrap());
-    diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
-    (count.into_inner(), attach_sources(root, diags))
+    (count.into_inner(), diags.into_inner().unwrap())
 }
 
 /// What [`templates::template_error`] appends to say which page was rendering.

@@ -189,6 +189,9 @@ pub struct Ctx<'a> {
     agreement_items: Vec<OnceLock<tera::Value>>,
     coverage: Vec<OnceLock<CoverageList>>,
     party_refs: Vec<tera::Value>,
+    /// The HTML of reports loaded without it ([`crate::markdown::Html::Later`]),
+    /// by report index, for the batch being rendered.
+    report_html: std::sync::RwLock<std::collections::HashMap<usize, String>>,
 }
 
 /// An agreement's coverage list ([`crate::render::plan::agreement_coverage`])
@@ -244,7 +247,14 @@ impl<'a> Ctx<'a> {
                 .map(|_| OnceLock::new())
                 .collect(),
             party_refs,
+            report_html: Default::default(),
         }
+    }
+
+    /// Hands over the HTML of the reports about to be rendered whose bodies
+    /// were loaded without it, in place of the previous batch's.
+    pub fn set_report_html(&self, html: std::collections::HashMap<usize, String>) {
+        *self.report_html.write().unwrap() = html;
     }
 
     /// The summary of report `i` that lists show ([`ArticleItem`]), shared.
@@ -333,9 +343,16 @@ impl<'a> Ctx<'a> {
         let a = self.archive;
         let empty = vec![];
         let links = a.links.get(&key).unwrap_or(&empty);
-        a.body(key)
-            .map(|b| fill_links(&b.html, links))
-            .unwrap_or_default()
+        match a.body(key) {
+            Some(b) if b.html_deferred && key.kind == Kind::Article => {
+                let later = self.report_html.read().unwrap();
+                let html = later.get(&key.idx);
+                debug_assert!(html.is_some(), "a report rendered without its HTML");
+                html.map(|h| fill_links(h, links)).unwrap_or_default()
+            }
+            Some(b) => fill_links(&b.html, links),
+            None => String::new(),
+        }
     }
 
     /// "Edit this page": the file in the repository's editor, when known.
