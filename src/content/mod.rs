@@ -270,7 +270,7 @@ pub fn report_html(root: &Path, e: &Entry<ArticleMeta>) -> Result<String, Diagno
         &e.meta.annotations,
         &e.spans,
         &mut diags,
-        markdown::Html::Now,
+        markdown::Html::Again,
     );
     if body.same_text_as(&e.body) {
         Ok(body.html)

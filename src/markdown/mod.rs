@@ -132,15 +132,17 @@ pub struct RenderedBody {
     pub word_count: usize,
     /// Whether the body has footnotes.
     pub has_footnotes: bool,
+    /// The body's length in bytes, as written.
+    pub source_len: usize,
     /// The HTML was not rendered at load ([`Html::Later`]): `html` is empty
     /// until [`render_body`] runs again on the same file.
     pub html_deferred: bool,
 }
 
 impl RenderedBody {
-    /// True when `other` was rendered from the same text: the same links,
-    /// headings, notes, words and footnotes (what the rest of the build took
-    /// from a body whose HTML comes later).
+    /// True when `other` was rendered from the same text as far as the rest
+    /// of the build can tell: the same length, links, headings, notes and
+    /// footnotes (what it took from a body whose HTML comes later).
     pub fn same_text_as(&self, other: &RenderedBody) -> bool {
         // Resolving moves notes' positions past link titles: compare where
         // the load found them.
@@ -160,9 +162,9 @@ impl RenderedBody {
                 })
                 .collect()
         };
-        self.links == other.links
+        self.source_len == other.source_len
+            && self.links == other.links
             && self.headings == other.headings
-            && self.word_count == other.word_count
             && self.has_footnotes == other.has_footnotes
             && notes(self) == notes(other)
     }
@@ -177,6 +179,9 @@ pub enum Html {
     Now,
     /// Leave `html` empty and mark it deferred.
     Later,
+    /// Render the HTML of a body loaded with [`Html::Later`]: what the load
+    /// already counted (its words) is not counted again.
+    Again,
 }
 
 /// An annotation as declared in front matter: what anchoring needs of it
@@ -234,7 +239,10 @@ pub fn render_body<A: NoteSource>(
     let mut links = Vec::new();
     rewrite_links(&mut events, &origin, &mut links, diags);
 
-    out.word_count = notes::count_words(&events);
+    out.source_len = body.len();
+    if html != Html::Again {
+        out.word_count = notes::count_words(&events);
+    }
     out.has_footnotes = events
         .iter()
         .any(|(e, _)| matches!(e, Event::Start(Tag::FootnoteDefinition(_))));
@@ -371,7 +379,7 @@ pub fn render_body<A: NoteSource>(
         });
     }
 
-    if html == Html::Now {
+    if html != Html::Later {
         out.html.reserve(body.len() + body.len() / 4);
         pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
         // Kept for the whole build: don't keep the growth slack.

@@ -60,8 +60,9 @@ pub fn render(archive: &Archive, root: &Path) -> (Vec<Output>, Vec<Diagnostic>) 
 
 /// Renders `routes` in parallel, handing each file to `sink` as soon as it is
 /// rendered so the whole site never sits in memory. The search index, if
-/// planned, is built last. `indexed` tells `/search/` whether an index exists.
-/// Returns the number of pages written and the diagnostics.
+/// planned, is built at the same time, on threads of its own. `indexed`
+/// tells `/search/` whether an index exists. Returns the number of pages
+/// written and the diagnostics.
 pub fn render_routes(
     tera: &Tera,
     archive: &Archive,
@@ -70,6 +71,28 @@ pub fn render_routes(
     indexed: bool,
     sink: RouteSink<'_>,
 ) -> (usize, Vec<Diagnostic>) {
+    if routes.contains(&Route::SearchIndex) {
+        // The search index builds on threads of its own while the pages render.
+        let route = Route::SearchIndex;
+        return std::thread::scope(|scope| {
+            let index = std::thread::Builder::new()
+                .name("annals-search".into())
+                .spawn_scoped(scope, || {
+                    crate::search::render_index(archive, root, &|o| sink(&Route::SearchIndex, o))
+                });
+            let pages: Vec<Route> = routes.iter().filter(|r| **r != route).cloned().collect();
+            let (count, mut diags) = render_routes(tera, archive, root, &pages, indexed, sink);
+            match index {
+                Ok(h) => diags.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+                Err(e) => diags.push(Diagnostic::error(
+                    crate::search::BUNDLE,
+                    format!("cannot start the search index's thread: {e}"),
+                )),
+            }
+            diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+            (count, diags)
+        });
+    }
     let (count, diags) = render_routes_with(tera, &Ctx::new(archive), root, routes, indexed, sink);
     (count, finish_diagnostics(root, diags))
 }

@@ -224,7 +224,7 @@ pub fn reads<'a>(a: &'a Archive, r: &'a Route) -> Vec<Dep<'a>> {
     };
     let relations = |k: Key| -> Vec<Dep<'a>> {
         let mut v = vec![Relations];
-        for rel in a.relations.iter().filter(|x| x.from == k || x.to == k) {
+        for rel in a.relations_of(k) {
             v.push(Summary(rel.from));
             v.push(Summary(rel.to));
         }

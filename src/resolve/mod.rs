@@ -222,6 +222,10 @@ pub struct Archive {
     pub links: HashMap<Key, Vec<ResolvedLink>>,
     /// All relations, in declaration order.
     pub relations: Vec<Relation>,
+    /// For each entry at either end of a relation, the indices of its
+    /// relations in `relations`, in declaration order (see
+    /// [`Archive::relations_of`]).
+    pub relations_by_entry: HashMap<Key, Vec<usize>>,
     /// What links to each entry, in date order.
     pub backlinks: HashMap<Key, Vec<Key>>,
     /// Reports covering each agreement, oldest first.
@@ -261,6 +265,16 @@ pub fn name_key(name: &str) -> String {
 }
 
 impl Archive {
+    /// The relations `k` is at either end of, in declaration order, without
+    /// looking through every relation of the archive.
+    pub fn relations_of(&self, k: Key) -> impl Iterator<Item = &Relation> {
+        self.relations_by_entry
+            .get(&k)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.relations[i])
+    }
+
     /// Looks up an entry by kind and slug.
     pub fn find(&self, kind: Kind, slug: &str) -> Option<usize> {
         self.slug_index.get(&(kind, slug.to_string())).copied()
@@ -494,6 +508,7 @@ pub fn resolve_parts(config: SiteConfig, content: Content) -> (Archive, ResolveD
         content,
         links: HashMap::new(),
         relations: vec![],
+        relations_by_entry: HashMap::new(),
         backlinks: HashMap::new(),
         articles_by_date: vec![],
         agreements_by_date: vec![],

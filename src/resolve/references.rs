@@ -253,5 +253,13 @@ pub(super) fn resolve_relations(
             "",
         );
     }
+    let mut by_entry: HashMap<Key, Vec<usize>> = HashMap::new();
+    for (i, r) in relations.iter().enumerate() {
+        by_entry.entry(r.from).or_default().push(i);
+        if r.to != r.from {
+            by_entry.entry(r.to).or_default().push(i);
+        }
+    }
     a.relations = relations;
+    a.relations_by_entry = by_entry;
 }

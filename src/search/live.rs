@@ -151,16 +151,15 @@ pub fn finish_pending(root: &Path) -> Vec<String> {
     let todo: Vec<(String, Pending)> =
         pending(|m| m.remove(root).unwrap_or_default().into_iter().collect());
     let cache = ShardCache::for_root(root);
-    let mut done: Vec<String> = todo
-        .into_par_iter()
-        .with_max_len(1)
-        .filter_map(|(key, p)| {
-            let files = Arc::new(shard::build(&p.language, &p.records).ok()?);
-            cache.put(&key, &p.stamp, &files, &p.digests);
-            cache.note_built(&key);
-            Some(key)
-        })
-        .collect();
+    let mut done: Vec<String> = super::in_flight(todo, |(key, p)| {
+        let files = Arc::new(shard::build(&p.language, &p.records).ok()?);
+        cache.put(&key, &p.stamp, &files, &p.digests);
+        cache.note_built(&key);
+        Some(key)
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     done.sort();
     done
 }

@@ -23,8 +23,11 @@
 //! `static/search.js` searches the shards in the reader's browser as one
 //! index (same ranking, same matches, exact date order).
 //!
-//! Pagefind's API is async; each shard is indexed on a current-thread tokio
-//! runtime of its own, one shard per worker thread in flight.
+//! The index builds while the pages render, on threads of its own: each
+//! search thread takes one shard at a time, builds its records, indexes them
+//! (Pagefind's API is async: on a current-thread tokio runtime per shard) or
+//! reads them from the cache, writes the files and lets them go, so memory
+//! follows the shards in flight, not the archive ([`in_flight`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -94,29 +97,37 @@ pub fn render_index(archive: &Archive, root: &Path, sink: Sink<'_>) -> Vec<Diagn
     lap("search: start");
     let changed = live::take_changed(root);
     let kept = live::take_kept(root);
-    let records = match (&kept, &changed) {
-        (Some(kept), Some(changed)) => records_with(archive, &|route, url| {
-            if changed.contains(&crate::render::plan::route_id(archive, route)) {
-                None
-            } else {
-                kept.get(url).map(|(r, _)| r.clone())
-            }
-        }),
-        _ => records_with(archive, &|_, _| None),
+    // In the live server, an entry whose page was not rendered again keeps
+    // its record from the last rendering.
+    let reuse = |route: &Route, url: &str| -> Option<Arc<Record>> {
+        let (kept, changed) = (kept.as_ref()?, changed.as_ref()?);
+        if changed.contains(&crate::render::plan::route_id(archive, route)) {
+            None
+        } else {
+            kept.get(url).map(|(r, _)| r.clone())
+        }
     };
-    let shards = shard::split(records);
-    lap("search: records");
+    let shards = shard::split(items(archive), |i| i.date.as_deref());
+    lap("search: items");
     let keys: Vec<String> = shards.iter().map(|s| s.key.clone()).collect();
     let cache = ShardCache::for_root(root);
     let language = archive.config.language.to_ascii_lowercase();
     let overlays = live::overlays_on(root);
-    // One shard per worker thread in flight: each is indexed (or read from the
-    // cache), written and dropped before the thread takes the next.
-    let done: Vec<Result<Indexed, Diagnostic>> = shards
-        .into_par_iter()
-        .with_max_len(1)
-        .map(|s| index_shard(s, &language, &cache, sink, overlays, kept.as_ref()))
-        .collect();
+    // Each shard's records are built inside its own task, then indexed (or
+    // read from the cache), written and dropped: memory follows the shards in
+    // flight, one per search thread, not the archive.
+    let done: Vec<Result<Indexed, Diagnostic>> = in_flight(shards, |s| {
+        let records = s
+            .records
+            .par_iter()
+            .map(|i| record(archive, i, &reuse))
+            .collect();
+        let s = shard::Shard {
+            key: s.key,
+            records,
+        };
+        index_shard(s, &language, &cache, sink, overlays, kept.as_ref())
+    });
     lap("search: shards");
     let mut listed = vec![];
     let mut fresh: Vec<Arc<Record>> = vec![];
@@ -339,6 +350,51 @@ fn write_files(key: &str, files: &[Output], sink: Sink<'_>) -> Result<(), Diagno
         )),
         None => Ok(()),
     }
+}
+
+/// Runs `job` on each of `jobs`, at most one job per search thread in flight,
+/// and returns the results in the jobs' order. Each search thread runs its
+/// jobs in a rayon pool of its own, so the work inside a job (Pagefind's
+/// included) is neither queued behind pages rendering on the global pool at
+/// the same time, nor does a pool thread waiting inside one shard's indexing
+/// take up another shard (which would start Pagefind's runtime inside its
+/// runtime, and hold two shards in memory on one thread).
+pub(crate) fn in_flight<T: Send, R: Send>(jobs: Vec<T>, job: impl Fn(T) -> R + Sync) -> Vec<R> {
+    use std::sync::{Mutex, OnceLock};
+    static POOLS: OnceLock<Vec<rayon::ThreadPool>> = OnceLock::new();
+    let pools = POOLS.get_or_init(|| {
+        let n = rayon::current_num_threads();
+        (0..n)
+            .filter_map(|i| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .thread_name(move |j| format!("annals-search-{i}-{j}"))
+                    .build()
+                    .ok()
+            })
+            .collect()
+    });
+    let queue = Mutex::new(jobs.into_iter().enumerate());
+    let next = || queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+    let done = Mutex::new(Vec::new());
+    let keep = |i, r| done.lock().unwrap_or_else(|e| e.into_inner()).push((i, r));
+    if pools.is_empty() {
+        while let Some((i, t)) = next() {
+            keep(i, job(t));
+        }
+    }
+    std::thread::scope(|scope| {
+        for pool in pools {
+            scope.spawn(|| {
+                while let Some((i, t)) = next() {
+                    keep(i, pool.install(|| job(t)));
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 fn timings_on() -> bool {
@@ -568,8 +624,9 @@ impl Record {
 /// Builds the search records of the whole archive, in a fixed order (reports,
 /// agreements, clauses, parties, actors, pages), in parallel.
 pub fn records(a: &Archive) -> Vec<Record> {
-    records_with(a, &|_, _| None)
-        .into_iter()
+    items(a)
+        .par_iter()
+        .map(|i| record(a, i, &|_, _| None))
         .map(|r| Arc::try_unwrap(r).unwrap_or_else(|r| (*r).clone()))
         .collect()
 }
@@ -578,29 +635,90 @@ pub fn records(a: &Archive) -> Vec<Record> {
 /// entry's page and the record's URL; `None` builds it anew.
 type Reuse<'r> = dyn Fn(&Route, &str) -> Option<Arc<Record>> + Sync + 'r;
 
-/// [`records`], taking each entry's record from `reuse` when it has one.
-fn records_with(a: &Archive, reuse: &Reuse<'_>) -> Vec<Arc<Record>> {
-    let c = &a.content;
-    let party_title = |code: &String| -> Option<String> {
-        a.find(Kind::Party, code)
-            .map(|i| c.parties[i].meta.title.clone())
-    };
-    let agreement_title = |slug: &String| -> Option<String> {
-        a.find(Kind::Agreement, slug)
-            .map(|i| c.agreements[i].meta.short_title.clone())
-    };
-    let empty = vec![];
-    let body_of = |kind: Kind, idx: usize| -> String {
-        let key = Key { kind, idx };
-        let links = a.links.get(&key).unwrap_or(&empty);
-        a.body(key)
-            .map(|b| indexable(&fill_links(&b.html, links)))
-            .unwrap_or_default()
-    };
+/// An entry of the index before its record is built: which entry, and the
+/// date that decides its shard ([`shard::split`]). Listing every item costs a
+/// date string each; the records themselves are built inside each shard's
+/// task, so only the shards in flight hold theirs.
+#[derive(Debug, Clone)]
+struct Item<'a> {
+    what: What<'a>,
+    /// ISO date, for the entries that have one.
+    date: Option<String>,
+}
 
-    let mut out: Vec<Arc<Record>> = (0..c.articles.len())
-        .into_par_iter()
-        .map(|i| {
+/// Which entry an [`Item`] is.
+#[derive(Debug, Clone, Copy)]
+enum What<'a> {
+    Article(usize),
+    Agreement(usize),
+    /// A clause id and its wordings (agreement, clause index), two or more.
+    Clause(&'a str, &'a [(usize, usize)]),
+    Party(usize),
+    Actor(usize),
+    Page(usize),
+}
+
+/// Every item of the index, in the records' fixed order (reports,
+/// agreements, clauses, parties, actors, pages).
+fn items(a: &Archive) -> Vec<Item<'_>> {
+    let c = &a.content;
+    let dated = |what, date: crate::content::date::Date| Item {
+        what,
+        date: Some(date.iso()),
+    };
+    let undated = |what| Item { what, date: None };
+    let mut out = Vec::with_capacity(
+        c.articles.len() + c.agreements.len() + c.parties.len() + c.actors.len() + c.pages.len(),
+    );
+    out.extend(
+        c.articles
+            .iter()
+            .enumerate()
+            .map(|(i, e)| dated(What::Article(i), e.meta.date)),
+    );
+    out.extend(
+        c.agreements
+            .iter()
+            .enumerate()
+            .map(|(i, e)| dated(What::Agreement(i), e.meta.date)),
+    );
+    for (id, family) in a.clauses.iter().filter(|(_, v)| v.len() >= 2) {
+        let first = family.iter().map(|&(g, _)| c.agreements[g].meta.date).min();
+        out.push(Item {
+            what: What::Clause(id, family),
+            date: first.map(|d| d.iso()),
+        });
+    }
+    out.extend((0..c.parties.len()).map(|i| undated(What::Party(i))));
+    out.extend((0..c.actors.len()).map(|i| undated(What::Actor(i))));
+    out.extend((0..c.pages.len()).map(|i| undated(What::Page(i))));
+    out
+}
+
+fn party_title(a: &Archive, code: &str) -> Option<String> {
+    a.find(Kind::Party, code)
+        .map(|i| a.content.parties[i].meta.title.clone())
+}
+
+fn agreement_title(a: &Archive, slug: &str) -> Option<String> {
+    a.find(Kind::Agreement, slug)
+        .map(|i| a.content.agreements[i].meta.short_title.clone())
+}
+
+/// An entry's body as Pagefind should read it, its links filled in.
+fn body_of(a: &Archive, kind: Kind, idx: usize) -> String {
+    let key = Key { kind, idx };
+    let links = a.links.get(&key).map(Vec::as_slice).unwrap_or_default();
+    a.body(key)
+        .map(|b| indexable(&fill_links(&b.html, links)))
+        .unwrap_or_default()
+}
+
+/// The record of `item`, from `reuse` when it has one for the entry's page.
+fn record(a: &Archive, item: &Item<'_>, reuse: &Reuse<'_>) -> Arc<Record> {
+    let c = &a.content;
+    match item.what {
+        What::Article(i) => {
             let e = &c.articles[i];
             let url = a.urls.path(&paths::article(&e.slug));
             if let Some(r) = reuse(&Route::Article(i), &url) {
@@ -610,14 +728,18 @@ fn records_with(a: &Archive, reuse: &Reuse<'_>) -> Vec<Arc<Record>> {
                 kind: Kind::Article,
                 idx: i,
             };
-            let links = a.links.get(&key).unwrap_or(&empty);
+            let links = a.links.get(&key).map(Vec::as_slice).unwrap_or_default();
             let date = e.meta.date.iso();
             let mut f = BTreeMap::new();
             f.insert("kind".to_string(), vec![kinds::REPORT.to_string()]);
             put(
                 &mut f,
                 "party",
-                e.meta.parties.iter().filter_map(party_title).collect(),
+                e.meta
+                    .parties
+                    .iter()
+                    .filter_map(|p| party_title(a, p))
+                    .collect(),
             );
             put(
                 &mut f,
@@ -625,7 +747,7 @@ fn records_with(a: &Archive, reuse: &Reuse<'_>) -> Vec<Arc<Record>> {
                 e.meta
                     .agreements
                     .iter()
-                    .filter_map(agreement_title)
+                    .filter_map(|g| agreement_title(a, g))
                     .collect(),
             );
             put(&mut f, "tag", e.meta.tags.clone());
@@ -636,7 +758,7 @@ fn records_with(a: &Archive, reuse: &Reuse<'_>) -> Vec<Arc<Record>> {
                 source.push_str(author);
             }
             let mut body = summary(&e.meta.summary);
-            body.push_str(&body_of(Kind::Article, i));
+            body.push_str(&body_of(a, Kind::Article, i));
             for n in &e.body.notes {
                 let kind = a
                     .config
@@ -675,173 +797,164 @@ fn records_with(a: &Archive, reuse: &Reuse<'_>) -> Vec<Arc<Record>> {
                 shown: shown(Some(&date), &source),
                 sort: sort(Some(&date)),
             })
-        })
-        .collect();
-
-    out.par_extend((0..c.agreements.len()).into_par_iter().map(|i| {
-        let e = &c.agreements[i];
-        let url = a.urls.path(&paths::agreement(&e.slug));
-        if let Some(r) = reuse(&Route::Agreement(i, 1), &url) {
-            return r;
         }
-        let date = e.meta.date.iso();
-        let form = a
-            .config
-            .agreement_forms
-            .get(&e.meta.form)
-            .map(|t| t.label.as_str())
-            .unwrap_or(&e.meta.form);
-        let mut body = format!(
-            "<p data-pagefind-weight=\"{TITLE_WEIGHT}\">{}</p>",
-            escape_html(&e.meta.short_title)
-        );
-        body.push_str(&summary(&e.meta.summary));
-        if let Some(n) = &e.meta.date_note {
-            let _ = write!(body, "<p>{}</p>", escape_html(n));
-        }
-        body.push_str(&body_of(Kind::Agreement, i));
-        for cl in &e.meta.clauses {
-            let _ = write!(body, "<blockquote>{}</blockquote>", escape_html(&cl.text));
-        }
-        for r in &e.meta.relations {
-            if let Some(n) = &r.note {
+        What::Agreement(i) => {
+            let e = &c.agreements[i];
+            let url = a.urls.path(&paths::agreement(&e.slug));
+            if let Some(r) = reuse(&Route::Agreement(i, 1), &url) {
+                return r;
+            }
+            let date = e.meta.date.iso();
+            let form = a
+                .config
+                .agreement_forms
+                .get(&e.meta.form)
+                .map(|t| t.label.as_str())
+                .unwrap_or(&e.meta.form);
+            let mut body = format!(
+                "<p data-pagefind-weight=\"{TITLE_WEIGHT}\">{}</p>",
+                escape_html(&e.meta.short_title)
+            );
+            body.push_str(&summary(&e.meta.summary));
+            if let Some(n) = &e.meta.date_note {
                 let _ = write!(body, "<p>{}</p>", escape_html(n));
             }
-        }
-        let mut f = BTreeMap::new();
-        f.insert("kind".to_string(), vec![kinds::AGREEMENT.to_string()]);
-        put(
-            &mut f,
-            "party",
-            e.meta.parties.iter().filter_map(party_title).collect(),
-        );
-        f.insert("agreement".to_string(), vec![e.meta.short_title.clone()]);
-        f.insert("year".to_string(), vec![e.meta.date.year().to_string()]);
-        Arc::new(Record {
-            url,
-            title: e.meta.title.clone(),
-            body,
-            filters: f,
-            shown: shown(Some(&date), &format!("{} · {form}", e.meta.short_title)),
-            sort: sort(Some(&date)),
-        })
-    }));
-
-    for (id, family) in a.clauses.iter().filter(|(_, v)| v.len() >= 2) {
-        let mut body = String::new();
-        let mut parties = BTreeSet::new();
-        let mut agreements = vec![];
-        let mut years = BTreeSet::new();
-        for &(g, ci) in family {
-            let ag = &c.agreements[g];
-            let _ = write!(
-                body,
-                "<p data-pagefind-weight=\"{SUMMARY_WEIGHT}\">{}</p><blockquote>{}</blockquote>",
-                escape_html(&ag.meta.short_title),
-                escape_html(&ag.meta.clauses[ci].text)
+            body.push_str(&body_of(a, Kind::Agreement, i));
+            for cl in &e.meta.clauses {
+                let _ = write!(body, "<blockquote>{}</blockquote>", escape_html(&cl.text));
+            }
+            for r in &e.meta.relations {
+                if let Some(n) = &r.note {
+                    let _ = write!(body, "<p>{}</p>", escape_html(n));
+                }
+            }
+            let mut f = BTreeMap::new();
+            f.insert("kind".to_string(), vec![kinds::AGREEMENT.to_string()]);
+            put(
+                &mut f,
+                "party",
+                e.meta
+                    .parties
+                    .iter()
+                    .filter_map(|p| party_title(a, p))
+                    .collect(),
             );
-            parties.extend(ag.meta.parties.iter().filter_map(party_title));
-            agreements.push(ag.meta.short_title.clone());
-            years.insert(ag.meta.date.year().to_string());
+            f.insert("agreement".to_string(), vec![e.meta.short_title.clone()]);
+            f.insert("year".to_string(), vec![e.meta.date.year().to_string()]);
+            Arc::new(Record {
+                url,
+                title: e.meta.title.clone(),
+                body,
+                filters: f,
+                shown: shown(Some(&date), &format!("{} · {form}", e.meta.short_title)),
+                sort: sort(Some(&date)),
+            })
         }
-        let first = family
-            .iter()
-            .map(|&(g, _)| c.agreements[g].meta.date)
-            .min()
-            .map(|d| d.iso());
-        let mut f = BTreeMap::new();
-        f.insert("kind".to_string(), vec![kinds::CLAUSE.to_string()]);
-        put(&mut f, "party", parties.into_iter().collect());
-        put(&mut f, "agreement", agreements);
-        put(&mut f, "year", years.into_iter().collect());
-        out.push(Arc::new(Record {
-            url: a.urls.path(&paths::clause(id)),
-            title: format!("Clause: {}", render::clauses::clause_title(id)),
-            body,
-            filters: f,
-            shown: shown(
-                first.as_deref(),
-                &format!("{} wordings compared", family.len()),
-            ),
-            sort: sort(first.as_deref()),
-        }));
+        What::Clause(id, family) => {
+            let mut body = String::new();
+            let mut parties = BTreeSet::new();
+            let mut agreements = vec![];
+            let mut years = BTreeSet::new();
+            for &(g, ci) in family {
+                let ag = &c.agreements[g];
+                let _ = write!(
+                    body,
+                    "<p data-pagefind-weight=\"{SUMMARY_WEIGHT}\">{}</p><blockquote>{}</blockquote>",
+                    escape_html(&ag.meta.short_title),
+                    escape_html(&ag.meta.clauses[ci].text)
+                );
+                parties.extend(ag.meta.parties.iter().filter_map(|p| party_title(a, p)));
+                agreements.push(ag.meta.short_title.clone());
+                years.insert(ag.meta.date.year().to_string());
+            }
+            let first = item.date.as_deref();
+            let mut f = BTreeMap::new();
+            f.insert("kind".to_string(), vec![kinds::CLAUSE.to_string()]);
+            put(&mut f, "party", parties.into_iter().collect());
+            put(&mut f, "agreement", agreements);
+            put(&mut f, "year", years.into_iter().collect());
+            Arc::new(Record {
+                url: a.urls.path(&paths::clause(id)),
+                title: format!("Clause: {}", render::clauses::clause_title(id)),
+                body,
+                filters: f,
+                shown: shown(first, &format!("{} wordings compared", family.len())),
+                sort: sort(first),
+            })
+        }
+        What::Party(i) => {
+            let e = &c.parties[i];
+            let url = a.urls.path(&paths::party(&e.slug));
+            if let Some(r) = reuse(&Route::Party(i, 1), &url) {
+                return r;
+            }
+            let mut body = summary(&e.meta.summary);
+            body.push_str(&body_of(a, Kind::Party, i));
+            let mut f = BTreeMap::new();
+            f.insert("kind".to_string(), vec![kinds::PARTY.to_string()]);
+            f.insert("party".to_string(), vec![e.meta.title.clone()]);
+            let kind = match e.meta.kind.as_str() {
+                "state" => "State",
+                "organisation" => "Organisation",
+                "company" => "Company",
+                other => other,
+            };
+            Arc::new(Record {
+                url,
+                title: e.meta.title.clone(),
+                body,
+                filters: f,
+                shown: shown(None, kind),
+                sort: BTreeMap::new(),
+            })
+        }
+        // Threat actors: every alias weighted like the title, so any name finds it.
+        What::Actor(i) => {
+            let e = &c.actors[i];
+            let url = a.urls.path(&paths::actor(&e.slug));
+            if let Some(r) = reuse(&Route::Actor(i), &url) {
+                return r;
+            }
+            let mut body = String::new();
+            if !e.meta.aliases.is_empty() {
+                body.push_str(&format!(
+                    "<p data-pagefind-weight=\"{TITLE_WEIGHT}\">Also known as {}</p>",
+                    crate::markdown::escape_html(&e.meta.aliases.join(", "))
+                ));
+            }
+            body.push_str(&summary(&e.meta.summary));
+            body.push_str(&body_of(a, Kind::Actor, i));
+            let mut f = BTreeMap::new();
+            f.insert("kind".to_string(), vec![kinds::ACTOR.to_string()]);
+            Arc::new(Record {
+                url,
+                title: e.meta.title.clone(),
+                body,
+                filters: f,
+                shown: shown(None, &e.meta.aliases.join(", ")),
+                sort: BTreeMap::new(),
+            })
+        }
+        What::Page(i) => {
+            let e = &c.pages[i];
+            let url = a.urls.path(&paths::page(&e.slug));
+            if let Some(r) = reuse(&Route::Page(i), &url) {
+                return r;
+            }
+            let mut body = e.meta.summary.as_deref().map(summary).unwrap_or_default();
+            body.push_str(&body_of(a, Kind::Page, i));
+            let mut f = BTreeMap::new();
+            f.insert("kind".to_string(), vec![kinds::PAGE.to_string()]);
+            Arc::new(Record {
+                url,
+                title: e.meta.title.clone(),
+                body,
+                filters: f,
+                shown: shown(None, ""),
+                sort: BTreeMap::new(),
+            })
+        }
     }
-
-    for (i, e) in c.parties.iter().enumerate() {
-        let url = a.urls.path(&paths::party(&e.slug));
-        if let Some(r) = reuse(&Route::Party(i, 1), &url) {
-            out.push(r);
-            continue;
-        }
-        let mut body = summary(&e.meta.summary);
-        body.push_str(&body_of(Kind::Party, i));
-        let mut f = BTreeMap::new();
-        f.insert("kind".to_string(), vec![kinds::PARTY.to_string()]);
-        f.insert("party".to_string(), vec![e.meta.title.clone()]);
-        let kind = match e.meta.kind.as_str() {
-            "state" => "State",
-            "organisation" => "Organisation",
-            "company" => "Company",
-            other => other,
-        };
-        out.push(Arc::new(Record {
-            url,
-            title: e.meta.title.clone(),
-            body,
-            filters: f,
-            shown: shown(None, kind),
-            sort: BTreeMap::new(),
-        }));
-    }
-
-    // Threat actors: every alias weighted like the title, so any name finds it.
-    for (i, e) in c.actors.iter().enumerate() {
-        let url = a.urls.path(&paths::actor(&e.slug));
-        if let Some(r) = reuse(&Route::Actor(i), &url) {
-            out.push(r);
-            continue;
-        }
-        let mut body = String::new();
-        if !e.meta.aliases.is_empty() {
-            body.push_str(&format!(
-                "<p data-pagefind-weight=\"{TITLE_WEIGHT}\">Also known as {}</p>",
-                crate::markdown::escape_html(&e.meta.aliases.join(", "))
-            ));
-        }
-        body.push_str(&summary(&e.meta.summary));
-        body.push_str(&body_of(Kind::Actor, i));
-        let mut f = BTreeMap::new();
-        f.insert("kind".to_string(), vec![kinds::ACTOR.to_string()]);
-        out.push(Arc::new(Record {
-            url,
-            title: e.meta.title.clone(),
-            body,
-            filters: f,
-            shown: shown(None, &e.meta.aliases.join(", ")),
-            sort: BTreeMap::new(),
-        }));
-    }
-
-    for (i, e) in c.pages.iter().enumerate() {
-        let url = a.urls.path(&paths::page(&e.slug));
-        if let Some(r) = reuse(&Route::Page(i), &url) {
-            out.push(r);
-            continue;
-        }
-        let mut body = e.meta.summary.as_deref().map(summary).unwrap_or_default();
-        body.push_str(&body_of(Kind::Page, i));
-        let mut f = BTreeMap::new();
-        f.insert("kind".to_string(), vec![kinds::PAGE.to_string()]);
-        out.push(Arc::new(Record {
-            url,
-            title: e.meta.title.clone(),
-            body,
-            filters: f,
-            shown: shown(None, ""),
-            sort: BTreeMap::new(),
-        }));
-    }
-    out
 }
 
 /// Weight of an agreement's short title, as Pagefind weights an `<h1>`.
@@ -888,6 +1001,31 @@ fn sort(date: Option<&str>) -> BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: a search thread waiting inside one shard's indexing (in
+    /// Pagefind's parallel loop) took up another shard and started Pagefind's
+    /// runtime inside its runtime ("Cannot start a runtime from within a
+    /// runtime", seen at 100,000 reports).
+    #[test]
+    fn a_search_thread_waiting_inside_a_shard_never_takes_up_another() {
+        use std::cell::Cell;
+        thread_local!(static IN_JOB: Cell<bool> = const { Cell::new(false) });
+        let done = in_flight((0..64).collect(), |i: usize| {
+            let nested = IN_JOB.with(|f| f.replace(true));
+            let sum: usize = (0..200_000usize)
+                .into_par_iter()
+                .with_max_len(500)
+                .map(|x| (x * x) % 7)
+                .sum();
+            IN_JOB.with(|f| f.set(false));
+            (i, nested, sum)
+        });
+        assert_eq!(
+            done.iter().map(|d| d.0).collect::<Vec<_>>(),
+            (0..64).collect::<Vec<_>>()
+        );
+        assert!(done.iter().all(|d| !d.1 && d.2 == done[0].2));
+    }
 
     #[test]
     fn reference_numbers_are_not_indexed() {

@@ -10,8 +10,8 @@
 //! date-sorted search is exact by reading shards newest first (`static/search.js`).
 //!
 //! Each shard is a complete Pagefind bundle under `pagefind/<key>/`, built on its
-//! own (in parallel, at most one per worker thread in flight, so memory follows
-//! the shards in flight rather than the archive) and merged in the reader's
+//! own (in parallel, at most one per search thread in flight, records included,
+//! so memory follows the shards in flight rather than the archive) and merged in the reader's
 //! browser with Pagefind's `mergeIndex`.
 //!
 //! The cache keeps each shard's files in `.annals-cache/search/<key>.shard` under
@@ -51,13 +51,13 @@ const FORMAT: &str = "annals-search-shard 3";
 /// reference the sharded index's ranking is compared with in the tests.
 pub const SINGLE_ENV: &str = "ANNALS_SEARCH_SINGLE";
 
-/// The records of one shard, in archive order.
+/// The records of one shard (or what they are built from), in archive order.
 #[derive(Debug)]
-pub struct Shard {
+pub struct Shard<T = Arc<Record>> {
     /// Folder name under `pagefind/`: a year, a year-month, or [`UNDATED`].
     pub key: String,
     /// The shard's records.
-    pub records: Vec<Arc<Record>>,
+    pub records: Vec<T>,
 }
 
 /// What the search page needs to know of a shard to rank across shards: the
@@ -101,40 +101,41 @@ impl Stats {
     }
 }
 
-/// Splits `records` into shards, newest first and [`UNDATED`] last (the order
-/// `static/search.js` reads them in for a date-sorted search).
-pub fn split(records: Vec<Arc<Record>>) -> Vec<Shard> {
+/// Splits `records` into shards by the ISO date `date` gives each (none for an
+/// undated record), newest first and [`UNDATED`] last (the order
+/// `static/search.js` reads them in for a date-sorted search), each in the
+/// order given.
+pub fn split<T>(records: Vec<T>, date: impl Fn(&T) -> Option<&str>) -> Vec<Shard<T>> {
     if std::env::var_os(SINGLE_ENV).is_some_and(|v| v != "0") {
         return vec![Shard {
             key: "all".into(),
             records,
         }];
     }
-    let year = |r: &Record| -> Option<String> {
-        r.sort
-            .get("date")
-            .and_then(|d| d.split('-').next())
-            .map(str::to_string)
-    };
+    let year = |d: &str| -> String { d.split('-').next().unwrap_or(d).to_string() };
     let mut per_year: HashMap<String, usize> = HashMap::new();
     for r in &records {
-        if let Some(y) = year(r) {
-            *per_year.entry(y).or_default() += 1;
+        if let Some(d) = date(r) {
+            *per_year.entry(year(d)).or_default() += 1;
         }
     }
-    let mut shards: BTreeMap<String, Vec<Arc<Record>>> = BTreeMap::new();
+    let mut shards: BTreeMap<String, Vec<T>> = BTreeMap::new();
     for r in records {
-        let key = match (year(&r), r.sort.get("date")) {
-            (Some(y), Some(d)) if per_year[&y] > SHARD_MAX => {
-                d.get(..y.len() + 3).unwrap_or(d).to_string()
+        let key = match date(&r) {
+            Some(d) => {
+                let y = year(d);
+                if per_year[&y] > SHARD_MAX {
+                    d.get(..y.len() + 3).unwrap_or(d).to_string()
+                } else {
+                    y
+                }
             }
-            (Some(y), _) => y,
-            _ => UNDATED.to_string(),
+            None => UNDATED.to_string(),
         };
         shards.entry(key).or_default().push(r);
     }
     let undated = shards.remove(UNDATED);
-    let mut out: Vec<Shard> = shards
+    let mut out: Vec<Shard<T>> = shards
         .into_iter()
         .rev()
         .map(|(key, records)| Shard { key, records })
@@ -538,6 +539,10 @@ pub fn build(_language: &str, _records: &[Arc<Record>]) -> Result<Vec<Output>, S
 mod tests {
     use super::*;
 
+    fn by_date(r: &Arc<Record>) -> Option<&str> {
+        r.sort.get("date").map(String::as_str)
+    }
+
     fn rec(url: &str, date: Option<&str>) -> Record {
         Record {
             url: url.into(),
@@ -562,6 +567,7 @@ mod tests {
             ]
             .map(Arc::new)
             .into(),
+            by_date,
         );
         let keys: Vec<(&str, Vec<&str>)> = s
             .iter()
@@ -588,7 +594,7 @@ mod tests {
             .map(|i| rec(&format!("/{i}/"), Some(["2016-01-05", "2016-02-07"][i % 2])))
             .collect();
         v.push(rec("/z/", Some("2015-03-03")));
-        let keys: Vec<String> = split(v.into_iter().map(Arc::new).collect())
+        let keys: Vec<String> = split(v.into_iter().map(Arc::new).collect(), by_date)
             .into_iter()
             .map(|s| s.key)
             .collect();

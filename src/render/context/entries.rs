@@ -444,8 +444,7 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let relations = a
-            .relations
-            .iter()
+            .relations_of(key)
             .filter(|r| r.from == key)
             .map(|r| Relation {
                 label: &a.config.relation_types[&r.kind].label,
@@ -522,7 +521,7 @@ impl<'a> Ctx<'a> {
         let mut out_groups: BTreeMap<&'a str, Vec<RelationTarget<'a>>> = BTreeMap::new();
         let mut in_groups: BTreeMap<&'a str, Vec<RelationTarget<'a>>> = BTreeMap::new();
         let mut related: HashSet<Key> = HashSet::new();
-        for r in &a.relations {
+        for r in a.relations_of(key) {
             let rt = &a.config.relation_types[&r.kind];
             if r.from == key {
                 related.insert(r.to);
@@ -537,8 +536,7 @@ impl<'a> Ctx<'a> {
                 // In the coverage list.
             } else if r.to == key
                 && !(rt.symmetric
-                    && a.relations
-                        .iter()
+                    && a.relations_of(key)
                         .any(|o| o.from == key && o.to == r.from && o.kind == r.kind))
             {
                 // (A symmetric relation declared from both sides is shown once.)

@@ -53,9 +53,11 @@ pub fn report_relations_to(a: &Archive, i: usize) -> Vec<(usize, usize)> {
         kind: Kind::Agreement,
         idx: i,
     };
-    a.relations
-        .iter()
-        .enumerate()
+    a.relations_by_entry
+        .get(&key)
+        .into_iter()
+        .flatten()
+        .map(|&ri| (ri, &a.relations[ri]))
         .filter(|(_, r)| r.to == key && r.from.kind == Kind::Article)
         .map(|(ri, r)| (r.from.idx, ri))
         .collect()
