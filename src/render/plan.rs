@@ -291,7 +291,7 @@ pub fn reads<'a>(a: &'a Archive, r: &'a Route) -> Vec<Dep<'a>> {
                 ));
                 // Reports' relations and links are in the coverage list.
                 let not_report = |x: &Key| x.kind != Kind::Article;
-                for rel in a.relations.iter().filter(|x| x.from == k || x.to == k) {
+                for rel in a.relations_of(k) {
                     v.extend(
                         [rel.from, rel.to]
                             .into_iter()
