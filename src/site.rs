@@ -384,12 +384,12 @@ impl Site {
             let (html, failed) = report_html(root, archive, batch);
             diags.extend(failed);
             ctx.set_report_html(html);
-            let (n, d) = render::render_routes_with(tera, &ctx, root, batch, false, sink);
+            let (n, d) = render::render_routes_with(tera, &ctx, batch, false, sink);
             count += n;
             diags.extend(d);
         }
         ctx.set_report_html(Default::default());
-        let (n, d) = render::render_routes_with(tera, &ctx, root, &rest, false, sink);
+        let (n, d) = render::render_routes_with(tera, &ctx, &rest, false, sink);
         count += n;
         diags.extend(d);
         self.timer.lap("render+write");

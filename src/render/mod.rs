@@ -93,7 +93,7 @@ pub fn render_routes(
             (count, diags)
         });
     }
-    let (count, diags) = render_routes_with(tera, &Ctx::new(archive), root, routes, indexed, sink);
+    let (count, diags) = render_routes_with(tera, &Ctx::new(archive), routes, indexed, sink);
     (count, finish_diagnostics(root, diags))
 }
 
@@ -107,11 +107,12 @@ pub fn finish_diagnostics(root: &Path, diags: Vec<Diagnostic>) -> Vec<Diagnostic
 }
 
 /// [`render_routes`] with contexts shared across calls (their summaries are
-/// made once); the diagnostics come back as found, for [`finish_diagnostics`].
+/// made once), for every route but the search index (which [`render_routes`]
+/// builds beside the pages); the diagnostics come back as found, for
+/// [`finish_diagnostics`].
 pub fn render_routes_with(
     tera: &Tera,
     ctx: &Ctx<'_>,
-    root: &Path,
     routes: &[Route],
     indexed: bool,
     sink: RouteSink<'_>,
@@ -191,12 +192,6 @@ pub fn render_routes_with(
             "timing:   pages              {:>6.0} ms",
             t0.elapsed().as_secs_f64() * 1000.0
         );
-    }
-    if routes.contains(&Route::SearchIndex) && diags.lock().unwrap().is_empty() {
-        let route = Route::SearchIndex;
-        for d in crate::search::render_index(archive, root, &|o| sink(&route, o)) {
-            diags.lock().unwrap().push(d);
-        }
     }
     (count.into_inner(), diags.into_inner().unwrap())
 }
