@@ -51,13 +51,13 @@ pub mod routes {
         let all = vec![
             Route::Home,
             Route::Article(0),
-            Route::Agreement(0),
+            Route::Agreement(0, 1),
             Route::Party(0, 1),
             Route::Actor(0),
             Route::ActorsIndex,
             Route::Corrections,
             Route::ArticlesList(2),
-            Route::AgreementsIndex,
+            Route::AgreementsIndex(2),
             Route::PartiesIndex,
             Route::TagsIndex,
             Route::Tag("t".into(), 1),
@@ -78,14 +78,14 @@ pub mod routes {
             match r {
                 Route::Home
                 | Route::Article(_)
-                | Route::Agreement(_)
+                | Route::Agreement(..)
                 | Route::Party(..)
                 | Route::Actor(_)
                 | Route::ActorsIndex
                 | Route::Corrections
                 | Route::Page(_)
                 | Route::ArticlesList(_)
-                | Route::AgreementsIndex
+                | Route::AgreementsIndex(_)
                 | Route::PartiesIndex
                 | Route::TagsIndex
                 | Route::Tag(..)
@@ -192,6 +192,22 @@ pub mod paths {
     pub fn agreement(slug: &str) -> String {
         format!("agreements/{slug}/")
     }
+    /// Page `n` (1-based) of an agreement: its coverage goes on past the first page.
+    pub fn agreement_page(slug: &str, n: usize) -> String {
+        if n <= 1 {
+            agreement(slug)
+        } else {
+            format!("agreements/{slug}/page/{n}/")
+        }
+    }
+    /// Page `n` (1-based) of the agreements table.
+    pub fn agreements_page(n: usize) -> String {
+        if n <= 1 {
+            "agreements/".to_string()
+        } else {
+            format!("agreements/page/{n}/")
+        }
+    }
     /// A party.
     pub fn party(code: &str) -> String {
         format!("parties/{code}/")
@@ -278,6 +294,14 @@ pub mod paths {
     pub fn page(slug: &str) -> String {
         format!("{slug}/")
     }
+    /// The whole timeline.
+    pub fn timeline() -> String {
+        "timeline/".to_string()
+    }
+    /// A filtered view of the timeline: `agreements`, `reports` or a party's code.
+    pub fn timeline_view(name: &str) -> String {
+        format!("timeline/{name}/")
+    }
     /// One year of a timeline view at `view` (`timeline/…/`).
     pub fn timeline_year(view: &str, year: i64) -> String {
         format!("{view}{year}/")
@@ -317,8 +341,8 @@ pub enum Route {
     Home,
     /// A report.
     Article(usize),
-    /// An agreement.
-    Agreement(usize),
+    /// Page n (1-based) of an agreement: its page, then its further coverage.
+    Agreement(usize, usize),
     /// Page n (1-based) of a party: its page, then its further reports.
     Party(usize, usize),
     /// A threat actor.
@@ -331,8 +355,8 @@ pub enum Route {
     Corrections,
     /// Page n (1-based) of the reports list.
     ArticlesList(usize),
-    /// The agreements table.
-    AgreementsIndex,
+    /// Page n (1-based) of the agreements table.
+    AgreementsIndex(usize),
     /// The parties index.
     PartiesIndex,
     /// The tags index.
@@ -370,14 +394,14 @@ impl Route {
         Some(match self {
             Route::Home => "home.html",
             Route::Article(_) => "article.html",
-            Route::Agreement(_) => "agreement.html",
+            Route::Agreement(..) => "agreement.html",
             Route::Party(..) => "party.html",
             Route::Actor(_) => "actor.html",
             Route::ActorsIndex => "actors.html",
             Route::Corrections => "corrections.html",
             Route::Page(_) => "page.html",
             Route::ArticlesList(_) => "articles.html",
-            Route::AgreementsIndex => "agreements.html",
+            Route::AgreementsIndex(_) => "agreements.html",
             Route::PartiesIndex => "parties.html",
             Route::TagsIndex => "tags.html",
             Route::Tag(..) => "tag.html",
@@ -413,14 +437,14 @@ impl Route {
         match self {
             Route::Home => String::new(),
             Route::Article(_) => paths::article(slug),
-            Route::Agreement(_) => paths::agreement(slug),
+            Route::Agreement(_, n) => paths::agreement_page(slug, *n),
             Route::Party(_, n) => paths::party_page(slug, *n),
             Route::Actor(_) => paths::actor(slug),
             Route::ActorsIndex => "actors/".into(),
             Route::Corrections => paths::corrections(),
             Route::Page(_) => paths::page(slug),
             Route::ArticlesList(n) => paths::articles_page(*n),
-            Route::AgreementsIndex => "agreements/".into(),
+            Route::AgreementsIndex(n) => paths::agreements_page(*n),
             Route::PartiesIndex => "parties/".into(),
             Route::TagsIndex => "tags/".into(),
             Route::Tag(t, n) => paths::tag_page(t, *n),
@@ -429,7 +453,7 @@ impl Route {
             Route::Clause(id) => paths::clause(id),
             Route::ClausesIndex => "clauses/".into(),
             Route::NotFound => "404.html".into(),
-            Route::Timeline => "timeline/".into(),
+            Route::Timeline => paths::timeline(),
             Route::Annotations => "annotations/".into(),
             Route::Data => "data/".into(),
             Route::Search => "search/".into(),

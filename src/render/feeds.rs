@@ -321,6 +321,18 @@ pub fn sitemap_pages(a: &Archive) -> BTreeMap<String, Option<Date>> {
             paths::agreement(&e.slug),
             newest_of([Some(e.meta.date), covered, linked(key)]),
         );
+        // Its further pages of coverage, dated by their newest report.
+        let list = super::plan::agreement_coverage(a, i);
+        for n in 2..=super::plan::list_pages(a, list.len()) {
+            pages.insert(
+                paths::agreement_page(&e.slug, n),
+                newest_of(
+                    super::plan::page_of(a, &list, n)
+                        .iter()
+                        .map(|x| Some(c.articles[x.report].meta.date)),
+                ),
+            );
+        }
     }
     for (i, e) in c.parties.iter().enumerate() {
         let key = Key {
@@ -376,6 +388,17 @@ pub fn sitemap_pages(a: &Archive) -> BTreeMap<String, Option<Date>> {
         pages.insert(paths::page(&e.slug), None);
     }
     pages.insert("agreements/".into(), newest_agreement(a));
+    // The agreements table's further pages, dated by their newest agreement.
+    for n in 2..=super::plan::agreements_pages(a) {
+        pages.insert(
+            paths::agreements_page(n),
+            newest_of(
+                super::plan::page_of(a, &a.agreements_by_date, n)
+                    .iter()
+                    .map(|&g| Some(c.agreements[g].meta.date)),
+            ),
+        );
+    }
     pages.insert("parties/".into(), newest_content);
     pages.insert("tags/".into(), newest_report(a));
     for (t, reports) in &a.tags {

@@ -364,10 +364,10 @@ pub fn route_page<'a>(ctx: &Ctx<'a>, route: &'a Route) -> (&'static str, String,
             paths::article(&a.content.articles[*i].slug),
             RoutePage::Article(ctx.article(*i)),
         ),
-        Route::Agreement(i) => (
+        Route::Agreement(i, n) => (
             "agreement.html",
-            paths::agreement(&a.content.agreements[*i].slug),
-            RoutePage::Agreement(ctx.agreement(*i)),
+            paths::agreement_page(&a.content.agreements[*i].slug, *n),
+            RoutePage::Agreement(ctx.agreement(*i, *n)),
         ),
         Route::Party(i, n) => (
             "party.html",
@@ -394,10 +394,10 @@ pub fn route_page<'a>(ctx: &Ctx<'a>, route: &'a Route) -> (&'static str, String,
             paths::articles_page(*n),
             RoutePage::ArticlesList(ctx.articles_list(*n)),
         ),
-        Route::AgreementsIndex => (
+        Route::AgreementsIndex(n) => (
             "agreements.html",
-            "agreements/".into(),
-            RoutePage::AgreementsIndex(ctx.agreements_index()),
+            paths::agreements_page(*n),
+            RoutePage::AgreementsIndex(ctx.agreements_index(*n)),
         ),
         Route::PartiesIndex => (
             "parties.html",
@@ -462,24 +462,6 @@ pub fn render_page<P: PageContext + ?Sized>(
 ) -> Result<Output, Diagnostic> {
     let value = tera::Value::from_serializable(page);
     render_with(tera, ctx, template, rel, value, page.title())
-}
-
-/// [`render_page`] for a `page` already made as a Tera value: a module that
-/// shares parts between many pages (the timeline's list items) makes them
-/// once, and Tera values share their contents.
-pub fn render_page_value(
-    tera: &Tera,
-    ctx: &Ctx<'_>,
-    template: &str,
-    rel: &str,
-    page: tera::Value,
-) -> Result<Output, Diagnostic> {
-    let title = page
-        .get_from_path("title")
-        .and_then(tera::Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    render_with(tera, ctx, template, rel, page, &title)
 }
 
 fn render_with(

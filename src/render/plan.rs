@@ -7,6 +7,14 @@
 //! returns the set of `Dep`s that changed; exactly the routes that read one of
 //! them are rendered again. Nothing is rendered, hashed or serialised to find
 //! out that it did not change.
+//!
+//! An agreement's coverage list, which its pages split at `per_page`, is made
+//! in `plan/coverage.rs` from facts alone, so an edit tells which of its pages
+//! it moved.
+
+mod coverage;
+
+pub use coverage::{coverage_list, mentioned as mentioned_group, Covering};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -30,6 +38,9 @@ pub enum Dep<'a> {
     ArticlesPage(usize),
     /// The agreements in date order.
     AgreementsByDate,
+    /// Which agreements are on page n of the agreements table (and how many
+    /// pages there are).
+    AgreementsPage(usize),
     /// The reports with a tag.
     Tag(&'a str),
     /// The tags and their counts.
@@ -38,8 +49,10 @@ pub enum Dep<'a> {
     Year(i16),
     /// The years and their counts.
     YearsIndex,
-    /// The reports covering an agreement.
-    Coverage(usize),
+    /// Page n of an agreement's coverage list: which reports it shows, under
+    /// which group and with which relations, how many reports each group and
+    /// the whole list have, and how many pages.
+    CoveragePage(usize, usize),
     /// A party's reports and agreements.
     PartyEntries(usize),
     /// How many reports and agreements each party has.
@@ -73,7 +86,6 @@ pub fn plan(a: &Archive, search: bool) -> Vec<Route> {
         Route::Data,
         Route::Search,
         Route::Home,
-        Route::AgreementsIndex,
         Route::PartiesIndex,
         Route::TagsIndex,
         Route::YearsIndex,
@@ -84,7 +96,12 @@ pub fn plan(a: &Archive, search: bool) -> Vec<Route> {
     ];
     let c = &a.content;
     routes.extend((0..c.articles.len()).map(Route::Article));
-    routes.extend((0..c.agreements.len()).map(Route::Agreement));
+    let rels = coverage::report_relations(a);
+    for (i, rels) in rels.iter().enumerate() {
+        let total = list_pages(a, coverage_len(a, i, rels));
+        routes.extend((1..=total).map(|n| Route::Agreement(i, n)));
+    }
+    routes.extend((1..=agreements_pages(a)).map(Route::AgreementsIndex));
     for (i, (arts, _)) in a.party_entries.iter().enumerate() {
         routes.extend((1..=list_pages(a, arts.len())).map(|n| Route::Party(i, n)));
     }
@@ -114,6 +131,43 @@ pub fn articles_pages(a: &Archive) -> usize {
     list_pages(a, a.articles_by_date.len())
 }
 
+/// How many pages the agreements table has.
+pub fn agreements_pages(a: &Archive) -> usize {
+    list_pages(a, a.agreements_by_date.len())
+}
+
+/// How many reports agreement `i`'s coverage list has (`rels`: the relations
+/// from reports to it).
+fn coverage_len(a: &Archive, i: usize, rels: &[(usize, usize)]) -> usize {
+    let key = key(Kind::Agreement, i);
+    let mut seen: HashSet<usize> = a.coverage[i].iter().copied().collect();
+    seen.extend(rels.iter().map(|&(r, _)| r));
+    seen.extend(
+        a.backlinks
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .filter(|k| k.kind == Kind::Article)
+            .map(|k| k.idx),
+    );
+    seen.len()
+}
+
+/// Agreement `i`'s coverage list, oldest first in each group by the
+/// reports' dates (ties by slug, newest slug first, as `coverage` is
+/// ordered): what its pages show.
+pub fn agreement_coverage(a: &Archive, i: usize) -> Vec<Covering> {
+    let c = &a.content;
+    let older = |x: usize, y: usize| {
+        let (p, q) = (&c.articles[x], &c.articles[y]);
+        p.meta
+            .date
+            .cmp(&q.meta.date)
+            .then_with(|| q.slug.cmp(&p.slug))
+    };
+    coverage_list(a, i, &coverage::report_relations_to(a, i), &older)
+}
+
 /// How many pages a list of `items` reports takes at `per_page` (at least one).
 pub fn list_pages(a: &Archive, items: usize) -> usize {
     items.div_ceil(a.config.per_page.max(1)).max(1)
@@ -131,7 +185,7 @@ pub fn route_id(a: &Archive, r: &Route) -> String {
     let c = &a.content;
     match r {
         Route::Article(i) => r.rel(&c.articles[*i].slug),
-        Route::Agreement(i) => r.rel(&c.agreements[*i].slug),
+        Route::Agreement(i, _) => r.rel(&c.agreements[*i].slug),
         Route::Party(i, _) => r.rel(&c.parties[*i].slug),
         Route::Actor(i) => r.rel(&c.actors[*i].slug),
         Route::Corrections => "#corrections".into(),
@@ -214,23 +268,46 @@ pub fn reads<'a>(a: &'a Archive, r: &'a Route) -> Vec<Dep<'a>> {
             v.extend(backlinks(k));
             v
         }
-        Route::Agreement(i) => {
+        // Every page shows a page of the coverage list; the first one the
+        // agreement itself, its relations to other entries and what else
+        // links to it.
+        Route::Agreement(i, n) => {
             let k = key(Kind::Agreement, *i);
-            let mut v = vec![Entry(k), Summary(k), Coverage(*i), Clauses];
+            let mut v = vec![Summary(k), CoveragePage(*i, *n)];
+            let list = agreement_coverage(a, *i);
             v.extend(summaries(
                 Kind::Article,
-                &mut a.coverage[*i].iter().copied(),
+                &mut page_of(a, &list, *n).iter().map(|x| x.report),
             ));
-            v.extend(summaries(
-                Kind::Actor,
-                &mut c.agreements[*i]
-                    .meta
-                    .actors
-                    .iter()
-                    .filter_map(|s| a.find(Kind::Actor, s)),
-            ));
-            v.extend(relations(k));
-            v.extend(backlinks(k));
+            if *n == 1 {
+                v.extend([Entry(k), Clauses, Relations, Backlinks(k)]);
+                v.extend(summaries(
+                    Kind::Actor,
+                    &mut c.agreements[*i]
+                        .meta
+                        .actors
+                        .iter()
+                        .filter_map(|s| a.find(Kind::Actor, s)),
+                ));
+                // Reports' relations and links are in the coverage list.
+                let not_report = |x: &Key| x.kind != Kind::Article;
+                for rel in a.relations_of(k) {
+                    v.extend(
+                        [rel.from, rel.to]
+                            .into_iter()
+                            .filter(not_report)
+                            .map(Summary),
+                    );
+                }
+                v.extend(
+                    a.backlinks
+                        .get(&k)
+                        .into_iter()
+                        .flatten()
+                        .filter(|x| not_report(x))
+                        .map(|b| Summary(*b)),
+                );
+            }
             v
         }
         // The first page shows the party and its agreements; every page a
@@ -294,9 +371,12 @@ pub fn reads<'a>(a: &'a Archive, r: &'a Route) -> Vec<Dep<'a>> {
             ));
             v
         }
-        Route::AgreementsIndex => {
-            let mut v = vec![AgreementsByDate];
-            v.extend(summaries(Kind::Agreement, &mut (0..c.agreements.len())));
+        Route::AgreementsIndex(n) => {
+            let mut v = vec![AgreementsPage(*n)];
+            v.extend(summaries(
+                Kind::Agreement,
+                &mut page_of(a, &a.agreements_by_date, *n).iter().copied(),
+            ));
             v
         }
         Route::PartiesIndex => {
@@ -343,7 +423,17 @@ pub fn reads<'a>(a: &'a Archive, r: &'a Route) -> Vec<Dep<'a>> {
             v
         }
         Route::NotFound => vec![],
-        Route::Timeline | Route::Feeds | Route::Search => vec![AnyFrontMatter],
+        Route::Timeline | Route::Search => vec![AnyFrontMatter],
+        // The sitemap lists every page of every agreement's coverage, dated
+        // by its reports.
+        Route::Feeds => {
+            let mut v = vec![AnyFrontMatter];
+            for (i, rels) in coverage::report_relations(a).iter().enumerate() {
+                let total = list_pages(a, coverage_len(a, i, rels));
+                v.extend((1..=total).map(|n| CoveragePage(i, n)));
+            }
+            v
+        }
         Route::Annotations | Route::Data => vec![AnyFrontMatter, AnyNotes],
         Route::SearchIndex => vec![AnyContent],
     }
@@ -713,6 +803,19 @@ fn diff_facts<'a>(
         &new.agreements_by_date,
     ) {
         d.insert(AgreementsByDate);
+        // The pages of the agreements table whose agreements moved.
+        let agreements_total_changed = old.agreements_by_date.len() != new.agreements_by_date.len();
+        for n in 1..=agreements_pages(new) {
+            if agreements_total_changed
+                || !same(
+                    Kind::Agreement,
+                    page_of(old, &old.agreements_by_date, n),
+                    page_of(new, &new.agreements_by_date, n),
+                )
+            {
+                d.insert(AgreementsPage(n));
+            }
+        }
     }
     // Taxonomies.
     let counts = |m: &BTreeMap<String, Vec<usize>>| -> Vec<(String, usize)> {
@@ -740,12 +843,33 @@ fn diff_facts<'a>(
     // Per-entry facts.
     for (g, v) in new.coverage.iter().enumerate() {
         let before = old_index(Kind::Agreement, g).map(|o| &old.coverage[o]);
-        if !before.is_some_and(|o| same(Kind::Article, o, v)) {
-            d.insert(Coverage(g));
-            if before.map(Vec::len) != Some(v.len()) {
-                // The agreement's summary shows how many reports cover it.
-                d.insert(Summary(key(Kind::Agreement, g)));
+        if before.map(Vec::len) != Some(v.len()) {
+            // The agreement's summary shows how many reports cover it.
+            d.insert(Summary(key(Kind::Agreement, g)));
+        }
+    }
+    // The pages of each agreement's coverage list that changed.
+    let (old_rels, new_rels) = (
+        coverage::report_relations(old),
+        coverage::report_relations(new),
+    );
+    let (old_rank, new_rank) = (coverage::ranks(old), coverage::ranks(new));
+    for (g, rels) in new_rels.iter().enumerate() {
+        let now = coverage_fact(new, new_slugs, g, rels, &new_rank);
+        let before = old_index(Kind::Agreement, g)
+            .map(|o| coverage_fact(old, old_slugs, o, &old_rels[o], &old_rank));
+        let pages = list_pages(new, now.0.len());
+        match before {
+            Some(b) if b.1 == now.1 => {
+                for n in 1..=pages {
+                    if page_of(old, &b.0, n) != page_of(new, &now.0, n) {
+                        d.insert(CoveragePage(g, n));
+                    }
+                }
             }
+            // Another number of reports, in the list or in a group: every
+            // page says how many.
+            _ => d.extend((1..=pages).map(|n| CoveragePage(g, n))),
         }
     }
     for (p, (arts, agrs)) in new.party_entries.iter().enumerate() {
@@ -880,6 +1004,40 @@ fn diff_facts<'a>(
         d.extend(arts.iter().map(|&i| Summary(key(Kind::Article, i))));
         d.extend(agrs.iter().map(|&i| Summary(key(Kind::Agreement, i))));
     }
+}
+
+/// One report of a coverage list as its page shows it, besides its summary:
+/// its slug, its group and its relations to the agreement (type and note).
+type CoverageItemFact<'s> = (&'s str, usize, Vec<(&'s str, Option<&'s str>)>);
+
+/// What the pages of agreement `g`'s coverage list show besides the
+/// reports' summaries, comparable across an edit: each report in order, and
+/// how many reports each group has.
+fn coverage_fact<'s>(
+    a: &'s Archive,
+    slugs: &'s Slugs,
+    g: usize,
+    rels: &[(usize, usize)],
+    rank: &[usize],
+) -> (Vec<CoverageItemFact<'s>>, Vec<usize>) {
+    let list = coverage_list(a, g, rels, &coverage::by_rank(rank));
+    let mut groups = vec![0; coverage::mentioned(a) + 1];
+    let items = list
+        .iter()
+        .map(|x| {
+            groups[x.group] += 1;
+            let rels = x
+                .relations
+                .iter()
+                .map(|&ri| {
+                    let r = &a.relations[ri];
+                    (r.kind.as_str(), r.note.as_deref())
+                })
+                .collect();
+            (slugs.articles[x.report].as_str(), x.group, rels)
+        })
+        .collect();
+    (items, groups)
 }
 
 /// The archive's note count before the edits (the facts keep no content).

@@ -2,17 +2,22 @@
 //! year, and draws the relations between agreements as an SVG made at build
 //! time (in `timeline/svg.rs`). Filtering needs no JavaScript: every filter is a page of its own —
 //! `/timeline/agreements/`, `/timeline/reports/` and `/timeline/<party>/`.
+//! The pages' typed contexts are in `timeline/context.rs`.
 
+mod context;
 mod svg;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
-use serde_json::{json, Value};
-use tera::{Map as TeraMap, Tera, Value as TeraValue};
+use tera::{Tera, Value as TeraValue};
 
-use super::context::Ctx;
-use super::{render_page_value, Output};
+pub use self::context::{
+    Chart, ChartRelation, Filter, Filters, LegendItem, TimelineEntry, TimelinePage, TimelineYear,
+    ViewLink,
+};
+use super::context::{Ctx, Pagination, Term};
+use super::{render_page, Output};
 use crate::content::date::Date;
 use crate::diagnostics::Diagnostic;
 use crate::resolve::{Archive, Key, Kind, Relation};
@@ -33,10 +38,20 @@ enum View {
 impl View {
     fn rel(self, a: &Archive) -> String {
         match self {
-            View::All => "timeline/".into(),
-            View::Agreements => "timeline/agreements/".into(),
-            View::Reports => "timeline/reports/".into(),
-            View::Party(i) => format!("timeline/{}/", a.content.parties[i].slug),
+            View::All => paths::timeline(),
+            View::Agreements => paths::timeline_view(KIND_VIEWS[0]),
+            View::Reports => paths::timeline_view(KIND_VIEWS[1]),
+            View::Party(i) => paths::timeline_view(&a.content.parties[i].slug),
+        }
+    }
+
+    /// `page.view`.
+    fn name(self) -> &'static str {
+        match self {
+            View::All => "all",
+            View::Agreements => "agreements",
+            View::Reports => "reports",
+            View::Party(_) => "party",
         }
     }
 
@@ -85,7 +100,7 @@ pub fn render_each(tera: &Tera, ctx: &Ctx<'_>, emit: &(dyn Fn(Result<Output, Dia
     views
         .par_iter()
         .flat_map_iter(|&v| view_pages(ctx, &items, v, &views))
-        .for_each(|(rel, page)| emit(render_page_value(tera, ctx, "timeline.html", &rel, page)));
+        .for_each(|(rel, page)| emit(render_page(tera, ctx, "timeline.html", &rel, &page)));
 }
 
 /// Entries a view lists on its own page; a larger view lists its years with
@@ -161,7 +176,9 @@ impl Items {
             c.insert("e", &entry(ctx, k));
             tera.render(ENTRY_TEMPLATE, &c)
                 .map(|html| TeraValue::safe_string(&html))
-                .map_err(|e| super::templates::template_error(&e, Some("/timeline/")))
+                .map_err(|e| {
+                    super::templates::template_error(&e, Some(&format!("/{}", paths::timeline())))
+                })
         };
         Ok(Items {
             order,
@@ -184,24 +201,29 @@ impl Items {
     }
 }
 
-/// A Tera map from `(key, value)` pairs.
-fn tera_map(pairs: impl IntoIterator<Item = (&'static str, TeraValue)>) -> TeraValue {
-    let mut m = TeraMap::new();
-    for (k, v) in pairs {
-        m.insert(k.into(), v);
-    }
-    TeraValue::from(m)
+/// What every page of a view shows above the list.
+struct Head {
+    /// The view's title.
+    title: String,
+    /// What the view lists.
+    summary: String,
+    /// The view's party, or none.
+    party: Option<TeraValue>,
+    /// The links to the views, as [`Filters`], serialised once.
+    filters: TeraValue,
+    /// How many entries the view has.
+    count: usize,
 }
 
 /// A view's pages: its own page and, when it has more than
 /// [`ENTRIES_PER_PAGE`] entries, one page per year (each with the filters,
 /// without the chart), its own page then listing the years with links.
-fn view_pages(
-    ctx: &Ctx<'_>,
+fn view_pages<'a>(
+    ctx: &Ctx<'a>,
     items: &Items,
     view: View,
     views: &[View],
-) -> Vec<(String, TeraValue)> {
+) -> Vec<(String, TimelinePage<'a>)> {
     let a = ctx.archive;
     let rel = view.rel(a);
     let (arts, agrs) = view.entries(a);
@@ -232,8 +254,7 @@ fn view_pages(
             _ => years.push((y, vec![items.get(*k)])),
         }
     }
-    let count = arts.len() + agrs.len();
-    let split = count > ENTRIES_PER_PAGE;
+    let split = arts.len() + agrs.len() > ENTRIES_PER_PAGE;
     let year_href = |y: i16| {
         if split {
             a.urls.path(&paths::timeline_year(&rel, i64::from(y)))
@@ -242,47 +263,43 @@ fn view_pages(
         }
     };
     let head = view_head(ctx, view, views, &arts, &agrs);
-    let title = head["title"].as_str().unwrap_or("").to_string();
-    let head = TeraValue::from_serializable(&head)
-        .into_map()
-        .unwrap_or_default();
     let chart = chart(ctx, view, &reports_by_date, &agrs, &year_href);
-    let year_item = |y: i16, n: usize, entries: Vec<TeraValue>, url: Option<String>| {
-        let mut v = vec![
-            ("year", TeraValue::from(y)),
-            ("id", TeraValue::from(format!("y{y}"))),
-            ("count", TeraValue::from(n)),
-            ("entries", TeraValue::from(entries)),
-        ];
-        if let Some(u) = url {
-            v.push(("url", TeraValue::from(u)));
-        }
-        tera_map(v)
-    };
-    let with = |mut m: TeraMap, pairs: Vec<(&'static str, TeraValue)>| {
-        for (k, v) in pairs {
-            m.insert(k.into(), v);
-        }
-        TeraValue::from(m)
-    };
-    let chart = TeraValue::from_serializable(&chart);
+    let page =
+        |head: &Head, title: String, summary: String, years: Vec<TimelineYear>| TimelinePage {
+            title,
+            summary,
+            view: view.name(),
+            party: head.party.clone(),
+            filters: head.filters.clone(),
+            count: head.count,
+            years,
+            chart: None,
+            up: None,
+            pagination: None,
+        };
+    let year_item =
+        |year: i16, count: usize, entries: Vec<TeraValue>, url: Option<String>| TimelineYear {
+            year,
+            id: format!("y{year}"),
+            count,
+            entries,
+            url,
+        };
     if !split {
-        let years: Vec<TeraValue> = years
+        let years = years
             .into_iter()
             .map(|(y, entries)| year_item(y, entries.len(), entries, None))
             .collect();
-        let page = with(
-            head,
-            vec![("years", TeraValue::from(years)), ("chart", chart)],
-        );
-        return vec![(rel, page)];
+        let mut own = page(&head, head.title.clone(), head.summary.clone(), years);
+        own.chart = chart;
+        return vec![(rel, own)];
     }
     let mut out = vec![];
     let mut index = vec![];
-    let up = tera_map([
-        ("title", TeraValue::from(title.as_str())),
-        ("url", TeraValue::from(a.urls.path(&rel))),
-    ]);
+    let up = ViewLink {
+        title: head.title.clone(),
+        url: a.urls.path(&rel),
+    };
     for (y, entries) in years {
         let n = entries.len();
         let page_rel = |k: usize| paths::timeline_year_page(&rel, i64::from(y), k);
@@ -290,63 +307,29 @@ fn view_pages(
         let chunks: Vec<&[TeraValue]> = entries.chunks(ENTRIES_PER_PAGE).collect();
         let total = chunks.len();
         for (k, chunk) in (1..).zip(chunks) {
-            let mut fields = vec![
-                (
-                    "title",
-                    TeraValue::from(if k == 1 {
-                        format!("{title}, {y}")
-                    } else {
-                        format!("{title}, {y}, page {k} of {total}")
-                    }),
-                ),
-                (
-                    "summary",
-                    TeraValue::from(format!(
-                        "{} in {y}, oldest first.",
-                        plural(n, "entry", "entries")
-                    )),
-                ),
-                ("up", up.clone()),
-                (
-                    "years",
-                    TeraValue::from(vec![year_item(y, n, chunk.to_vec(), None)]),
-                ),
-                ("chart", TeraValue::none()),
-            ];
-            if total > 1 {
-                let link = |j: usize| TeraValue::from(a.urls.path(&page_rel(j)));
-                fields.push((
-                    "pagination",
-                    tera_map([
-                        ("current", TeraValue::from(k)),
-                        ("total", TeraValue::from(total)),
-                        (
-                            "prev",
-                            if k > 1 {
-                                link(k - 1)
-                            } else {
-                                TeraValue::none()
-                            },
-                        ),
-                        (
-                            "next",
-                            if k < total {
-                                link(k + 1)
-                            } else {
-                                TeraValue::none()
-                            },
-                        ),
-                    ]),
-                ));
-            }
-            out.push((page_rel(k), with(head.clone(), fields)));
+            let title = if k == 1 {
+                format!("{}, {y}", head.title)
+            } else {
+                format!("{}, {y}, page {k} of {total}", head.title)
+            };
+            let summary = format!("{} in {y}, oldest first.", plural(n, "entry", "entries"));
+            let mut p = page(
+                &head,
+                title,
+                summary,
+                vec![year_item(y, n, chunk.to_vec(), None)],
+            );
+            p.up = Some(ViewLink {
+                title: up.title.clone(),
+                url: up.url.clone(),
+            });
+            p.pagination = (total > 1).then(|| Pagination::of(a, k, total, page_rel));
+            out.push((page_rel(k), p));
         }
     }
-    let page = with(
-        head,
-        vec![("years", TeraValue::from(index)), ("chart", chart)],
-    );
-    out.insert(0, (rel, page));
+    let mut own = page(&head, head.title.clone(), head.summary.clone(), index);
+    own.chart = chart;
+    out.insert(0, (rel, own));
     out
 }
 
@@ -356,7 +339,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// What every page of a view shows above the list: title, summary, the
 /// filters, the view's party and its number of entries.
-fn view_head(ctx: &Ctx<'_>, view: View, views: &[View], arts: &[usize], agrs: &[usize]) -> Value {
+fn view_head(ctx: &Ctx<'_>, view: View, views: &[View], arts: &[usize], agrs: &[usize]) -> Head {
     let a = ctx.archive;
     let (title, summary) = match view {
         View::All => (
@@ -398,50 +381,45 @@ fn view_head(ctx: &Ctx<'_>, view: View, views: &[View], arts: &[usize], agrs: &[
         }
     };
 
-    let filter = |v: View, label: String, count: usize| json!({"label": label, "url": a.urls.path(&v.rel(a)), "current": v == view, "count": count});
+    let filter = |v: View, label, count| Filter {
+        label,
+        url: a.urls.path(&v.rel(a)),
+        current: v == view,
+        count,
+    };
     let kinds = vec![
         filter(
             View::All,
-            "Everything".into(),
+            "Everything",
             a.content.agreements.len() + a.content.articles.len(),
         ),
-        filter(
-            View::Agreements,
-            "Agreements".into(),
-            a.content.agreements.len(),
-        ),
-        filter(View::Reports, "Reports".into(), a.content.articles.len()),
+        filter(View::Agreements, "Agreements", a.content.agreements.len()),
+        filter(View::Reports, "Reports", a.content.articles.len()),
     ];
-    let parties: Vec<Value> = views
+    let parties = views
         .iter()
         .filter_map(|&v| match v {
             View::Party(i) => {
                 let (r, g) = &a.party_entries[i];
                 Some(filter(
                     v,
-                    a.content.parties[i].meta.title.clone(),
+                    &a.content.parties[i].meta.title,
                     r.len() + g.len(),
                 ))
             }
             _ => None,
         })
         .collect();
-    let party = match view {
-        View::Party(i) => {
-            let p = &a.content.parties[i];
-            json!({"code": p.slug, "title": p.meta.title, "url": a.urls.path(&paths::party(&p.slug))})
-        }
-        _ => Value::Null,
-    };
-
-    json!({
-        "title": title,
-        "summary": summary,
-        "view": match view { View::All => "all", View::Agreements => "agreements", View::Reports => "reports", View::Party(_) => "party" },
-        "party": party,
-        "filters": {"kinds": kinds, "parties": parties},
-        "count": arts.len() + agrs.len(),
-    })
+    Head {
+        title,
+        summary,
+        party: match view {
+            View::Party(i) => Some(ctx.party_ref(i)),
+            _ => None,
+        },
+        filters: TeraValue::from_serializable(&Filters { kinds, parties }),
+        count: arts.len() + agrs.len(),
+    }
 }
 
 fn date_of(a: &Archive, k: Key) -> Date {
@@ -451,53 +429,37 @@ fn date_of(a: &Archive, k: Key) -> Date {
     }
 }
 
-fn party_refs(a: &Archive, codes: &[String]) -> Vec<Value> {
-    codes
-        .iter()
-        .filter_map(|c| a.find(Kind::Party, c))
-        .map(|i| {
-            let p = &a.content.parties[i];
-            json!({"code": p.slug, "title": p.meta.title, "url": a.urls.path(&paths::party(&p.slug))})
-        })
-        .collect()
-}
-
 /// One list entry: kind, date, title and link, parties.
-fn entry(ctx: &Ctx<'_>, k: Key) -> Value {
+fn entry<'a>(ctx: &Ctx<'a>, k: Key) -> TimelineEntry<'a> {
     let a = ctx.archive;
     match k.kind {
         Kind::Article => {
             let e = &a.content.articles[k.idx];
-            json!({
-                "kind": "report",
-                "kind_label": "Report",
-                "date": e.meta.date.iso(),
-                "date_note": e.meta.date_note,
-                "title": e.meta.title,
-                "url": a.urls.path(&paths::article(&e.slug)),
-                "detail": e.meta.source.publisher,
-                "parties": party_refs(a, &e.meta.parties),
-            })
+            TimelineEntry {
+                kind: "report",
+                kind_label: "Report",
+                date: e.meta.date.iso(),
+                date_note: e.meta.date_note.as_deref(),
+                title: &e.meta.title,
+                full_title: None,
+                url: a.urls.path(&paths::article(&e.slug)),
+                detail: &e.meta.source.publisher,
+                parties: ctx.parties(&e.meta.parties),
+            }
         }
         _ => {
             let e = &a.content.agreements[k.idx];
-            let form = a
-                .config
-                .agreement_forms
-                .get(&e.meta.form)
-                .map(|t| t.label.clone())
-                .unwrap_or_else(|| e.meta.form.clone());
-            json!({
-                "kind": "agreement",
-                "kind_label": "Agreement",
-                "date": e.meta.date.iso(),
-                "date_note": e.meta.date_note,
-                "title": e.meta.short_title,
-                "full_title": e.meta.title,
-                "url": a.urls.path(&paths::agreement(&e.slug)),
-                "detail": form,
-                "parties": party_refs(a, &e.meta.parties),
-            })
+            TimelineEntry {
+                kind: "agreement",
+                kind_label: "Agreement",
+                date: e.meta.date.iso(),
+                date_note: e.meta.date_note.as_deref(),
+                title: &e.meta.short_title,
+                full_title: Some(&e.meta.title),
+                url: a.urls.path(&paths::agreement(&e.slug)),
+                detail: Term::of(&a.config.agreement_forms, &e.meta.form).label,
+                parties: ctx.parties(&e.meta.parties),
+            }
         }
     }
 }
@@ -509,21 +471,21 @@ fn is_agreement_relation(r: &Relation) -> bool {
 /// The chart and its accessible list, or null when the view has no
 /// agreements. `reports` are the view's reports, oldest first; `year_href`
 /// is where the list of a year is (the counts of a large chart link there).
-fn chart(
-    ctx: &Ctx<'_>,
+fn chart<'a>(
+    ctx: &Ctx<'a>,
     view: View,
     reports: &[usize],
     agrs: &[usize],
     year_href: &dyn Fn(i16) -> String,
-) -> Value {
+) -> Option<Chart<'a>> {
     let a = ctx.archive;
     if agrs.is_empty() {
-        return Value::Null;
+        return None;
     }
     let own: BTreeSet<usize> = agrs.iter().copied().collect();
     // In a party view, a relation counts when one end is the party's; the other
     // end is drawn too, marked as context.
-    let rels: Vec<&Relation> = a
+    let rels: Vec<&'a Relation> = a
         .relations
         .iter()
         .filter(|r| is_agreement_relation(r))
@@ -585,38 +547,43 @@ fn chart(
         .iter()
         .filter_map(|r| a.config.relation_types.get_index_of(&r.kind))
         .collect();
-    let legend: Vec<Value> = kinds
+    let legend = kinds
         .into_iter()
         .filter_map(|i| a.config.relation_types.get_index(i))
         .map(|(kind, rt)| {
             let st = svg::style(a, kind);
-            json!({"kind": kind, "label": rt.label, "class": st.class, "dash": st.dash})
+            LegendItem {
+                kind,
+                label: &rt.label,
+                class: st.class,
+                dash: st.dash,
+            }
         })
         .collect();
-    let relations: Vec<Value> = rels
+    let relations = rels
         .iter()
         .map(|r| {
             let rt = &a.config.relation_types[&r.kind];
-            json!({
-                "from": ctx.entry_ref(r.from),
-                "to": ctx.entry_ref(r.to),
-                "kind": r.kind,
-                "label": rt.label,
-                "phrase": lower_first(&rt.label),
-                "note": r.note,
-            })
+            ChartRelation {
+                from: ctx.entry_ref(r.from),
+                to: ctx.entry_ref(r.to),
+                kind: &r.kind,
+                label: &rt.label,
+                phrase: lower_first(&rt.label),
+                note: r.note.as_deref(),
+            }
         })
         .collect();
-    json!({
-        "svg": drawing.svg,
-        "relations": relations,
-        "rows": rows.len(),
-        "context_rows": rows.iter().filter(|g| !own.contains(g)).count(),
-        "reports": reports.len(),
-        "counts": drawing.counts,
-        "compressed": drawing.compressed,
-        "stretched": drawing.stretched,
-        "legend": legend,
+    Some(Chart {
+        svg: drawing.svg,
+        relations,
+        rows: rows.len(),
+        context_rows: rows.iter().filter(|g| !own.contains(g)).count(),
+        reports: reports.len(),
+        counts: drawing.counts,
+        compressed: drawing.compressed,
+        stretched: drawing.stretched,
+        legend,
     })
 }
 

@@ -801,7 +801,7 @@ fn record(a: &Archive, item: &Item<'_>, reuse: &Reuse<'_>) -> Arc<Record> {
         What::Agreement(i) => {
             let e = &c.agreements[i];
             let url = a.urls.path(&paths::agreement(&e.slug));
-            if let Some(r) = reuse(&Route::Agreement(i), &url) {
+            if let Some(r) = reuse(&Route::Agreement(i, 1), &url) {
                 return r;
             }
             let date = e.meta.date.iso();

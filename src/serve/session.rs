@@ -124,14 +124,16 @@ pub struct ModulesDone {
 /// Whether a route renders after the pages of an edit are served, on the
 /// modules' thread: the modules (timeline, notes index, feeds, data, search
 /// index), and the pages that list a share of the archive that grows with it
-/// (a party's, a tag's, a year's or an actor's reports: thousands at 10,000
-/// reports, where each takes longer than the rest of an edit's pages).
+/// (a party's, a tag's, a year's or an actor's reports, an agreement's
+/// further pages of coverage: thousands at 10,000 reports, where each takes
+/// longer than the rest of an edit's pages).
 pub fn deferred(r: &Route) -> bool {
     r.is_module()
         || matches!(
             r,
             Route::Party(..) | Route::Tag(..) | Route::Year(..) | Route::Actor(..)
         )
+        || matches!(r, Route::Agreement(_, n) if *n > 1)
 }
 
 /// The in-memory site of `annals serve`.

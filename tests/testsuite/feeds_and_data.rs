@@ -165,9 +165,22 @@ fn agreement_feeds_carry_the_newest_fifty_reports() {
     // Newest first: only 2016 reports made it, none of the three from 2015.
     assert!(ids[0].contains("2016-report-"), "{}", ids[0]);
     assert!(ids.iter().all(|u| !u.contains("2015-")));
-    // The agreement page still lists every report.
-    let page = site.read("agreements/first-pact/index.html");
-    assert!(page.matches("2016-report-").count() >= 55);
+    // The agreement's pages still list every report, each on one page.
+    let mut listed = 0;
+    for n in 1.. {
+        let rel = match n {
+            1 => "agreements/first-pact/index.html".to_string(),
+            _ => format!("agreements/first-pact/page/{n}/index.html"),
+        };
+        if !site.out(&rel).exists() {
+            break;
+        }
+        listed += site
+            .read(&rel)
+            .matches("class=\"item-title\"><a href=\"")
+            .count();
+    }
+    assert_eq!(listed, 55 + 3, "every report covering it, once");
 }
 
 #[test]

@@ -356,3 +356,83 @@ fn a_clause_edit_re_renders_its_comparison_and_the_clauses_index() {
         assert!(files.contains(&f), "{f} not re-rendered: {files:?}");
     }
 }
+
+/// Five reports covering the third pact, one a day from 2017-02-01: at two a
+/// page (the fixture's `per_page`), its coverage runs over three pages.
+fn with_coverage(site: &TestSite) {
+    for i in 1..=5 {
+        site.write(
+            &format!("content/articles/2017-02-0{i}-cover-{i}.md"),
+            &format!("---\ntitle: Cover report {i}\ndate: 2017-02-0{i}\nsource:\n  publisher: X\n  url: https://example.org/cover/{i}\nsummary: Covers it.\nparties: [no]\nagreements: [third-pact]\n---\nWords.\n"),
+        );
+    }
+}
+
+/// The pages of the third pact's coverage a rebuild rendered.
+fn third_pact_pages(r: &Rebuild) -> Vec<&str> {
+    rendered(r)
+        .into_iter()
+        .filter(|f| f.starts_with("agreements/third-pact/") && f.ends_with("index.html"))
+        .collect()
+}
+
+#[test]
+fn a_report_edit_re_renders_only_the_coverage_page_that_shows_it() {
+    let site = TestSite::new("basic");
+    with_coverage(&site);
+    let mut s = Session::new(site.root(), false, None);
+    // A title shows on the one page that lists the report.
+    let fifth = "content/articles/2017-02-05-cover-5.md";
+    let r = edit(
+        &site,
+        &mut s,
+        fifth,
+        "title: Cover report 5",
+        "title: Fifth cover",
+    );
+    assert_eq!(
+        third_pact_pages(&r),
+        ["agreements/third-pact/page/3/index.html"]
+    );
+    // A date that swaps two reports of one page re-renders that page only.
+    let fourth = "content/articles/2017-02-04-cover-4.md";
+    let r = edit(
+        &site,
+        &mut s,
+        fourth,
+        "date: 2017-02-04",
+        "date: 2017-02-03",
+    );
+    assert_eq!(
+        third_pact_pages(&r),
+        ["agreements/third-pact/page/2/index.html"]
+    );
+    // A date that moves a report to another page re-renders the pages it
+    // left and joined, and those it shifted.
+    let first = "content/articles/2017-02-01-cover-1.md";
+    let r = edit(&site, &mut s, first, "date: 2017-02-01", "date: 2017-02-09");
+    assert_eq!(
+        third_pact_pages(&r),
+        [
+            "agreements/third-pact/index.html",
+            "agreements/third-pact/page/2/index.html",
+            "agreements/third-pact/page/3/index.html",
+        ]
+    );
+    // The agreements table's pages: an agreement's summary re-renders the
+    // one page that lists it.
+    let r = edit(
+        &site,
+        &mut s,
+        "content/agreements/third-pact.md",
+        "summary: A copy of the copy.",
+        "summary: A copy of a copy.",
+    );
+    let table: Vec<&str> = rendered(&r)
+        .into_iter()
+        .filter(|f| {
+            f.starts_with("agreements/") && f.matches('/').count() <= 3 && !f.contains("pact")
+        })
+        .collect();
+    assert_eq!(table, ["agreements/page/2/index.html"]);
+}

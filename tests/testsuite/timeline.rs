@@ -190,6 +190,38 @@ fn timeline_renders_svg_list_and_views() {
     );
 }
 
+/// The list item of an agreement carries its full title as the link's
+/// tooltip, a report's link none; a view small enough for one page has no
+/// link up to a list of years and no page navigation.
+#[test]
+fn timeline_items_and_an_unsplit_view_show_only_what_they_have() {
+    let (_site, out) = build(None);
+    let html = read(&out, "timeline/index.html");
+    assert!(
+        html.contains(
+            "<a href=\"/annals/agreements/alpha-2015/\" title=\"Alpha agreement between Aland and Borduria\">Alpha 2015</a>"
+        ),
+        "agreement tooltip:\n{html}"
+    );
+    assert!(
+        html.contains("<a href=\"/annals/articles/2015-10-22-beta-signed/\">Aland signs Beta</a>"),
+        "a report's link has no tooltip"
+    );
+    assert!(html.contains("<li class=\"tl-entry tl-agreement\">"));
+    assert!(html.contains("<li class=\"tl-entry tl-report\">"));
+    for p in timeline_pages(&out) {
+        let page = fs::read_to_string(&p).unwrap();
+        assert!(!page.contains("every year</a>"), "{}", p.display());
+        assert!(!page.contains("class=\"pagination\""), "{}", p.display());
+        // Years are jumped to within the page.
+        assert!(!page.contains("href=\"/annals/timeline/2015/\""));
+    }
+    assert!(
+        html.contains("<a href=\"#y2015\">2015</a>"),
+        "jump links:\n{html}"
+    );
+}
+
 #[test]
 fn timeline_links_respect_base_path() {
     let (_site, out) = build(Some("https://example.github.io/archive/"));

@@ -10,13 +10,9 @@ use super::lists::{ActorLink, AgreementItem, ArticleItem, EntryLink, Pagination,
 use super::{text_fragment_url, Ctx, History, PageContext};
 use crate::content::model::{Source, SourceRef};
 use crate::render::cite::{Citation, CiteContext};
-use crate::render::fill_links;
+use crate::render::{fill_links, plan};
 use crate::resolve::{Key, Kind};
 use crate::urls::paths;
-
-/// Each report's relations to one agreement, by report index: (relation type
-/// key, label shown on the agreement, editor's note), in declaration order.
-type ReportRelations<'r> = BTreeMap<usize, Vec<(&'r str, &'r str, Option<&'r str>)>>;
 
 /// `page` of `article.html`: a report, its notes and everything it links to.
 /// Has every field of [`ArticleItem`] too.
@@ -106,10 +102,14 @@ pub struct Corrected<'a> {
     pub url: String,
 }
 
-/// `page` of `agreement.html`. Has every field of [`AgreementItem`] too.
+/// `page` of `agreement.html`: page `n` of an agreement. The first shows
+/// the agreement (its facts, text, relations, clauses, what links to it) and
+/// the first `per_page` reports of its coverage list; the next ones only
+/// their share of the coverage. Has every field of [`AgreementItem`] too.
 #[derive(Serialize)]
 pub struct AgreementPage<'a> {
-    /// What lists show of it (title, short title, url, date, parties, form, status, …).
+    /// What lists show of it (title, short title, url, date, parties, form,
+    /// status, …); past the first page the title says which page it is.
     #[serde(flatten)]
     pub item: AgreementItem<'a>,
     /// The body, links filled in.
@@ -121,10 +121,17 @@ pub struct AgreementPage<'a> {
     /// Relations to other entries: outgoing groups by label, then incoming by
     /// inverse label, each `{label, items: [{target, note}]}`, oldest first.
     pub relations: Vec<RelationGroup<'a>>,
-    /// Every report about it, once, grouped by its first relation to it.
+    /// This page's share of the reports about it (`per_page` of them), each
+    /// once, grouped by its first relation to it.
     pub coverage: Vec<CoverageGroup<'a>>,
-    /// How many reports `coverage` lists.
+    /// How many reports the whole coverage list has, over all pages.
     pub coverage_total: usize,
+    /// The place of this page's first report in the whole list (from 1).
+    pub coverage_first: usize,
+    /// The place of this page's last report in the whole list.
+    pub coverage_last: usize,
+    /// Where this page is among the agreement's pages.
+    pub pagination: Pagination,
     /// Its clauses.
     pub clauses: Vec<Clause<'a>>,
     /// The threat actors it lists.
@@ -162,12 +169,16 @@ pub struct RelationTarget<'a> {
     pub note: Option<&'a str>,
 }
 
-/// A group of an agreement's coverage list.
+/// A group of an agreement's coverage list, as far as a page shows it.
 #[derive(Serialize)]
 pub struct CoverageGroup<'a> {
     /// The relation's label, "Other coverage" or "Also mentioned in".
     pub label: &'a str,
-    /// Its reports, oldest first.
+    /// How many reports the group has, over all pages.
+    pub count: usize,
+    /// Whether the group began on an earlier page.
+    pub continued: bool,
+    /// This page's reports of the group, oldest first.
     pub items: Vec<CoverageItem<'a>>,
 }
 
@@ -467,20 +478,49 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// `page` for an agreement.
-    pub fn agreement(&self, i: usize) -> AgreementPage<'a> {
+    /// `page` for page `n` of an agreement.
+    pub fn agreement(&self, i: usize, n: usize) -> AgreementPage<'a> {
         let a = self.archive;
         let e = &a.content.agreements[i];
         let key = Key {
             kind: Kind::Agreement,
             idx: i,
         };
+        let rel = paths::agreement(&e.slug);
+        let cov = self.coverage(i);
+        let list = &cov.list;
+        let total = plan::list_pages(a, list.len());
+        let shown = plan::page_of(a, list, n);
+        let first = (n.max(1) - 1) * a.config.per_page.max(1);
+        let mut page = AgreementPage {
+            item: self.agreement_item(i),
+            body: String::new(),
+            text_url: &e.meta.text_url,
+            text_archived: e.meta.text_archived.as_deref(),
+            relations: vec![],
+            coverage: self.coverage_groups(cov, first, shown),
+            coverage_total: list.len(),
+            coverage_first: (first + 1).min(list.len()),
+            coverage_last: first + shown.len(),
+            pagination: Pagination::of(a, n, total, |k| paths::agreement_page(&e.slug, k)),
+            clauses: vec![],
+            actors: vec![],
+            backlinks: vec![],
+            feed_url: a.urls.path(&format!("{rel}feed.xml")),
+            edit_url: None,
+            history: None,
+            cite: None,
+            citation: None,
+        };
+        if n > 1 {
+            page.item.title = Cow::Owned(format!("{}, coverage page {n} of {total}", e.meta.title));
+            return page;
+        }
         // Outgoing relations grouped by label, incoming by inverse label;
         // reports' relations go to the coverage list instead.
         let mut out_groups: BTreeMap<&'a str, Vec<RelationTarget<'a>>> = BTreeMap::new();
         let mut in_groups: BTreeMap<&'a str, Vec<RelationTarget<'a>>> = BTreeMap::new();
         let mut related: HashSet<Key> = HashSet::new();
-        let mut report_rels: ReportRelations<'a> = BTreeMap::new();
         for r in a.relations_of(key) {
             let rt = &a.config.relation_types[&r.kind];
             if r.from == key {
@@ -493,11 +533,7 @@ impl<'a> Ctx<'a> {
                         note: r.note.as_deref(),
                     });
             } else if r.to == key && r.from.kind == Kind::Article {
-                report_rels.entry(r.from.idx).or_default().push((
-                    r.kind.as_str(),
-                    rt.inverse_label(),
-                    r.note.as_deref(),
-                ));
+                // In the coverage list.
             } else if r.to == key
                 && !(rt.symmetric
                     && a.relations_of(key)
@@ -522,9 +558,9 @@ impl<'a> Ctx<'a> {
                 RelationGroup { label, items }
             })
         };
-        let mut relations: Vec<RelationGroup<'a>> = groups(out_groups).collect();
-        relations.extend(groups(in_groups));
-        let clauses = e
+        page.relations = groups(out_groups).collect();
+        page.relations.extend(groups(in_groups));
+        page.clauses = e
             .meta
             .clauses
             .iter()
@@ -538,11 +574,9 @@ impl<'a> Ctx<'a> {
                 }
             })
             .collect();
-        let rel = paths::agreement(&e.slug);
-        let (coverage, coverage_total) = self.coverage_groups(i, &report_rels);
         // Reports are all in the coverage list and related agreements under
         // Relations: "Mentioned in" keeps only what neither shows.
-        let backlinks = a
+        page.backlinks = a
             .backlinks
             .get(&key)
             .map(|v| {
@@ -553,91 +587,64 @@ impl<'a> Ctx<'a> {
             })
             .unwrap_or_default();
         let (cite, citation) = self.cite(key);
-        AgreementPage {
-            item: self.agreement_item(i),
-            body: self.body_html(key),
-            text_url: &e.meta.text_url,
-            text_archived: e.meta.text_archived.as_deref(),
-            relations,
-            coverage,
-            coverage_total,
-            clauses,
-            actors: self.actors(&e.meta.actors),
-            backlinks,
-            feed_url: a.urls.path(&format!("{rel}feed.xml")),
-            edit_url: self.edit_url(&e.file.path),
-            history: self.history(&e.file.path),
-            cite,
-            citation,
-        }
+        page.body = self.body_html(key);
+        page.actors = self.actors(&e.meta.actors);
+        page.edit_url = self.edit_url(&e.file.path);
+        page.history = self.history(&e.file.path);
+        page.cite = cite;
+        page.citation = citation;
+        page
     }
 
-    /// An agreement's one coverage list: every report that covers it (its
-    /// `agreements:`), declares a relation to it or links to it, once, under
-    /// its first relation to it (groups in the order of `relation_types`), then
-    /// "Other coverage", then "Also mentioned in"; oldest first in each group.
-    /// Returns the groups and the number of reports.
+    /// The groups of one page of an agreement's coverage list (`cov`):
+    /// `shown` are its reports, starting at place `first` (from 0) of the
+    /// list. Each group says how many reports it has in all and whether it
+    /// began on an earlier page.
     fn coverage_groups(
         &self,
-        i: usize,
-        report_rels: &ReportRelations<'a>,
-    ) -> (Vec<CoverageGroup<'a>>, usize) {
+        cov: &super::CoverageList,
+        first: usize,
+        shown: &[plan::Covering],
+    ) -> Vec<CoverageGroup<'a>> {
         let a = self.archive;
-        let key = Key {
-            kind: Kind::Agreement,
-            idx: i,
-        };
-        let covering: HashSet<usize> = a.coverage[i].iter().copied().collect();
-        let mentioning = a
-            .backlinks
-            .get(&key)
-            .into_iter()
-            .flatten()
-            .filter(|k| k.kind == Kind::Article)
-            .map(|k| k.idx);
-        let mut reports: Vec<usize> = a.coverage[i].clone();
-        reports.extend(report_rels.keys().copied());
-        reports.extend(mentioning);
-        let mut seen = HashSet::new();
-        reports.retain(|r| seen.insert(*r));
-        // group index → items; relation types first, in site.yaml order.
         let types = &a.config.relation_types;
-        let other = types.len();
-        let mentioned = types.len() + 1;
-        let mut groups: BTreeMap<usize, CoverageGroup<'a>> = BTreeMap::new();
-        for &r in &reports {
-            let rels = report_rels.get(&r);
-            let (g, label) = match rels.and_then(|v| v.first()) {
-                Some((kind, label, _)) => (types.get_index_of(*kind).unwrap_or(other), *label),
-                None if covering.contains(&r) => (other, "Other coverage"),
-                None => (mentioned, "Also mentioned in"),
-            };
-            let item = CoverageItem {
-                item: self.article_item(r),
-                relations: rels
-                    .into_iter()
-                    .flatten()
-                    .map(|(_, label, note)| CoverageRelation { label, note: *note })
-                    .collect(),
-                mention_only: g == mentioned,
-            };
-            groups
-                .entry(g)
-                .or_insert_with(|| CoverageGroup {
-                    label,
-                    items: vec![],
+        let list = &cov.list;
+        let mut out: Vec<CoverageGroup<'a>> = vec![];
+        for (place, x) in (first..).zip(shown) {
+            let relations: Vec<CoverageRelation<'a>> = x
+                .relations
+                .iter()
+                .map(|&ri| {
+                    let r = &a.relations[ri];
+                    CoverageRelation {
+                        label: types[&r.kind].inverse_label(),
+                        note: r.note.as_deref(),
+                    }
                 })
-                .items
-                .push(item);
+                .collect();
+            let item = CoverageItem {
+                item: self.article_item(x.report),
+                relations,
+                mention_only: x.group == plan::mentioned_group(a),
+            };
+            match out.last_mut() {
+                Some(g) if place > first && list[place - 1].group == x.group => g.items.push(item),
+                _ => {
+                    let label = match types.get_index(x.group) {
+                        Some((_, rt)) => rt.inverse_label(),
+                        None if x.group == plan::mentioned_group(a) => "Also mentioned in",
+                        None => "Other coverage",
+                    };
+                    out.push(CoverageGroup {
+                        label,
+                        count: cov.groups[x.group],
+                        continued: place > 0 && list[place - 1].group == x.group,
+                        items: vec![item],
+                    });
+                }
+            }
         }
-        let out = groups
-            .into_values()
-            .map(|mut group| {
-                group.items.sort_by(|x, y| x.item.date.cmp(&y.item.date));
-                group
-            })
-            .collect();
-        (out, reports.len())
+        out
     }
 
     /// `page` for page `n` of a party.

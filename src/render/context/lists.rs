@@ -5,6 +5,8 @@
 //! Summaries of reports and agreements are built once per render and shared
 //! as Tera values (see [`Ctx::article_summary`]); list pages hold handles.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::{Ctx, PageContext};
@@ -47,8 +49,9 @@ pub struct TagLink<'a> {
 /// What a list shows of an agreement.
 #[derive(Serialize)]
 pub struct AgreementItem<'a> {
-    /// Full title.
-    pub title: &'a str,
+    /// Full title (on an agreement's further pages, followed by ", coverage
+    /// page n of m").
+    pub title: Cow<'a, str>,
     /// Short title.
     pub short_title: &'a str,
     /// Its page.
@@ -184,15 +187,18 @@ pub struct ArticlesListPage {
     pub pagination: Pagination,
 }
 
-/// `page` of `agreements.html`.
+/// `page` of `agreements.html`: one page of the agreements table, oldest
+/// first.
 #[derive(Serialize)]
 pub struct AgreementsIndexPage {
-    /// "Agreements".
-    pub title: &'static str,
+    /// "Agreements", or "Agreements, page n of m".
+    pub title: String,
     /// How many agreements there are.
     pub summary: String,
-    /// Every agreement, oldest first, as [`AgreementItem`]s.
+    /// This page's agreements (`per_page` of them), as [`AgreementItem`]s.
     pub items: Vec<tera::Value>,
+    /// Where this page is among the others.
+    pub pagination: Pagination,
 }
 
 /// `page` of `parties.html`.
@@ -405,7 +411,7 @@ impl<'a> Ctx<'a> {
         let a = self.archive;
         let e = &a.content.agreements[i];
         AgreementItem {
-            title: &e.meta.title,
+            title: Cow::Borrowed(&e.meta.title),
             short_title: &e.meta.short_title,
             url: a.urls.path(&paths::agreement(&e.slug)),
             date: e.meta.date.iso(),
@@ -482,16 +488,23 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// `page` for the agreements table.
-    pub fn agreements_index(&self) -> AgreementsIndexPage {
+    /// `page` for page `n` of the agreements table.
+    pub fn agreements_index(&self, n: usize) -> AgreementsIndexPage {
         let a = self.archive;
+        let total = plan::agreements_pages(a);
         AgreementsIndexPage {
-            title: "Agreements",
+            title: if n == 1 {
+                "Agreements".to_string()
+            } else {
+                format!("Agreements, page {n} of {total}")
+            },
             summary: format!(
                 "{} agreements, statements and dialogues, oldest first.",
                 a.content.agreements.len()
             ),
-            items: self.agreement_summaries(a.agreements_by_date.iter().copied()),
+            items: self
+                .agreement_summaries(plan::page_of(a, &a.agreements_by_date, n).iter().copied()),
+            pagination: Pagination::of(a, n, total, paths::agreements_page),
         }
     }
 

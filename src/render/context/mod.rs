@@ -32,15 +32,6 @@ pub trait PageContext: Serialize {
     fn title(&self) -> &str;
 }
 
-/// Untyped contexts (the modules that still build `serde_json` maps).
-impl PageContext for serde_json::Value {
-    fn title(&self) -> &str {
-        self.get("title")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or("")
-    }
-}
-
 /// The `site` object every template sees.
 #[derive(Serialize)]
 pub struct SiteContext<'a> {
@@ -122,7 +113,7 @@ impl NavLink {
         use crate::urls::Route;
         [
             (Route::ArticlesList(1), "Reports"),
-            (Route::AgreementsIndex, "Agreements"),
+            (Route::AgreementsIndex(1), "Agreements"),
             (Route::ClausesIndex, "Clauses"),
             (Route::Timeline, "Timeline"),
             (Route::Annotations, "Notes"),
@@ -164,7 +155,7 @@ impl SiteLinks {
             notes_js: urls.path("notes.js"),
             search_js: urls.path("search.js"),
             articles: route(Route::ArticlesList(1)),
-            agreements: route(Route::AgreementsIndex),
+            agreements: route(Route::AgreementsIndex(1)),
             clauses: route(Route::ClausesIndex),
             corrections: urls.path(&paths::corrections()),
             data: route(Route::Data),
@@ -196,10 +187,21 @@ pub struct Ctx<'a> {
     pub site: tera::Value,
     article_items: Vec<OnceLock<tera::Value>>,
     agreement_items: Vec<OnceLock<tera::Value>>,
+    coverage: Vec<OnceLock<CoverageList>>,
     party_refs: Vec<tera::Value>,
     /// The HTML of reports loaded without it ([`crate::markdown::Html::Later`]),
     /// by report index, for the batch being rendered.
     report_html: std::sync::RwLock<std::collections::HashMap<usize, String>>,
+}
+
+/// An agreement's coverage list ([`crate::render::plan::agreement_coverage`])
+/// and how many reports each of its groups has, made once per render and
+/// shared by the agreement's pages.
+pub struct CoverageList {
+    /// The reports, in order.
+    pub list: Vec<crate::render::plan::Covering>,
+    /// How many reports each group has, by group.
+    pub groups: Vec<usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -241,6 +243,9 @@ impl<'a> Ctx<'a> {
             agreement_items: (0..a.content.agreements.len())
                 .map(|_| OnceLock::new())
                 .collect(),
+            coverage: (0..a.content.agreements.len())
+                .map(|_| OnceLock::new())
+                .collect(),
             party_refs,
             report_html: Default::default(),
         }
@@ -263,6 +268,19 @@ impl<'a> Ctx<'a> {
             .get_or_init(|| tera::Value::from_serializable(&self.agreement_item(i)))
     }
 
+    /// Agreement `i`'s coverage list, shared by its pages.
+    pub fn coverage(&self, i: usize) -> &CoverageList {
+        self.coverage[i].get_or_init(|| {
+            let a = self.archive;
+            let list = crate::render::plan::agreement_coverage(a, i);
+            let mut groups = vec![0; crate::render::plan::mentioned_group(a) + 1];
+            for x in &list {
+                groups[x.group] += 1;
+            }
+            CoverageList { list, groups }
+        })
+    }
+
     /// The shared summaries of reports `idx`, in that order.
     fn article_summaries(&self, idx: impl IntoIterator<Item = usize>) -> Vec<tera::Value> {
         idx.into_iter()
@@ -278,12 +296,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// The shared link of party `i` ([`PartyRef`]).
-    fn party_ref(&self, i: usize) -> tera::Value {
+    pub fn party_ref(&self, i: usize) -> tera::Value {
         self.party_refs[i].clone()
     }
 
-    /// Links to the parties of a `parties:` list (unknown codes left out).
-    fn parties(&self, codes: &[String]) -> Vec<tera::Value> {
+    /// Links to the parties of a `parties:` list (unknown codes left out),
+    /// each a shared [`PartyRef`].
+    pub fn parties(&self, codes: &[String]) -> Vec<tera::Value> {
         codes
             .iter()
             .filter_map(|c| self.archive.find(Kind::Party, c))
