@@ -31,6 +31,10 @@ pub struct SiteConfig {
     /// Reports per list page.
     #[serde(default = "default_per_page")]
     pub per_page: usize,
+    /// Rows on a page of the agreements table (a table is scanned, so it
+    /// pages later than a list of reports).
+    #[serde(default = "default_table_rows")]
+    pub table_rows: usize,
     /// How many of the newest reports the archive's feed and each
     /// agreement's feed carry.
     #[serde(default = "default_feed_limit")]
@@ -103,6 +107,9 @@ fn default_branch() -> String {
 }
 fn default_per_page() -> usize {
     20
+}
+fn default_table_rows() -> usize {
+    100
 }
 fn default_feed_limit() -> usize {
     50
@@ -229,6 +236,9 @@ impl SiteConfig {
         }
         if config.per_page == 0 {
             errors.push(at("per_page", "per_page must be at least 1".into()));
+        }
+        if config.table_rows == 0 {
+            errors.push(at("table_rows", "table_rows must be at least 1".into()));
         }
         if config.feed_limit == 0 {
             errors.push(at("feed_limit", "feed_limit must be at least 1".into()));

@@ -393,7 +393,7 @@ pub fn sitemap_pages(a: &Archive) -> BTreeMap<String, Option<Date>> {
         pages.insert(
             paths::agreements_page(n),
             newest_of(
-                super::plan::page_of(a, &a.agreements_by_date, n)
+                super::plan::agreements_page(a, n)
                     .iter()
                     .map(|&g| Some(c.agreements[g].meta.date)),
             ),

@@ -133,7 +133,19 @@ pub fn articles_pages(a: &Archive) -> usize {
 
 /// How many pages the agreements table has.
 pub fn agreements_pages(a: &Archive) -> usize {
-    list_pages(a, a.agreements_by_date.len())
+    a.agreements_by_date
+        .len()
+        .div_ceil(a.config.table_rows.max(1))
+        .max(1)
+}
+
+/// The agreements (indices, oldest first) on page `n` (1-based) of the
+/// table, `table_rows` to a page (`site.yaml`; 100 by default: an archive's
+/// few dozen agreements stay on one page, 5,000 make 50 pages of ~45 KB).
+pub fn agreements_page(a: &Archive, n: usize) -> &[usize] {
+    let (all, rows) = (&a.agreements_by_date, a.config.table_rows.max(1));
+    let start = (n.max(1) - 1).saturating_mul(rows).min(all.len());
+    &all[start..(start + rows).min(all.len())]
 }
 
 /// How many reports agreement `i`'s coverage list has (`rels`: the relations
@@ -375,7 +387,7 @@ pub fn reads<'a>(a: &'a Archive, r: &'a Route) -> Vec<Dep<'a>> {
             let mut v = vec![AgreementsPage(*n)];
             v.extend(summaries(
                 Kind::Agreement,
-                &mut page_of(a, &a.agreements_by_date, *n).iter().copied(),
+                &mut agreements_page(a, *n).iter().copied(),
             ));
             v
         }

@@ -234,10 +234,10 @@ fn agreement_pages_go_on_with_their_coverage_past_the_first_page() {
 }
 
 #[test]
-fn the_agreements_table_paginates_at_per_page() {
+fn the_agreements_table_paginates_at_table_rows() {
     let site = TestSite::new("basic");
     site.build_ok(&["--no-search"]);
-    // Three agreements at two a page, oldest first.
+    // Three agreements at two a page (`table_rows: 2`), oldest first.
     let first = site.read("agreements/index.html");
     let second = site.read("agreements/page/2/index.html");
     assert!(!site.out("agreements/page/3/index.html").exists());

@@ -502,8 +502,7 @@ impl<'a> Ctx<'a> {
                 "{} agreements, statements and dialogues, oldest first.",
                 a.content.agreements.len()
             ),
-            items: self
-                .agreement_summaries(plan::page_of(a, &a.agreements_by_date, n).iter().copied()),
+            items: self.agreement_summaries(plan::agreements_page(a, n).iter().copied()),
             pagination: Pagination::of(a, n, total, paths::agreements_page),
         }
     }
