@@ -5,7 +5,6 @@
 //! files and renders only the routes that read what changed
 //! ([`render::plan`]).
 
-use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -34,7 +33,7 @@ pub struct SiteOptions {
     /// Read the revision history from git for the pages (not needed to check).
     pub history: bool,
     /// Above this many reports, render their bodies to HTML only as their
-    /// pages are written, [`BODY_BATCH`] at a time, so memory never holds
+    /// pages are written, each let go with its page, so memory never holds
     /// every body (each is read and parsed twice, a few per cent more work):
     /// a one-shot build without the search index and `check` pass
     /// [`DEFER_REPORTS_ABOVE`]; `serve` and a build with search (whose
@@ -57,15 +56,10 @@ pub struct Changes {
     pub entries: Vec<Before>,
 }
 
-/// How many reports' bodies [`Site::render_once`] renders (and holds) at a
-/// time when their HTML was deferred.
-///
-/// Below [`DEFER_REPORTS_ABOVE`] reports a build keeps every body from the
-/// load on (10,000 reports: about 250 MB at the peak); above, it defers.
-pub const BODY_BATCH: usize = 2_000;
-
 /// The archive size above which a one-shot build renders reports' HTML as
 /// their pages are written ([`SiteOptions::defer_report_html_above`]).
+/// Below it a build keeps every body from the load on (10,000 reports: about
+/// 250 MB at the peak), which costs less than reading and parsing each twice.
 pub const DEFER_REPORTS_ABOVE: usize = 20_000;
 
 /// The in-memory site.
@@ -356,11 +350,10 @@ impl Site {
 
     /// Renders `routes` for a one-shot `build` or `check`, which keeps
     /// nothing for later. Without the search index (the one other reader of
-    /// report bodies), the reports' pages come first, [`BODY_BATCH`] at a
-    /// time: the bodies loaded without HTML are rendered for the batch and
-    /// let go after it; every other route renders after, so the archive-wide
-    /// outputs never sit in memory beside every body. All batches share one
-    /// set of page contexts. Same files as [`Site::render`].
+    /// report bodies), the reports' pages come first, each body loaded
+    /// without its HTML rendered with its page and let go with it; every
+    /// other route renders after, with the same page contexts. Same files as
+    /// [`Site::render`].
     pub fn render_once(
         &mut self,
         routes: &[Route],
@@ -377,22 +370,15 @@ impl Site {
             .iter()
             .cloned()
             .partition(|r| matches!(r, Route::Article(_)));
-        // One set of contexts for every batch: the summaries lists share
-        // are made once.
-        let ctx = render::context::Ctx::new(archive);
-        let (mut count, mut diags) = (0, vec![]);
-        for batch in reports.chunks(BODY_BATCH) {
-            let (html, failed) = report_html(root, archive, batch);
-            diags.extend(failed);
-            ctx.set_report_html(html);
-            let (n, d) = render::render_routes_with(tera, &ctx, batch, false, sink);
-            count += n;
-            diags.extend(d);
-        }
-        ctx.set_report_html(Default::default());
+        // One set of contexts for the reports and the rest: the summaries
+        // lists share are made once. A body loaded without its HTML is
+        // rendered with its page and let go with it.
+        let ctx = render::context::Ctx::new(archive).with_late_bodies(root);
+        let (mut count, mut diags) = render::render_routes_with(tera, &ctx, &reports, false, sink);
         let (n, d) = render::render_routes_with(tera, &ctx, &rest, false, sink);
         count += n;
         diags.extend(d);
+        diags.extend(ctx.late_errors());
         self.timer.lap("render+write");
         (count, render::finish_diagnostics(root, diags))
     }
@@ -603,34 +589,4 @@ impl StageTimer {
             took.as_secs_f64() * 1000.0
         );
     }
-}
-
-/// The HTML of the reports in `batch` whose bodies were loaded without it
-/// ([`SiteOptions::defer_report_html_above`]), from their files read again, by
-/// report index; an error for each file that changed since it was loaded.
-fn report_html(
-    root: &Path,
-    archive: &crate::resolve::Archive,
-    batch: &[Route],
-) -> (std::collections::HashMap<usize, String>, Vec<Diagnostic>) {
-    let articles = &archive.content.articles;
-    let rendered: Vec<(usize, Result<String, Diagnostic>)> = batch
-        .par_iter()
-        .filter_map(|r| match r {
-            Route::Article(i) if articles[*i].body.html_deferred => Some(*i),
-            _ => None,
-        })
-        .map(|i| (i, content::report_html(root, &articles[i])))
-        .collect();
-    let mut html = std::collections::HashMap::with_capacity(rendered.len());
-    let mut diags = vec![];
-    for (i, r) in rendered {
-        match r {
-            Ok(h) => {
-                html.insert(i, h);
-            }
-            Err(d) => diags.push(d),
-        }
-    }
-    (html, diags)
 }

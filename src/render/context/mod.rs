@@ -189,9 +189,15 @@ pub struct Ctx<'a> {
     agreement_items: Vec<OnceLock<tera::Value>>,
     coverage: Vec<OnceLock<CoverageList>>,
     party_refs: Vec<tera::Value>,
-    /// The HTML of reports loaded without it ([`crate::markdown::Html::Later`]),
-    /// by report index, for the batch being rendered.
-    report_html: std::sync::RwLock<std::collections::HashMap<usize, String>>,
+    /// Where to read reports loaded without their HTML
+    /// ([`crate::markdown::Html::Later`]) again, and what went wrong doing so.
+    late: Option<LateBodies>,
+}
+
+/// Reports' bodies rendered as their pages are, from their files read again.
+struct LateBodies {
+    root: std::path::PathBuf,
+    errors: std::sync::Mutex<Vec<crate::diagnostics::Diagnostic>>,
 }
 
 /// An agreement's coverage list ([`crate::render::plan::agreement_coverage`])
@@ -247,14 +253,28 @@ impl<'a> Ctx<'a> {
                 .map(|_| OnceLock::new())
                 .collect(),
             party_refs,
-            report_html: Default::default(),
+            late: None,
         }
     }
 
-    /// Hands over the HTML of the reports about to be rendered whose bodies
-    /// were loaded without it, in place of the previous batch's.
-    pub fn set_report_html(&self, html: std::collections::HashMap<usize, String>) {
-        *self.report_html.write().unwrap() = html;
+    /// Renders the bodies of reports loaded without their HTML as their
+    /// pages are rendered, reading their files under `root` again (see
+    /// [`crate::content::report_html`]); [`Ctx::late_errors`] says which
+    /// files changed since they were loaded.
+    pub fn with_late_bodies(mut self, root: &std::path::Path) -> Self {
+        self.late = Some(LateBodies {
+            root: root.to_path_buf(),
+            errors: Default::default(),
+        });
+        self
+    }
+
+    /// The errors of rendering bodies late so far (taken).
+    pub fn late_errors(&self) -> Vec<crate::diagnostics::Diagnostic> {
+        self.late
+            .as_ref()
+            .map(|l| std::mem::take(&mut *l.errors.lock().unwrap()))
+            .unwrap_or_default()
     }
 
     /// The summary of report `i` that lists show ([`ArticleItem`]), shared.
@@ -345,10 +365,17 @@ impl<'a> Ctx<'a> {
         let links = a.links.get(&key).unwrap_or(&empty);
         match a.body(key) {
             Some(b) if b.html_deferred && key.kind == Kind::Article => {
-                let later = self.report_html.read().unwrap();
-                let html = later.get(&key.idx);
-                debug_assert!(html.is_some(), "a report rendered without its HTML");
-                html.map(|h| fill_links(h, links)).unwrap_or_default()
+                let late = self
+                    .late
+                    .as_ref()
+                    .expect("a report loaded without its HTML is rendered with late bodies");
+                match crate::content::report_html(&late.root, &a.content.articles[key.idx]) {
+                    Ok(html) => fill_links(&html, links),
+                    Err(d) => {
+                        late.errors.lock().unwrap().push(d);
+                        String::new()
+                    }
+                }
             }
             Some(b) => fill_links(&b.html, links),
             None => String::new(),
