@@ -124,9 +124,10 @@ pub fn check_folder(root: &Path, name: &str) -> Result<(), Diagnostic> {
 /// Reads a file of the site under the one rule, at most `limit` bytes.
 pub fn read(root: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let real = inside_root(root, path)?;
-    read_checked(root, path, limit, &|| fs::metadata(&real), &|| {
-        fs::File::open(&real)
-    })
+    // A pipe or a device is refused before opening it (opening a pipe
+    // waits for a writer).
+    let meta = fs::metadata(&real);
+    read_checked(root, path, limit, meta, || fs::File::open(&real))
 }
 
 /// [`read`] for a path [`walk`] returned. The walk follows no link to a
@@ -136,38 +137,35 @@ pub fn read(root: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> 
 /// following a link, and a link takes the whole rule.
 pub fn read_walked(root: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     #[cfg(unix)]
-    if let Some(meta) = fs::symlink_metadata(path)
-        .ok()
-        .filter(|m| !m.file_type().is_symlink())
-    {
+    if let Ok(meta) = fs::symlink_metadata(path) {
         use std::os::unix::fs::OpenOptionsExt;
-        let open = || {
-            fs::OpenOptions::new()
+        if meta.is_file() {
+            // (Non-blocking: should a pipe have taken its place since, the
+            // open does not wait, and the look after opening refuses it.)
+            let file = fs::OpenOptions::new()
                 .read(true)
-                .custom_flags(libc::O_NOFOLLOW)
-                .open(path)
-        };
-        return match read_checked(root, path, limit, &|| Ok(meta.clone()), &open) {
-            // Replaced by a link since it was looked at: the whole rule.
-            Err(ReadError::Refused(..))
-                if open().is_err_and(|e| e.raw_os_error() == Some(libc::ELOOP)) =>
+                .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+                .open(path);
+            // A link put in its place since: the whole rule.
+            if !file
+                .as_ref()
+                .is_err_and(|e| e.raw_os_error() == Some(libc::ELOOP))
             {
-                read(root, path, limit)
+                return read_checked(root, path, limit, Ok(meta), || file);
             }
-            r => r,
-        };
+        }
     }
     read(root, path, limit)
 }
 
-/// Reads the file `look` describes and `open` opens, refusing what is not a
+/// Reads the file `meta` describes and `open` opens, refusing what is not a
 /// regular file or passes `limit`; `path` names it in messages.
 fn read_checked(
     root: &Path,
     path: &Path,
     limit: u64,
-    look: &dyn Fn() -> std::io::Result<fs::Metadata>,
-    open: &dyn Fn() -> std::io::Result<fs::File>,
+    meta: std::io::Result<fs::Metadata>,
+    open: impl FnOnce() -> std::io::Result<fs::File>,
 ) -> Result<Vec<u8>, ReadError> {
     let rel = display(root, path);
     let refused = |m: String, h: &str| ReadError::Refused(m, Some(h.to_string()));
@@ -186,9 +184,7 @@ fn read_checked(
             "remove it: Annals reads only regular files",
         )
     };
-    // A pipe or a device is refused before opening it (opening a pipe
-    // waits for a writer).
-    let meta = look().map_err(|e| refused(format!("cannot read `{rel}`: {e}"), ""))?;
+    let meta = meta.map_err(|e| refused(format!("cannot read `{rel}`: {e}"), ""))?;
     if !meta.is_file() {
         return Err(not_regular());
     }
