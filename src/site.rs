@@ -337,8 +337,10 @@ impl Site {
         self.opts.search && crate::search::AVAILABLE
     }
 
-    /// Renders `routes`, handing every file to `sink`. Returns the number of
-    /// pages rendered and the diagnostics.
+    /// Renders `routes`, handing every file to `sink`; a report body loaded
+    /// without its HTML ([`SiteOptions::defer_report_html_above`]) is
+    /// rendered with its page and let go with it. Returns the number of pages
+    /// rendered and the diagnostics.
     pub fn render(&self, routes: &[Route], sink: RouteSink<'_>) -> (usize, Vec<Diagnostic>) {
         let (Some(archive), Some(tera)) = (&self.archive, &self.tera) else {
             return (0, vec![]);
@@ -346,41 +348,6 @@ impl Site {
         let r = render::render_routes(tera, archive, &self.opts.root, routes, self.indexed(), sink);
         self.timer.lap("render+write");
         r
-    }
-
-    /// Renders `routes` for a one-shot `build` or `check`, which keeps
-    /// nothing for later. Without the search index (the one other reader of
-    /// report bodies), the reports' pages come first, each body loaded
-    /// without its HTML rendered with its page and let go with it; every
-    /// other route renders after, with the same page contexts. Same files as
-    /// [`Site::render`].
-    pub fn render_once(
-        &mut self,
-        routes: &[Route],
-        sink: RouteSink<'_>,
-    ) -> (usize, Vec<Diagnostic>) {
-        if self.indexed() {
-            return self.render(routes, sink);
-        }
-        let (Some(archive), Some(tera)) = (&self.archive, &self.tera) else {
-            return (0, vec![]);
-        };
-        let root = &self.opts.root;
-        let (reports, rest): (Vec<Route>, Vec<Route>) = routes
-            .iter()
-            .cloned()
-            .partition(|r| matches!(r, Route::Article(_)));
-        // One set of contexts for the reports and the rest: the summaries
-        // lists share are made once. A body loaded without its HTML is
-        // rendered with its page and let go with it.
-        let ctx = render::context::Ctx::new(archive).with_late_bodies(root);
-        let (mut count, mut diags) = render::render_routes_with(tera, &ctx, &reports, false, sink);
-        let (n, d) = render::render_routes_with(tera, &ctx, &rest, false, sink);
-        count += n;
-        diags.extend(d);
-        diags.extend(ctx.late_errors());
-        self.timer.lap("render+write");
-        (count, render::finish_diagnostics(root, diags))
     }
 
     /// A copy of the resolved archive and the templates, to render routes on

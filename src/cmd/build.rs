@@ -109,7 +109,7 @@ pub fn run_pipeline(opts: &BuildOptions, sink: render::Sink<'_>) -> (usize, Diag
     }
     let routes = site.plan();
     progress.rendering(routes.len() as u64);
-    let (count, d) = site.render_once(&routes, &|r, o| {
+    let (count, d) = site.render(&routes, &|r, o| {
         if !r.is_module() {
             progress.tick();
         }

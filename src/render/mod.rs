@@ -71,17 +71,18 @@ pub fn render_routes(
     indexed: bool,
     sink: RouteSink<'_>,
 ) -> (usize, Vec<Diagnostic>) {
-    if routes.contains(&Route::SearchIndex) {
+    // (Reports loaded without their HTML are rendered from their files as
+    // their pages are.)
+    let ctx = Ctx::new(archive, root);
+    let (count, mut diags) = if routes.contains(&Route::SearchIndex) {
         // The search index builds on threads of its own while the pages render.
-        let route = Route::SearchIndex;
-        return std::thread::scope(|scope| {
+        std::thread::scope(|scope| {
             let index = std::thread::Builder::new()
                 .name("annals-search".into())
                 .spawn_scoped(scope, || {
                     crate::search::render_index(archive, root, &|o| sink(&Route::SearchIndex, o))
                 });
-            let pages: Vec<Route> = routes.iter().filter(|r| **r != route).cloned().collect();
-            let (count, mut diags) = render_routes(tera, archive, root, &pages, indexed, sink);
+            let (count, mut diags) = render_routes_with(tera, &ctx, routes, indexed, sink);
             match index {
                 Ok(h) => diags.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
                 Err(e) => diags.push(Diagnostic::error(
@@ -89,28 +90,26 @@ pub fn render_routes(
                     format!("cannot start the search index's thread: {e}"),
                 )),
             }
-            diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
             (count, diags)
-        });
-    }
-    let (count, diags) = render_routes_with(tera, &Ctx::new(archive), routes, indexed, sink);
+        })
+    } else {
+        render_routes_with(tera, &ctx, routes, indexed, sink)
+    };
+    diags.extend(ctx.late_errors());
     (count, finish_diagnostics(root, diags))
 }
 
-/// Groups template errors, sorts, and attaches sources: what
-/// [`render_routes`] does with the diagnostics of [`render_routes_with`]
-/// (a caller rendering in several calls does it once at the end).
-pub fn finish_diagnostics(root: &Path, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+/// Groups template errors, sorts, and attaches sources.
+fn finish_diagnostics(root: &Path, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut diags = group_template_errors(diags);
     diags.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
     attach_sources(root, diags)
 }
 
-/// [`render_routes`] with contexts shared across calls (their summaries are
-/// made once), for every route but the search index (which [`render_routes`]
-/// builds beside the pages); the diagnostics come back as found, for
-/// [`finish_diagnostics`].
-pub fn render_routes_with(
+/// Renders every route but the search index (which [`render_routes`] builds
+/// beside the pages) with the contexts `ctx`; the diagnostics come back as
+/// found.
+fn render_routes_with(
     tera: &Tera,
     ctx: &Ctx<'_>,
     routes: &[Route],

@@ -376,7 +376,7 @@ fn a_build_rendering_report_html_late_writes_the_same_files() {
         assert!(!diags.has_errors(), "{diags:?}");
         let routes = s.plan();
         let out = std::sync::Mutex::new(std::collections::BTreeMap::new());
-        let (pages, diags) = s.render_once(&routes, &|_, o| {
+        let (pages, diags) = s.render(&routes, &|_, o| {
             out.lock().unwrap().insert(o.path, o.bytes);
             Ok(())
         });

@@ -191,7 +191,7 @@ pub struct Ctx<'a> {
     party_refs: Vec<tera::Value>,
     /// Where to read reports loaded without their HTML
     /// ([`crate::markdown::Html::Later`]) again, and what went wrong doing so.
-    late: Option<LateBodies>,
+    late: LateBodies,
 }
 
 /// Reports' bodies rendered as their pages are, from their files read again.
@@ -211,8 +211,11 @@ pub struct CoverageList {
 }
 
 impl<'a> Ctx<'a> {
-    /// Precomputes what every page shares.
-    pub fn new(a: &'a Archive) -> Self {
+    /// Precomputes what every page shares; a report loaded without its HTML
+    /// is rendered from its file under `root` as its page is (see
+    /// [`crate::content::report_html`]; [`Ctx::late_errors`] says which
+    /// files changed since they were loaded).
+    pub fn new(a: &'a Archive, root: &std::path::Path) -> Self {
         let cfg = &a.config;
         let site = tera::Value::from_serializable(&SiteContext {
             title: &cfg.title,
@@ -253,28 +256,16 @@ impl<'a> Ctx<'a> {
                 .map(|_| OnceLock::new())
                 .collect(),
             party_refs,
-            late: None,
+            late: LateBodies {
+                root: root.to_path_buf(),
+                errors: Default::default(),
+            },
         }
-    }
-
-    /// Renders the bodies of reports loaded without their HTML as their
-    /// pages are rendered, reading their files under `root` again (see
-    /// [`crate::content::report_html`]); [`Ctx::late_errors`] says which
-    /// files changed since they were loaded.
-    pub fn with_late_bodies(mut self, root: &std::path::Path) -> Self {
-        self.late = Some(LateBodies {
-            root: root.to_path_buf(),
-            errors: Default::default(),
-        });
-        self
     }
 
     /// The errors of rendering bodies late so far (taken).
     pub fn late_errors(&self) -> Vec<crate::diagnostics::Diagnostic> {
-        self.late
-            .as_ref()
-            .map(|l| std::mem::take(&mut *l.errors.lock().unwrap()))
-            .unwrap_or_default()
+        std::mem::take(&mut *self.late.errors.lock().unwrap())
     }
 
     /// The summary of report `i` that lists show ([`ArticleItem`]), shared.
@@ -365,10 +356,7 @@ impl<'a> Ctx<'a> {
         let links = a.links.get(&key).unwrap_or(&empty);
         match a.body(key) {
             Some(b) if b.html_deferred && key.kind == Kind::Article => {
-                let late = self
-                    .late
-                    .as_ref()
-                    .expect("a report loaded without its HTML is rendered with late bodies");
+                let late = &self.late;
                 match crate::content::report_html(&late.root, &a.content.articles[key.idx]) {
                     Ok(html) => fill_links(&html, links),
                     Err(d) => {
