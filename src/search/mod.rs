@@ -695,6 +695,11 @@ fn items(a: &Archive) -> Vec<Item<'_>> {
     out
 }
 
+/// The names of the parties `codes` names (unknown codes left out).
+fn party_titles(a: &Archive, codes: &[String]) -> Vec<String> {
+    codes.iter().filter_map(|p| party_title(a, p)).collect()
+}
+
 fn party_title(a: &Archive, code: &str) -> Option<String> {
     a.find(Kind::Party, code)
         .map(|i| a.content.parties[i].meta.title.clone())
@@ -732,15 +737,7 @@ fn record(a: &Archive, item: &Item<'_>, reuse: &Reuse<'_>) -> Arc<Record> {
             let date = e.meta.date.iso();
             let mut f = BTreeMap::new();
             f.insert("kind".to_string(), vec![kinds::REPORT.to_string()]);
-            put(
-                &mut f,
-                "party",
-                e.meta
-                    .parties
-                    .iter()
-                    .filter_map(|p| party_title(a, p))
-                    .collect(),
-            );
+            put(&mut f, "party", party_titles(a, &e.meta.parties));
             put(
                 &mut f,
                 "agreement",
@@ -830,15 +827,7 @@ fn record(a: &Archive, item: &Item<'_>, reuse: &Reuse<'_>) -> Arc<Record> {
             }
             let mut f = BTreeMap::new();
             f.insert("kind".to_string(), vec![kinds::AGREEMENT.to_string()]);
-            put(
-                &mut f,
-                "party",
-                e.meta
-                    .parties
-                    .iter()
-                    .filter_map(|p| party_title(a, p))
-                    .collect(),
-            );
+            put(&mut f, "party", party_titles(a, &e.meta.parties));
             f.insert("agreement".to_string(), vec![e.meta.short_title.clone()]);
             f.insert("year".to_string(), vec![e.meta.date.year().to_string()]);
             Arc::new(Record {
