@@ -259,6 +259,15 @@ fn the_agreements_table_paginates_at_table_rows() {
     assert!(site
         .read("sitemap.xml")
         .contains("<loc>https://example.org/agreements/page/2/</loc>"));
+    // Zero rows a page is an error at its line in site.yaml.
+    site.edit("site.yaml", "table_rows: 2", "table_rows: 0");
+    let r = site.run(&["build", "--no-search"]);
+    assert_eq!(r.code, 1, "table_rows: 0 fails the build");
+    assert!(
+        r.stderr.contains("site.yaml:") && r.stderr.contains("table_rows must be at least 1"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// The live server's files, compared with a clean in-memory build of the same
